@@ -1,0 +1,203 @@
+"""The command line: a thin click layer over config, xmpp, render and publish."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from badgegen import __version__
+from badgegen.config import Config, Room, load_rooms
+from badgegen.counts import Count
+from badgegen.errors import BadgegenError, ConfigError, XmppError
+from badgegen.login import Login, resolve_login
+from badgegen.pipeline import Counter, RefreshResult, refresh
+
+EXIT_OK = 0
+EXIT_USAGE = 2  # also click's own status for usage errors
+EXIT_SOME_UNCOUNTED = 3
+EXIT_NOTHING_COUNTED = 4
+EXIT_OUTPUT_FAILED = 5
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="rooms.yaml",
+    show_default=True,
+    help="The rooms to badge.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="badgegen")
+def main() -> None:
+    """Static SVG badges showing how many people are in XMPP group chats."""
+
+
+@main.command("refresh")
+@CONFIG_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default="public", show_default=True, help="Where to write the badges.")
+@click.option("--server", metavar="HOST[:PORT]",
+              help="Connect here instead of the address DNS gives for the account's domain.")
+@click.option("--ca-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Also trust this CA certificate (PEM), e.g. a server's own CA.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="Seconds to wait for login and for each room.")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=120.0,
+              show_default=True, help="Seconds the whole run may take.")
+@click.option("--concurrency", type=click.IntRange(1, 1000), default=32,
+              show_default=True, help="Queries in flight at once.")
+@click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
+@click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def refresh_command(ctx: click.Context, config_path: Path, out_dir: Path, server: str | None,
+                    ca_file: Path | None, timeout: float, deadline: float, concurrency: int,
+                    dry_run: bool, verbose: int, quiet: bool) -> None:
+    """Count every room's occupants and write one SVG badge per room.
+
+    Logs in as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
+    password in BADGEGEN_PASSWORD or the file named by BADGEGEN_PASSWORD_FILE.
+    """
+    with _errors_reported():
+        config = load_rooms(config_path)
+        login = resolve_login(config.account, os.environ)
+        _start_logging(verbose, login)
+        counter: Counter = (ctx.obj or {}).get("counter") or _xmpp_counter(
+            server, ca_file, timeout, deadline, concurrency
+        )
+        result = refresh(config, login, counter, None if dry_run else out_dir)
+    _print_summary(config, result, out_dir, quiet)
+    ctx.exit(EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED)
+
+
+@main.command("check")
+@CONFIG_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default="public", show_default=True, help="Where badges would be written.")
+def check_command(config_path: Path, out_dir: Path) -> None:
+    """Validate rooms.yaml offline and say what refresh would write."""
+    with _errors_reported():
+        config = load_rooms(config_path)
+    for room in config.rooms:
+        click.echo(f"{room.jid} -> {out_dir / room.svg_name} "
+                   f'(label "{room.label}", method {room.method})')
+    click.echo(f"{config_path}: OK, {_plural(len(config.rooms), 'room')}")
+
+
+@main.command("demo")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default="public", show_default=True, help="Where to write the sample badges.")
+def demo_command(out_dir: Path) -> None:
+    """Run refresh against a throwaway local Prosody with sample rooms.
+
+    Needs Debian's `prosody` package and the `sandbox` extra
+    (pip install 'badgegen[sandbox]'). Nothing leaves this machine.
+    """
+    from badgegen.sandbox.demo import run_demo
+
+    sys.exit(run_demo(out_dir))
+
+
+def _xmpp_counter(server: str | None, ca_file: Path | None, timeout: float,
+                  deadline: float, concurrency: int) -> Counter:
+    # Importing slixmpp takes a fifth of a second; --help and check skip it.
+    from badgegen.xmpp import ConnectOptions, fetch_counts
+
+    options = ConnectOptions(server=parse_server(server) if server else None,
+                             ca_file=ca_file, timeout=timeout, deadline=deadline,
+                             concurrency=concurrency)
+
+    def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+        return fetch_counts(login, rooms, options)
+
+    return count
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """Parse --server: HOST, HOST:PORT, or [IPV6]:PORT; the port defaults to 5222.
+
+    Args:
+        text: the option's value.
+
+    Returns:
+        Host and port.
+    """
+    host, port = text, "5222"
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":") or port
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError([f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)'])
+    return host, int(port)
+
+
+@contextmanager
+def _errors_reported() -> Iterator[None]:
+    """Turn expected errors into `Error: ...` lines and their exit status."""
+    try:
+        yield
+    except ConfigError as exc:
+        _fail(exc.problems, EXIT_USAGE)
+    except XmppError as exc:
+        _fail([f"{exc}; no badge was changed"], EXIT_NOTHING_COUNTED)
+    except BadgegenError as exc:
+        _fail([str(exc)], EXIT_OUTPUT_FAILED)
+
+
+def _fail(lines: Iterable[str], status: int) -> NoReturn:
+    for line in lines:
+        click.echo(f"Error: {line}", err=True)
+    sys.exit(status)
+
+
+def _start_logging(verbose: int, login: Login) -> None:
+    from badgegen.logs import configure_logging
+
+    secrets = [login.password.reveal()] if login.password else []
+    configure_logging(verbose, secrets)
+
+
+def _print_summary(config: Config, result: RefreshResult, out_dir: Path, quiet: bool) -> None:
+    written = set(result.report.written) if result.report else set()
+    for room, count in zip(config.rooms, result.counts, strict=True):
+        line = f"{room.jid}: {count.describe()}"
+        if not count.counted:
+            click.echo(f"Warning: {line}", err=True)
+        elif not quiet:
+            click.echo(line)
+    if quiet:
+        return
+    uncounted = sum(not count.counted for count in result.counts)
+    click.echo(_closing_line(len(result.counts), uncounted, len(written), out_dir, result))
+
+
+def _closing_line(rooms: int, uncounted: int, written: int, out_dir: Path,
+                  result: RefreshResult) -> str:
+    counted = f"{rooms - uncounted} of {_plural(rooms, 'room')} counted"
+    if result.report is None:
+        return f"{counted}; dry run, nothing written"
+    unchanged = len(result.report.unchanged)
+    return f"{counted}; {_plural(written, 'badge')} written, {unchanged} unchanged in {out_dir}/"
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def run(args: list[str], **extra: Any) -> int:
+    """Run the CLI in-process and return its exit status (for the demo)."""
+    try:
+        main.main(args, prog_name="badgegen", standalone_mode=True, **extra)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -1,0 +1,1 @@
+"""A throwaway local XMPP server with sample rooms, for `badgegen demo` and the tests."""

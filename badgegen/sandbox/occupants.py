@@ -1,0 +1,114 @@
+"""Sample rooms with real occupants: one client connection per occupant account."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slixmpp import JID, ClientXMPP
+
+from badgegen.sandbox.prosody import ProsodyServer
+
+PASSWORD = "sandbox-occupant"  # throwaway accounts on a throwaway server
+TIMEOUT = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRoom:
+    """A room to create, with how many occupants to put in it."""
+
+    name: str
+    occupants: int
+    public: bool = True
+
+
+class Occupants:
+    """Keeps occupants in their rooms from a background thread until closed.
+
+    The thread has its own event loop, so the code under test may run
+    asyncio.run() (as `badgegen refresh` does) while the occupants stay.
+    """
+
+    def __init__(self, server: ProsodyServer, rooms: Sequence[SampleRoom]) -> None:
+        self.server, self.rooms = server, tuple(rooms)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.clients: list[ClientXMPP] = []
+
+    def room_jid(self, name: str) -> str:
+        """The full room JID of a sample room."""
+        return f"{name}@{self.server.muc_domain}"
+
+    def __enter__(self) -> Occupants:
+        self.thread.start()
+        self._run(self._populate())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self._run(self._leave())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
+
+    def _run(self, coroutine: Any) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout=120)
+        except concurrent.futures.TimeoutError as exc:
+            raise RuntimeError("sandbox occupants did not settle in time") from exc
+
+    async def _populate(self) -> None:
+        owner = await self._connect("owner")
+        for room in self.rooms:
+            await self._create(owner, room)
+        most = max((room.occupants for room in self.rooms), default=0)
+        for index in range(most):
+            client = await self._connect(f"occupant{index + 1}")
+            for room in self.rooms:
+                if index < room.occupants:
+                    await _join(client, self.room_jid(room.name), f"person{index + 1}")
+
+    async def _create(self, owner: ClientXMPP, room: SampleRoom) -> None:
+        """Create a persistent room, emptied again, by joining and leaving."""
+        jid = self.room_jid(room.name)
+        await _join(owner, jid, "owner")
+        if not room.public:
+            await _hide(owner, jid)
+        owner.plugin["xep_0045"].leave_muc(JID(jid), "owner")
+
+    async def _connect(self, user: str) -> ClientXMPP:
+        jid = await asyncio.to_thread(self.server.register, user, PASSWORD)
+        client = ClientXMPP(jid, PASSWORD)
+        client.ca_certs = self.server.ca_file
+        client.register_plugin("xep_0004")
+        client.register_plugin("xep_0045")
+        client.connect("127.0.0.1", self.server.port)
+        await client.wait_until("session_start", TIMEOUT)
+        self.clients.append(client)
+        return client
+
+    async def _leave(self) -> None:
+        waits = [client.disconnect(wait=1.0) for client in self.clients]
+        await asyncio.gather(*waits, return_exceptions=True)
+        # Finish slixmpp's own tasks so none is left on a stopped loop.
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+
+async def _hide(owner: ClientXMPP, room: str) -> None:
+    """Make a room hidden: not listed in the service's disco#items."""
+    form = owner.plugin["xep_0004"].make_form(ftype="submit")
+    form.add_field("FORM_TYPE", ftype="hidden", value="http://jabber.org/protocol/muc#roomconfig")
+    form.add_field("muc#roomconfig_publicroom", ftype="boolean", value=False)
+    await owner.plugin["xep_0045"].set_room_config(JID(room), form, timeout=TIMEOUT)
+
+
+async def _join(client: ClientXMPP, room: str, nick: str) -> None:
+    await client.plugin["xep_0045"].join_muc_wait(JID(room), nick, maxstanzas=0, timeout=TIMEOUT)

@@ -1,0 +1,1 @@
+"""Jinja2 badge templates; installed as the package badgegen.templates."""
