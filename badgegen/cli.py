@@ -42,25 +42,62 @@ def main() -> None:
 
 @main.command("refresh")
 @CONFIG_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default="public", show_default=True, help="Where to write the badges.")
-@click.option("--server", metavar="HOST[:PORT]",
-              help="Connect here instead of the address DNS gives for the account's domain.")
-@click.option("--ca-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Also trust this CA certificate (PEM), e.g. a server's own CA.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
-              show_default=True, help="Seconds to wait for login and for each room.")
-@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=120.0,
-              show_default=True, help="Seconds the whole run may take.")
-@click.option("--concurrency", type=click.IntRange(1, 1000), default=32,
-              show_default=True, help="Queries in flight at once.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="public",
+    show_default=True,
+    help="Where to write the badges.",
+)
+@click.option(
+    "--server",
+    metavar="HOST[:PORT]",
+    help="Connect here instead of the address DNS gives for the account's domain.",
+)
+@click.option(
+    "--ca-file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Also trust this CA certificate (PEM), e.g. a server's own CA.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for login and for each room.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds the whole run may take.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=32,
+    show_default=True,
+    help="Queries in flight at once.",
+)
 @click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
 @click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
-def refresh_command(ctx: click.Context, config_path: Path, out_dir: Path, server: str | None,
-                    ca_file: Path | None, timeout: float, deadline: float, concurrency: int,
-                    dry_run: bool, verbose: int, quiet: bool) -> None:
+def refresh_command(
+    ctx: click.Context,
+    config_path: Path,
+    out_dir: Path,
+    server: str | None,
+    ca_file: Path | None,
+    timeout: float,
+    deadline: float,
+    concurrency: int,
+    dry_run: bool,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Count every room's occupants and write one SVG badge per room.
 
     Logs in as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
@@ -80,21 +117,34 @@ def refresh_command(ctx: click.Context, config_path: Path, out_dir: Path, server
 
 @main.command("check")
 @CONFIG_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default="public", show_default=True, help="Where badges would be written.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="public",
+    show_default=True,
+    help="Where badges would be written.",
+)
 def check_command(config_path: Path, out_dir: Path) -> None:
     """Validate rooms.yaml offline and say what refresh would write."""
     with _errors_reported():
         config = load_rooms(config_path)
     for room in config.rooms:
-        click.echo(f"{room.jid} -> {out_dir / room.svg_name} "
-                   f'(label "{room.label}", method {room.method})')
+        click.echo(
+            f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
+        )
     click.echo(f"{config_path}: OK, {_plural(len(config.rooms), 'room')}")
 
 
 @main.command("demo")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default="public", show_default=True, help="Where to write the sample badges.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="public",
+    show_default=True,
+    help="Where to write the sample badges.",
+)
 def demo_command(out_dir: Path) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 
@@ -106,14 +156,19 @@ def demo_command(out_dir: Path) -> None:
     sys.exit(run_demo(out_dir))
 
 
-def _xmpp_counter(server: str | None, ca_file: Path | None, timeout: float,
-                  deadline: float, concurrency: int) -> Counter:
+def _xmpp_counter(
+    server: str | None, ca_file: Path | None, timeout: float, deadline: float, concurrency: int
+) -> Counter:
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
     from badgegen.xmpp import ConnectOptions, fetch_counts
 
-    options = ConnectOptions(server=parse_server(server) if server else None,
-                             ca_file=ca_file, timeout=timeout, deadline=deadline,
-                             concurrency=concurrency)
+    options = ConnectOptions(
+        server=parse_server(server) if server else None,
+        ca_file=ca_file,
+        timeout=timeout,
+        deadline=deadline,
+        concurrency=concurrency,
+    )
 
     def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
         return fetch_counts(login, rooms, options)
@@ -130,14 +185,17 @@ def parse_server(text: str) -> tuple[str, int]:
     Returns:
         Host and port.
     """
-    host, port = text, "5222"
+    host, port, valid = text, "5222", True
     if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest.removeprefix(":") or port
+        host, bracket, rest = text[1:].partition("]")
+        valid = bool(bracket) and (not rest or rest.startswith(":"))
+        port = rest[1:] if rest else port
     elif text.count(":") == 1:
         host, port = text.split(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError([f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)'])
+    if not (valid and host and port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(
+            [f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)']
+        )
     return host, int(port)
 
 
@@ -181,8 +239,9 @@ def _print_summary(config: Config, result: RefreshResult, out_dir: Path, quiet: 
     click.echo(_closing_line(len(result.counts), uncounted, len(written), out_dir, result))
 
 
-def _closing_line(rooms: int, uncounted: int, written: int, out_dir: Path,
-                  result: RefreshResult) -> str:
+def _closing_line(
+    rooms: int, uncounted: int, written: int, out_dir: Path, result: RefreshResult
+) -> str:
     counted = f"{rooms - uncounted} of {_plural(rooms, 'room')} counted"
     if result.report is None:
         return f"{counted}; dry run, nothing written"

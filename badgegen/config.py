@@ -30,6 +30,13 @@ DEFAULT_KEYS = ("label", "method")
 
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
+_KINDS = {
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "null": "nothing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +76,20 @@ class _Problems:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.found: list[str] = []
+        self.found: list[tuple[int, str]] = []
 
-    def add(self, node: Node, where: str, what: str) -> None:
-        line = node.start_mark.line + 1
+    def add(self, node: Node | None, where: str, what: str) -> None:
+        line = node.start_mark.line + 1 if node else 1
         prefix = f"{self.path}:{line}: " + (f"{where}: " if where else "")
-        self.found.append(prefix + what)
+        self.found.append((line, prefix + what))
 
     def raise_if_any(self) -> None:
         if not self.found:
             return
-        shown = self.found[:MAX_PROBLEMS]
-        if len(self.found) > MAX_PROBLEMS:
-            shown.append(f"... and {len(self.found) - MAX_PROBLEMS} more problems")
+        # Sorted by line, so the list reads like the file.
+        shown = [text for _, text in sorted(self.found, key=lambda found: found[0])]
+        if len(shown) > MAX_PROBLEMS:
+            shown[MAX_PROBLEMS:] = [f"... and {len(shown) - MAX_PROBLEMS} more problems"]
         raise ConfigError(shown)
 
 
@@ -111,8 +119,9 @@ def _read_text(path: Path) -> str:
     except FileNotFoundError as exc:
         raise ConfigError([f"{path}: no such file (expected a rooms.yaml)"]) from exc
     except UnicodeDecodeError as exc:
-        what = f"byte {exc.start} is not UTF-8 (expected a UTF-8 text file)"
-        raise ConfigError([f"{path}: {what}"]) from exc
+        line = exc.object[: exc.start].count(b"\n") + 1
+        what = f"byte {exc.start + 1} is not UTF-8 (expected a UTF-8 text file)"
+        raise ConfigError([f"{path}:{line}: {what}"]) from exc
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
 
@@ -130,10 +139,7 @@ def _compose(path: Path, text: str) -> Node | None:
 
 def _build_config(path: Path, root: Node | None, problems: _Problems) -> Config | None:
     if not isinstance(root, MappingNode):
-        line = root.start_mark.line + 1 if root else 1
-        problems.found.append(
-            f"{path}:{line}: expected a mapping with a `rooms:` list at the top level"
-        )
+        problems.add(root, "", "expected a mapping with a `rooms:` list at the top level")
         return None
     top = _mapping(root, "", TOP_KEYS, problems)
     defaults = _room_defaults(top.get("defaults"), problems)
@@ -183,18 +189,14 @@ def _rooms(
         problems.add(node, "rooms", "expected a non-empty list of room JIDs")
         return ()
     located = [
-        (entry, room)
+        (f"rooms[{index}]", entry, room)
         for index, entry in enumerate(node.value)
         if (room := _room(entry, f"rooms[{index}]", defaults, problems))
     ]
-    _check_unique(located, "jid", "room listed twice", problems)
-    _check_unique(located, "file", "file already written by", problems)
-    return tuple(room for _, room in located)
+    return _unique_rooms(located, problems)
 
 
-def _room(
-    node: Node, where: str, defaults: dict[str, object], problems: _Problems
-) -> Room | None:
+def _room(node: Node, where: str, defaults: dict[str, object], problems: _Problems) -> Room | None:
     if isinstance(node, ScalarNode) and node.tag == _STR:
         jid = _room_jid(node, where, problems)
         options: dict[str, object] = {}
@@ -213,14 +215,13 @@ def _room(
     merged = {**defaults, **options}
     file = str(merged.pop("file", jid))
     if file == jid and (reason := file_name_problem(file)):
-        problems.add(node, where, f"the JID does not make a file name ({reason}); set `file`")
+        what = f"the JID makes no file name: {reason} (expected `file:` with a plain name)"
+        problems.add(node, where, what)
         return None
     return Room(jid=jid, file=file, **merged)  # type: ignore[arg-type]
 
 
-def _room_options(
-    values: dict[str, Node], where: str, problems: _Problems
-) -> dict[str, object]:
+def _room_options(values: dict[str, Node], where: str, problems: _Problems) -> dict[str, object]:
     checks: dict[str, Callable[[Node, str, _Problems], object | None]] = {
         "label": _label,
         "file": _file,
@@ -275,7 +276,7 @@ def _file(node: Node, where: str, problems: _Problems) -> str | None:
         return None
     name = text.removesuffix(SVG_SUFFIX)
     if reason := file_name_problem(name):
-        problems.add(node, where, reason)
+        problems.add(node, where, f"{reason} (expected a plain file name in the output directory)")
         return None
     return name
 
@@ -302,16 +303,20 @@ def _bool(node: Node, where: str, problems: _Problems) -> bool:
     return False
 
 
-def _check_unique(
-    located: list[tuple[Node, Room]], field: str, what: str, problems: _Problems
-) -> None:
-    seen: dict[str, int] = {}
-    for index, (node, room) in enumerate(located):
-        value = str(getattr(room, field))
-        first = seen.setdefault(value.casefold(), index)
-        if first != index:
-            line = located[first][0].start_mark.line + 1
-            problems.add(node, _join(f"rooms[{index}]", field), f"{what} line {line}")
+def _unique_rooms(located: list[tuple[str, Node, Room]], problems: _Problems) -> tuple[Room, ...]:
+    """Report rooms listed twice and rooms writing the same file."""
+    jid_lines: dict[str, int] = {}
+    file_lines: dict[str, int] = {}
+    for where, node, room in located:
+        line = node.start_mark.line + 1
+        if (first := jid_lines.setdefault(room.jid, line)) != line:
+            problems.add(node, where, f"{room.jid} is listed twice (first on line {first})")
+            continue
+        # Case-insensitive filesystems (macOS, Windows) would merge the two.
+        if (first := file_lines.setdefault(room.file.casefold(), line)) != line:
+            what = f'"{room.svg_name}" is also written by the room on line {first}'
+            problems.add(node, _join(where, "file"), f"{what} (expected a file of its own)")
+    return tuple(room for _, _, room in located)
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:
@@ -365,13 +370,12 @@ def file_name_problem(name: str) -> str | None:
     Args:
         name: the output name without ".svg".
     """
-    expected = "(expected a plain file name inside the output directory)"
     if name in ("", ".", "..") or "/" in name or "\\" in name:
-        return f'"{name}" is not a file name {expected}'
+        return f'"{name}" is not a file name'
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
-        return f"{name!r} contains control characters {expected}"
+        return f"{name!r} contains control characters"
     if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
-        return f"file name longer than {MAX_FILE_NAME_BYTES} bytes {expected}"
+        return f"the name is longer than {MAX_FILE_NAME_BYTES} bytes"
     return None
 
 
@@ -390,8 +394,8 @@ def _kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    name = str(node.tag).rsplit(":", 1)[-1]
-    return f"{name} {node.value!r}" if name != "null" else "nothing"
+    kind = _KINDS.get(str(node.tag).rsplit(":", 1)[-1], "a value")
+    return f"{kind} ({node.value})" if node.value else kind
 
 
 def _join(where: str, key: str) -> str:

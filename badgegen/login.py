@@ -10,8 +10,8 @@ from badgegen.config import Account, account_jid_problem
 from badgegen.errors import ConfigError
 
 JID_VAR = "BADGEGEN_JID"
-PASSWORD_VAR = "BADGEGEN_PASSWORD"
-PASSWORD_FILE_VAR = "BADGEGEN_PASSWORD_FILE"
+PASSWORD_VAR = "BADGEGEN_PASSWORD"  # noqa: S105 (a variable name)
+PASSWORD_FILE_VAR = "BADGEGEN_PASSWORD_FILE"  # noqa: S105 (a variable name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,10 @@ def _password(environ: Mapping[str, str]) -> Secret:
         return Secret(_read_password_file(Path(file)))
     if not value:
         raise ConfigError(
-            [f"no password: set {PASSWORD_VAR} or {PASSWORD_FILE_VAR} "
-             "(or `account.anonymous: true` for a server that allows it)"]
+            [
+                f"no password: set {PASSWORD_VAR} or {PASSWORD_FILE_VAR} "
+                "(or `account.anonymous: true` for a server that allows it)"
+            ]
         )
     return Secret(value)
 

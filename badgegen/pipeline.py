@@ -45,9 +45,7 @@ def render_badges(rooms: Iterable[Room], counts: Iterable[Count]) -> dict[str, b
     }
 
 
-def refresh(
-    config: Config, login: Login, counter: Counter, out_dir: Path | None
-) -> RefreshResult:
+def refresh(config: Config, login: Login, counter: Counter, out_dir: Path | None) -> RefreshResult:
     """Count every room, then write its badge unless out_dir is None.
 
     Args:

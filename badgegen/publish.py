@@ -67,12 +67,12 @@ def write_atomic(path: Path, content: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, FILE_MODE)
-        os.replace(temp, path)
+        Path(temp).chmod(FILE_MODE)
+        Path(temp).replace(path)
     except OSError as exc:
         if temp is not None:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
+                Path(temp).unlink()
         raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 

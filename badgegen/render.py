@@ -23,6 +23,7 @@ EMPTY_COLOR = "#9f9f9f"  # shields' lightgrey: nobody there, or no count
 UNKNOWN_MESSAGE = "unknown"
 HORIZONTAL_PADDING = 5
 MAX_TEXT_LENGTH = 200
+_GAP = -1.0
 # Characters XML 1.0 forbids anywhere in a document (section 2.2).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
@@ -124,9 +125,8 @@ def text_width(text: str) -> float:
     fallback = widths[bisect.bisect_right(starts, ord("m")) - 1]
     total = 0.0
     for char in text:
-        index = bisect.bisect_right(starts, ord(char)) - 1
-        width = widths[index] if index >= 0 else None
-        total += width if width is not None else fallback
+        width = widths[bisect.bisect_right(starts, ord(char)) - 1]
+        total += width if width >= 0 else fallback
     return total
 
 
@@ -141,18 +141,18 @@ def _center(margin: int, width: int) -> int:
 
 
 @cache
-def _width_table() -> tuple[list[int], list[float | None]]:
-    """Range starts and widths, sorted; a None width marks a gap in the table.
+def _width_table() -> tuple[list[int], list[float]]:
+    """Range starts and widths, sorted; a negative width marks a gap in the table.
 
     Where a range begins right after another, its entry follows the gap
     marker with the same start, and bisect_right finds the range.
     """
     data = resources.files("badgegen").joinpath("data/verdana-11px.json").read_text("utf-8")
-    starts: list[int] = []
-    widths: list[float | None] = []
+    starts: list[int] = [-1]
+    widths: list[float] = [_GAP]
     for start, end, width in json.loads(data)["ranges"]:
         starts += [start, end + 1]
-        widths += [width, None]
+        widths += [width, _GAP]
     return starts, widths
 
 

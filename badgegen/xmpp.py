@@ -43,9 +43,7 @@ class ConnectOptions:
     concurrency: int = 32
 
 
-def fetch_counts(
-    login: Login, rooms: Iterable[Room], options: ConnectOptions
-) -> tuple[Count, ...]:
+def fetch_counts(login: Login, rooms: Iterable[Room], options: ConnectOptions) -> tuple[Count, ...]:
     """Log in once and count every room's occupants.
 
     Args:
@@ -66,7 +64,7 @@ async def _fetch_counts(
     login: Login, rooms: tuple[Room, ...], options: ConnectOptions
 ) -> tuple[Count, ...]:
     started = time.monotonic()
-    client = _make_client(login, options)
+    client = make_client(login, options)
     try:
         await _start_session(client, login, options)
         remaining = options.deadline - (time.monotonic() - started)
@@ -77,7 +75,8 @@ async def _fetch_counts(
     return tuple(results[room.jid] for room in rooms)
 
 
-def _make_client(login: Login, options: ConnectOptions) -> ClientXMPP:
+def make_client(login: Login, options: ConnectOptions) -> ClientXMPP:
+    """A client with the plugins counting needs; not connected yet."""
     password = login.password.reveal() if login.password else ""
     mech = "ANONYMOUS" if login.anonymous else None
     client = ClientXMPP(login.jid, password, sasl_mech=mech)
@@ -175,10 +174,11 @@ async def _count_rooms(
     results: dict[str, Count] = {}
     workers = min(options.concurrency, len(rooms)) or 1
     tasks = [asyncio.create_task(_worker(client, queue, results, options)) for _ in range(workers)]
-    lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    client.add_event_handler("disconnected", lambda _: lost.done() or lost.set_result(None))
-    everything = asyncio.gather(*tasks)
-    await asyncio.wait([everything, lost], timeout=max(remaining, 0), return_when="FIRST_COMPLETED")
+    lost = _disconnection(client)
+    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
+    await asyncio.wait(
+        [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
+    )
     everything.cancel()
     await asyncio.gather(everything, return_exceptions=True)
     problem = Problem.CONNECTION_LOST if lost.done() else Problem.TIMEOUT
@@ -187,12 +187,27 @@ async def _count_rooms(
     return results
 
 
+def _disconnection(client: ClientXMPP) -> asyncio.Future[Any]:
+    """A future that completes when the connection drops."""
+    lost: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def on_disconnected(reason: Any) -> None:
+        if not lost.done():
+            lost.set_result(reason)
+
+    client.add_event_handler("disconnected", on_disconnected)
+    return lost
+
+
 def _unfinished(problem: Problem) -> str:
     return "run deadline reached" if problem is Problem.TIMEOUT else ""
 
 
 async def _worker(
-    client: ClientXMPP, queue: asyncio.Queue[Room], results: dict[str, Count], options: ConnectOptions
+    client: ClientXMPP,
+    queue: asyncio.Queue[Room],
+    results: dict[str, Count],
+    options: ConnectOptions,
 ) -> None:
     while not queue.empty():
         room = queue.get_nowait()
@@ -204,12 +219,24 @@ async def _worker(
 async def _count_by_disco(client: ClientXMPP, room: str, timeout: float) -> Count:
     """Count with one disco#info query (XEP-0045 section 6.4)."""
     try:
-        info = await client.plugin["xep_0030"].get_info(jid=room, timeout=timeout)
+        reply = await client.plugin["xep_0030"].get_info(jid=JID(room), timeout=timeout)
     except IqError as exc:
-        return failed(room, exc.iq["error"]["condition"])
+        reply = exc.iq
     except IqTimeout:
         return Count(room, None, Problem.TIMEOUT)
-    occupants = occupants_from_info(info)
+    return count_from_reply(room, reply)
+
+
+def count_from_reply(room: str, reply: Iq) -> Count:
+    """Turn a disco#info reply, result or error, into the room's Count.
+
+    Args:
+        room: the room's JID.
+        reply: the reply stanza.
+    """
+    if reply["type"] == "error":
+        return failed(room, reply["error"]["condition"])
+    occupants = occupants_from_info(reply)
     if occupants is None:
         return Count(room, None, Problem.NOT_PUBLISHED)
     return Count(room, occupants)

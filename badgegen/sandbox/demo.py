@@ -21,7 +21,7 @@ SAMPLE_ROOMS = (
     SampleRoom("quiet", occupants=0),
 )
 DEMO_USER = "badgegen"
-DEMO_PASSWORD = "demo-only-password"  # a throwaway account on a throwaway server
+DEMO_PASSWORD = "demo-only-password"  # noqa: S105, a throwaway account on a throwaway server
 
 ROOMS_YAML = """\
 # Written by `badgegen demo`: the sample rooms on its throwaway server.
@@ -57,7 +57,10 @@ def run_demo(out_dir: Path) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="badgegen-demo-") as folder:
         root = Path(folder)
-        with running_prosody(root / "prosody") as server, Occupants(server, SAMPLE_ROOMS) as occupants:
+        with (
+            running_prosody(root / "prosody") as server,
+            Occupants(server, SAMPLE_ROOMS) as occupants,
+        ):
             account = server.register(DEMO_USER, DEMO_PASSWORD)
             names = {room.name: occupants.room_jid(room.name) for room in SAMPLE_ROOMS}
             missing = occupants.room_jid("missing")
@@ -73,8 +76,20 @@ def run_demo(out_dir: Path) -> int:
 
 
 def _refresh(config: Path, out_dir: Path, address: str, ca_file: Path) -> int:
-    command = [sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
-               "--out", str(out_dir), "--server", address, "--ca-file", str(ca_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "badgegen",
+        "refresh",
+        "--config",
+        str(config),
+        "--out",
+        str(out_dir),
+        "--server",
+        address,
+        "--ca-file",
+        str(ca_file),
+    ]
     click.echo("$ badgegen " + " ".join(command[3:]))
     env = {**os.environ, "BADGEGEN_PASSWORD": DEMO_PASSWORD}
     env.pop("BADGEGEN_JID", None)

@@ -13,7 +13,7 @@ from slixmpp import JID, ClientXMPP
 
 from badgegen.sandbox.prosody import ProsodyServer
 
-PASSWORD = "sandbox-occupant"  # throwaway accounts on a throwaway server
+PASSWORD = "sandbox-occupant"  # noqa: S105, throwaway accounts on a throwaway server
 TIMEOUT = 15.0
 
 

@@ -153,7 +153,10 @@ def _wait_until_listening(server: ProsodyServer, process: subprocess.Popen[bytes
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"prosody exited with {process.returncode}:\n{_log_tail(server)}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", server.port), 0.5):
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", server.port), 0.5),
+        ):
             return
         time.sleep(0.05)
     raise RuntimeError(f"prosody did not listen within {START_TIMEOUT:g} s:\n{_log_tail(server)}")

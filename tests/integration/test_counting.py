@@ -1,0 +1,120 @@
+"""Counting against a real Prosody: exact counts by disco#info and by joining."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.errors import XmppError
+from badgegen.login import Login, Secret
+from badgegen.sandbox.occupants import Occupants
+from badgegen.sandbox.prosody import ProsodyServer, free_port
+from badgegen.xmpp import ConnectOptions, fetch_counts
+
+from .conftest import EXPECTED, Account
+
+
+def options(prosody: ProsodyServer, **changes: object) -> ConnectOptions:
+    """Connect to the test server, trusting its CA, with short limits."""
+    settings: dict[str, object] = {
+        "server": ("127.0.0.1", prosody.port),
+        "ca_file": prosody.ca_file,
+        "timeout": 5.0,
+        "deadline": 30.0,
+        **changes,
+    }
+    return ConnectOptions(**settings)  # type: ignore[arg-type]
+
+
+def login(account: Account) -> Login:
+    """The refreshing account's login."""
+    return Login(account.jid, Secret(account.password))
+
+
+def rooms(occupants: Occupants, method: str) -> list[Room]:
+    """Every sample room plus one that does not exist, counted by method."""
+    names = [*EXPECTED, "missing"]
+    return [Room(occupants.room_jid(name), method=method) for name in names]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", ["disco", "join"])
+def test_exact_counts(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, method: str
+) -> None:
+    """0, 1 and several occupants and a hidden room count exactly, never counting the tool."""
+    counts = fetch_counts(login(account), rooms(occupants, method), options(prosody))
+    got = {count.room.split("@")[0]: count.occupants for count in counts}
+    assert got == {**EXPECTED, "missing": None}
+    missing = counts[-1]
+    assert (missing.problem, missing.room) == (Problem.NOT_FOUND, occupants.room_jid("missing"))
+
+
+def test_join_leaves_no_trace(
+    prosody: ProsodyServer, occupants: Occupants, account: Account
+) -> None:
+    """After counting by joining, rooms hold only their occupants and no room was created."""
+    fetch_counts(login(account), rooms(occupants, "join"), options(prosody))
+    counts = fetch_counts(login(account), rooms(occupants, "disco"), options(prosody))
+    assert [count.occupants for count in counts] == [*EXPECTED.values(), None]
+    assert counts[-1].problem is Problem.NOT_FOUND
+
+
+def test_many_rooms_over_one_connection(
+    prosody: ProsodyServer, occupants: Occupants, account: Account
+) -> None:
+    """200 queries with 8 in flight all come back, in the order asked."""
+    names = list(EXPECTED) * 50
+    asked = [Room(occupants.room_jid(name)) for name in names]
+    counts = fetch_counts(login(account), asked, options(prosody, concurrency=8))
+    assert [count.occupants for count in counts] == [EXPECTED[name] for name in names]
+
+
+def test_anonymous_login(prosody: ProsodyServer, occupants: Occupants) -> None:
+    """An anonymous account (SASL ANONYMOUS) counts like any other."""
+    anonymous = Login(prosody.anonymous_domain, None, anonymous=True)
+    counts = fetch_counts(anonymous, [Room(occupants.room_jid("busy"))], options(prosody))
+    assert counts == (Count(occupants.room_jid("busy"), EXPECTED["busy"]),)
+
+
+@pytest.mark.parametrize(
+    ("make_login", "make_options", "message"),
+    [
+        (
+            lambda account: Login(account.jid, Secret("wrong password")),
+            lambda prosody: options(prosody),
+            "login as counter@badgegen.test failed: not-authorized",
+        ),
+        (
+            login,
+            lambda prosody: options(prosody, server=("127.0.0.1", free_port())),
+            "cannot connect to 127.0.0.1:",
+        ),
+        (
+            login,
+            lambda prosody: options(prosody, ca_file=None),
+            "TLS with the server failed: certificate verify failed",
+        ),
+    ],
+    ids=["wrong-password", "closed-port", "untrusted-certificate"],
+)
+def test_fatal_failures_end_promptly(
+    prosody: ProsodyServer,
+    occupants: Occupants,
+    account: Account,
+    make_login: object,
+    make_options: object,
+    message: str,
+) -> None:
+    """Login, connection and TLS failures raise XmppError within seconds, not retry forever."""
+    started = time.monotonic()
+    with pytest.raises(XmppError) as caught:
+        fetch_counts(
+            make_login(account),  # type: ignore[operator]
+            [Room(occupants.room_jid("busy"))],
+            make_options(prosody),  # type: ignore[operator]
+        )
+    assert message in str(caught.value)
+    assert time.monotonic() - started < 5

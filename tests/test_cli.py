@@ -1,0 +1,196 @@
+"""The click layer: options, exit statuses and messages, with a fake counter injected via obj."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main, parse_server
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.errors import ConfigError, XmppError
+from badgegen.login import Login
+
+ROOMS = """\
+account:
+  jid: bot@example.org
+rooms:
+  - lobby@conference.example.org
+  - jid: gone@conference.example.org
+    label: old
+"""
+ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
+
+
+class FakeCounter:
+    """Answers with fixed counts and remembers what it was asked."""
+
+    def __init__(self, counts: dict[str, int | None], error: Exception | None = None) -> None:
+        self.counts, self.error = counts, error
+        self.calls: list[tuple[Login, tuple[Room, ...]]] = []
+
+    def __call__(self, login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+        rooms = tuple(rooms)
+        self.calls.append((login, rooms))
+        if self.error:
+            raise self.error
+        return tuple(self._count(room.jid) for room in rooms)
+
+    def _count(self, jid: str) -> Count:
+        occupants = self.counts[jid]
+        return Count(jid, occupants, None if occupants is not None else Problem.NOT_FOUND)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A rooms.yaml with two rooms."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(ROOMS)
+    return path
+
+
+def refresh(config: Path, counter: FakeCounter, *args: str) -> Result:
+    """Run `badgegen refresh` in-process with the fake counter."""
+    out = config.parent / "public"
+    return CliRunner().invoke(
+        main,
+        ["refresh", "--config", str(config), "--out", str(out), *args],
+        obj={"counter": counter},
+        env=ENV,
+        catch_exceptions=False,
+    )
+
+
+def test_refresh_writes_one_badge_per_room(config: Path) -> None:
+    """Every room counted: exit 0, a summary line per room, one SVG per room."""
+    counter = FakeCounter({"lobby@conference.example.org": 7, "gone@conference.example.org": 0})
+    result = refresh(config, counter)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "lobby@conference.example.org: 7 online",
+        "gone@conference.example.org: 0 online",
+        f"2 of 2 rooms counted; 2 badges written, 0 unchanged in {config.parent / 'public'}/",
+    ]
+    badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
+    assert 'aria-label="chat: 7 online"' in badge
+    login, rooms = counter.calls[0]
+    assert (login.jid, login.password and login.password.reveal()) == ("bot@example.org", "pw")
+    assert [room.jid for room in rooms] == [
+        "lobby@conference.example.org",
+        "gone@conference.example.org",
+    ]
+
+
+def test_uncounted_rooms_get_an_unknown_badge_and_status_3(config: Path) -> None:
+    """A room that cannot be counted still gets a badge, and the run says which."""
+    counter = FakeCounter({"lobby@conference.example.org": 2, "gone@conference.example.org": None})
+    result = refresh(config, counter)
+    assert result.exit_code == EXIT_SOME_UNCOUNTED
+    assert "Warning: gone@conference.example.org: room does not exist" in result.stderr
+    badge = (config.parent / "public" / "gone@conference.example.org.svg").read_text()
+    assert 'aria-label="old: unknown"' in badge
+
+
+def test_quiet_prints_only_problems(config: Path) -> None:
+    """-q keeps stdout empty and still warns about uncounted rooms."""
+    counter = FakeCounter({"lobby@conference.example.org": 2, "gone@conference.example.org": None})
+    result = refresh(config, counter, "-q")
+    assert result.stdout == ""
+    assert result.stderr.startswith("Warning: gone@conference.example.org")
+
+
+def test_dry_run_writes_nothing(config: Path) -> None:
+    """--dry-run counts and prints, but creates no file."""
+    counter = FakeCounter({"lobby@conference.example.org": 1, "gone@conference.example.org": 1})
+    result = refresh(config, counter, "--dry-run")
+    assert result.exit_code == 0
+    assert "dry run, nothing written" in result.stdout
+    assert not (config.parent / "public").exists()
+
+
+def test_login_failure_leaves_badges_untouched(config: Path) -> None:
+    """When nothing can be counted the old badges stay and the status is 4."""
+    out = config.parent / "public"
+    out.mkdir()
+    (out / "lobby@conference.example.org.svg").write_text("old badge")
+    counter = FakeCounter({}, XmppError("login as bot@example.org failed: not-authorized"))
+    result = refresh(config, counter)
+    assert result.exit_code == EXIT_NOTHING_COUNTED
+    assert result.stderr == (
+        "Error: login as bot@example.org failed: not-authorized; no badge was changed\n"
+    )
+    assert [path.name for path in out.iterdir()] == ["lobby@conference.example.org.svg"]
+    assert (out / "lobby@conference.example.org.svg").read_text() == "old badge"
+
+
+def test_config_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    """A bad rooms.yaml: every problem on stderr, status 2, nothing counted or written."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text("rooms:\n  - lobby\n  - jid: x@y\n    colour: red\n")
+    counter = FakeCounter({})
+    result = refresh(path, counter)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f'Error: {path}:2: rooms[0]: "lobby" is not a room JID (expected name@service)',
+        f'Error: {path}:4: rooms[1].colour: unknown key "colour" (expected one of file, jid,'
+        " label, method)",
+    ]
+    assert counter.calls == []
+    assert not (tmp_path / "public").exists()
+
+
+def test_missing_password_is_a_config_error(config: Path) -> None:
+    """Without BADGEGEN_PASSWORD the run stops before connecting, with status 2."""
+    result = CliRunner().invoke(
+        main,
+        ["refresh", "--config", str(config)],
+        obj={"counter": FakeCounter({})},
+        env={**ENV, "BADGEGEN_PASSWORD": None},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no password: set BADGEGEN_PASSWORD")
+
+
+def test_check_lists_what_would_be_written(config: Path) -> None:
+    """check validates offline and names each badge file."""
+    result = CliRunner().invoke(main, ["check", "--config", str(config)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "lobby@conference.example.org -> public/lobby@conference.example.org.svg"
+        ' (label "chat", method disco)',
+        "gone@conference.example.org -> public/gone@conference.example.org.svg"
+        ' (label "old", method disco)',
+        f"{config}: OK, 2 rooms",
+    ]
+
+
+def test_bad_timeout_is_a_usage_error(config: Path) -> None:
+    """Option values are checked by click: status 2 and a usage message."""
+    result = refresh(config, FakeCounter({}), "--timeout", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("xmpp.example.org", ("xmpp.example.org", 5222)),
+        ("127.0.0.1:15222", ("127.0.0.1", 15222)),
+        ("[::1]:5223", ("::1", 5223)),
+        ("[::1]", ("::1", 5222)),
+    ],
+)
+def test_server_option_forms(text: str, expected: tuple[str, int]) -> None:
+    """--server takes HOST, HOST:PORT and [IPv6]:PORT."""
+    assert parse_server(text) == expected
+
+
+@pytest.mark.parametrize("text", ["host:", "host:port", ":5222", "host:70000", "[::1"])
+def test_bad_server_option(text: str) -> None:
+    """A malformed --server is a config error naming the expected form."""
+    with pytest.raises(ConfigError, match="is not HOST"):
+        parse_server(text)

@@ -1,0 +1,195 @@
+"""rooms.yaml loading: every accepted form and every problem, with exact messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Account, Room, file_name_problem, load_rooms, parse_room_jid
+from badgegen.errors import ConfigError
+
+CASES = Path(__file__).parent.parent / "data" / "config"
+NOT_FILE = "is not a file name (expected a plain file name in the output directory)"
+
+
+def problems_of(name: str) -> list[str]:
+    """Load a bad config case and return its problems without the path prefix."""
+    path = CASES / name
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    return [problem.replace(f"{path}:", "") for problem in caught.value.problems]
+
+
+def test_good_config_has_every_form() -> None:
+    """Strings, mappings, defaults, merge keys and `file` with .svg all load."""
+    config = load_rooms(CASES / "good.yaml")
+    assert config.account == Account(jid="badgegen@example.org")
+    assert config.rooms == (
+        Room("lobby@conference.example.org", label="talk", file="lobby@conference.example.org"),
+        Room("dev@conference.example.org", label="dev chat", file="dev"),
+        Room(
+            "ops@conference.example.org",
+            label="talk",
+            file="ops@conference.example.org",
+            method="join",
+        ),
+        Room("merged@conference.example.org", label="talk", file="merged@conference.example.org"),
+    )
+    assert config.rooms[1].svg_name == "dev.svg"
+
+
+def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
+    """A bare JID gets the label "chat", the disco method and its JID as file name."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text("rooms: [lobby@conference.example.org]\n")
+    (room,) = load_rooms(path).rooms
+    assert (room.label, room.method, room.svg_name) == (
+        "chat",
+        "disco",
+        "lobby@conference.example.org.svg",
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("not-a-mapping.yaml", ["1: expected a mapping with a `rooms:` list at the top level"]),
+        ("empty.yaml", ["1: expected a mapping with a `rooms:` list at the top level"]),
+        ("no-rooms.yaml", ["1: rooms: expected a non-empty list of room JIDs"]),
+        ("syntax-error.yaml", ["4:1: invalid YAML: found unexpected end of stream"]),
+        ("not-utf8.yaml", ["2: byte 15 is not UTF-8 (expected a UTF-8 text file)"]),
+        (
+            "unknown-keys.yaml",
+            [
+                '1: room: unknown key "room" (did you mean "rooms"? expected one of account,'
+                " defaults, rooms)",
+                '5: rooms[0].lable: unknown key "lable" (did you mean "label"? expected one of'
+                " file, jid, label, method)",
+                '7: defaults.file: unknown key "file" (expected one of label, method)',
+            ],
+        ),
+        (
+            "bad-jids.yaml",
+            [
+                '2: rooms[0]: "lobby" is not a room JID (expected name@service)',
+                '3: rooms[1]: "dev@conference.example.org/me" has a /resource part'
+                " (expected name@service)",
+                '4: rooms[2]: "@conference.example.org" is not a valid JID: nodepart empty'
+                " despite the presence of a @ (expected name@service)",
+                '5: rooms[3].jid: "a b@conference.example.org" is not a valid JID: localpart'
+                " doesn’t pass nodeprep validation (expected name@service)",
+                "6: rooms[4]: missing `jid` (expected name@service)",
+                "7: rooms[5]: expected a room JID or a mapping with `jid`",
+            ],
+        ),
+        (
+            "duplicates.yaml",
+            [
+                "3: rooms[1]: lobby@conference.example.org is listed twice (first on line 2)",
+                '6: rooms[3].file: "Shared.svg" is also written by the room on line 4'
+                " (expected a file of its own)",
+            ],
+        ),
+        (
+            "outside.yaml",
+            [
+                f'3: rooms[0].file: "../escape" {NOT_FILE}',
+                f'5: rooms[1].file: "/etc/passwd" {NOT_FILE}',
+                f'7: rooms[2].file: "sub/dir" {NOT_FILE}',
+                f'9: rooms[3].file: ".." {NOT_FILE}',
+            ],
+        ),
+        (
+            "wrong-types.yaml",
+            [
+                "3: rooms[0].label: expected text, found a number (2024)",
+                '4: rooms[0].method: "poll" is not a method (expected one of disco, join)',
+                "6: rooms[1].label: empty label (expected some text)",
+                "8: account.jid: expected text, found a list",
+                "9: account.anonymous: expected true or false, found text (maybe)",
+            ],
+        ),
+        (
+            "bad-account.yaml",
+            ['2: account.jid: "example.org" is not an account JID (expected user@domain)'],
+        ),
+    ],
+)
+def test_bad_config_reports_every_problem(case: str, expected: list[str]) -> None:
+    """Each problem is reported at once, with its line, what was found and what was expected."""
+    assert problems_of(case) == expected
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    """A missing rooms.yaml says so instead of raising FileNotFoundError."""
+    path = tmp_path / "rooms.yaml"
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    assert caught.value.problems == (f"{path}: no such file (expected a rooms.yaml)",)
+
+
+def test_many_problems_are_capped(tmp_path: Path) -> None:
+    """A file with hundreds of problems lists fifty and counts the rest."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text("rooms:\n" + "  - nope\n" * 60)
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    assert len(caught.value.problems) == 51
+    assert caught.value.problems[-1] == "... and 10 more problems"
+
+
+def test_anonymous_account_names_a_domain(tmp_path: Path) -> None:
+    """An anonymous account is a bare domain; a user@domain is refused for it."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text("account: {jid: anon.example.org, anonymous: true}\nrooms: [a@b.example]\n")
+    assert load_rooms(path).account == Account(jid="anon.example.org", anonymous=True)
+    path.write_text("account: {jid: me@example.org, anonymous: yes}\nrooms: [a@b.example]\n")
+    assert problems_of_path(path) == [
+        '1: account.jid: "me@example.org" is not an account JID'
+        " (expected a domain that offers anonymous login)"
+    ]
+
+
+def problems_of_path(path: Path) -> list[str]:
+    """Problems of a config file outside the case folder, without the path."""
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    return [problem.replace(f"{path}:", "") for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lobby@conference.example.org", "lobby@conference.example.org"),
+        ("Lobby@Conference.EXAMPLE.org", "lobby@conference.example.org"),
+        ("café@muc.example.org", "café@muc.example.org"),
+    ],
+)
+def test_room_jids_are_normalised(text: str, expected: str) -> None:
+    """Room JIDs are compared and named in their normalised bare form."""
+    assert parse_room_jid(text) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    "name", ["", ".", "..", "a/b", "a\\b", "/abs", "x\x00y", "x\ny", "é" * 101]
+)
+def test_unsafe_file_names_are_refused(name: str) -> None:
+    """Names that could leave the output directory or break it are refused."""
+    assert file_name_problem(name) is not None
+
+
+@pytest.mark.parametrize("name", ["lobby@conference.example.org", "dev", ".hidden-ok", "é" * 100])
+def test_plain_file_names_are_accepted(name: str) -> None:
+    """Plain names, including a JID with its dots and @, are fine."""
+    assert file_name_problem(name) is None
+
+
+def test_long_jid_needs_a_file_name(tmp_path: Path) -> None:
+    """A JID too long for a file name asks for `file:` instead of failing to write."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(f"rooms:\n  - {'x' * 250}@conference.example.org\n")
+    assert problems_of_path(path) == [
+        "2: rooms[0]: the JID makes no file name: the name is longer than 200 bytes"
+        " (expected `file:` with a plain name)"
+    ]

@@ -1,0 +1,86 @@
+"""Resolving the login: BADGEGEN_JID wins, the password only from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Account
+from badgegen.errors import ConfigError
+from badgegen.login import Login, Secret, resolve_login
+
+
+def test_file_jid_with_password_from_environment() -> None:
+    """The file names the account; BADGEGEN_PASSWORD gives the password."""
+    login = resolve_login(Account(jid="bot@example.org"), {"BADGEGEN_PASSWORD": "pw"})
+    assert login == Login("bot@example.org", Secret("pw"))
+
+
+def test_environment_jid_wins_over_the_file() -> None:
+    """BADGEGEN_JID overrides `account.jid`."""
+    environ = {"BADGEGEN_JID": "other@example.org", "BADGEGEN_PASSWORD": "pw"}
+    assert resolve_login(Account(jid="bot@example.org"), environ).jid == "other@example.org"
+
+
+def test_password_file(tmp_path: Path) -> None:
+    """BADGEGEN_PASSWORD_FILE is read, without its trailing newline."""
+    secret = tmp_path / "password"
+    secret.write_text("from file\n")
+    environ = {"BADGEGEN_JID": "bot@example.org", "BADGEGEN_PASSWORD_FILE": str(secret)}
+    assert resolve_login(Account(), environ).password == Secret("from file")
+
+
+def test_anonymous_needs_no_password() -> None:
+    """An anonymous account logs in with SASL ANONYMOUS and no password."""
+    login = resolve_login(Account(jid="anon.example.org", anonymous=True), {})
+    assert login == Login("anon.example.org", None, anonymous=True)
+
+
+@pytest.mark.parametrize(
+    ("account", "environ", "message"),
+    [
+        (
+            Account(),
+            {},
+            "no account to log in with: set BADGEGEN_JID or `account.jid` in rooms.yaml",
+        ),
+        (
+            Account(jid="bot@example.org"),
+            {},
+            "no password: set BADGEGEN_PASSWORD or BADGEGEN_PASSWORD_FILE"
+            " (or `account.anonymous: true` for a server that allows it)",
+        ),
+        (
+            Account(),
+            {"BADGEGEN_JID": "example.org", "BADGEGEN_PASSWORD": "pw"},
+            'BADGEGEN_JID: "example.org" is not an account JID (expected user@domain)',
+        ),
+        (
+            Account(jid="bot@example.org"),
+            {"BADGEGEN_PASSWORD": "a", "BADGEGEN_PASSWORD_FILE": "/x"},
+            "both BADGEGEN_PASSWORD and BADGEGEN_PASSWORD_FILE are set (expected one)",
+        ),
+        (
+            Account(jid="bot@example.org"),
+            {"BADGEGEN_PASSWORD_FILE": "/nonexistent/password"},
+            "BADGEGEN_PASSWORD_FILE: cannot read /nonexistent/password: No such file or directory",
+        ),
+    ],
+)
+def test_missing_or_bad_credentials(
+    account: Account, environ: dict[str, str], message: str
+) -> None:
+    """Each missing or conflicting setting is a config error saying what to set."""
+    with pytest.raises(ConfigError) as caught:
+        resolve_login(account, environ)
+    assert caught.value.problems == (message,)
+
+
+def test_secret_never_shows() -> None:
+    """A Secret's str and repr hide the password, so tracebacks and logs cannot show it."""
+    secret = Secret("hunter2")
+    assert "hunter2" not in str(secret)
+    assert "hunter2" not in repr(secret)
+    assert "hunter2" not in repr(Login("a@b", secret))
+    assert secret.reveal() == "hunter2"

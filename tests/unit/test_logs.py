@@ -1,0 +1,47 @@
+"""Redaction: no log record shows the password, its base64 forms or SASL payloads."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+
+from badgegen.logs import RedactingFilter, configure_logging
+
+PASSWORD = "s3cr€t-pass"
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\0", b"\0bot\0", b"ab"])
+def test_base64_of_the_password_is_redacted_at_any_offset(prefix: bytes) -> None:
+    """SASL PLAIN puts the password in base64 after the user name; it never shows."""
+    encoded = base64.b64encode(prefix + PASSWORD.encode() + b"!").decode()
+    redacted = RedactingFilter([PASSWORD]).redact(f"payload {encoded}")
+    assert "[redacted]" in redacted
+    assert base64.b64encode(PASSWORD.encode()).decode()[:8] not in redacted
+
+
+def test_sasl_elements_are_emptied() -> None:
+    """Whatever a SASL element carries is replaced, even with no known secret."""
+    stanza = '<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">AGJvdABwdw==</auth>'
+    assert RedactingFilter([]).redact(f"SEND: {stanza}") == (
+        'SEND: <auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">[redacted]</auth>'
+    )
+
+
+def test_records_with_arguments_and_exceptions_are_redacted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Formatted arguments and traceback text go through the filter too."""
+    configure_logging(2, [PASSWORD])
+    log = logging.getLogger("slixmpp.test")
+    log.debug("password is %s", PASSWORD)
+    try:
+        raise ValueError(PASSWORD)
+    except ValueError:
+        log.exception("failed")
+    err = capsys.readouterr().err
+    assert "password is [redacted]" in err
+    assert "ValueError: [redacted]" in err
+    assert PASSWORD not in err
+    logging.getLogger().handlers.clear()
