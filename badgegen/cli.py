@@ -19,6 +19,7 @@ from badgegen.login import Login, resolve_login
 from badgegen.pipeline import Counter, RefreshResult, refresh
 
 EXIT_OK = 0
+EXIT_BUG = 1  # Python's status for an uncaught exception
 EXIT_USAGE = 2  # also click's own status for usage errors
 EXIT_SOME_UNCOUNTED = 3
 EXIT_NOTHING_COUNTED = 4

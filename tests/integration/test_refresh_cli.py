@@ -1,0 +1,121 @@
+"""`badgegen refresh` as a real process against a real Prosody: files, statuses, secrets."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
+from badgegen.sandbox.occupants import Occupants
+from badgegen.sandbox.prosody import ProsodyServer, free_port
+
+from .conftest import EXPECTED, Account
+
+
+def write_rooms(folder: Path, occupants: Occupants, *, missing: bool) -> Path:
+    """A rooms.yaml naming the sample rooms (and a missing one if asked)."""
+    names = [*EXPECTED, "missing"] if missing else list(EXPECTED)
+    lines = ["rooms:", *(f"  - {occupants.room_jid(name)}" for name in names)]
+    path = folder / "rooms.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_refresh(
+    prosody: ProsodyServer, config: Path, account: Account, *args: str, port: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m badgegen refresh` with the account in the environment."""
+    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    env.pop("BADGEGEN_PASSWORD_FILE", None)
+    command = [
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
+        "--out", str(config.parent / "public"), "--server", f"127.0.0.1:{port or prosody.port}",
+        "--ca-file", str(prosody.ca_file), "--timeout", "5", *args,
+    ]  # fmt: skip
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def badge_labels(out: Path) -> dict[str, str]:
+    """Each badge file's aria-label."""
+    labels = {}
+    for path in sorted(out.glob("*.svg")):
+        text = path.read_text()
+        start = text.index('aria-label="') + len('aria-label="')
+        labels[path.name.split("@")[0]] = text[start : text.index('"', start)]
+    return labels
+
+
+def test_refresh_writes_badges_then_leaves_them_unchanged(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+) -> None:
+    """Every room gets its badge; a second run with the same counts writes nothing."""
+    config = write_rooms(tmp_path, occupants, missing=False)
+    first = run_refresh(prosody, config, account)
+    assert first.returncode == 0, first.stderr
+    assert badge_labels(tmp_path / "public") == {
+        name: f"chat: {count} online" for name, count in sorted(EXPECTED.items())
+    }
+    second = run_refresh(prosody, config, account)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[-1].endswith(
+        f"0 badges written, 4 unchanged in {tmp_path / 'public'}/"
+    )
+
+
+def test_missing_room_gets_unknown_badge_and_status_3(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+) -> None:
+    """A room that does not exist: its badge says unknown, the summary names the class."""
+    config = write_rooms(tmp_path, occupants, missing=True)
+    result = run_refresh(prosody, config, account)
+    assert result.returncode == EXIT_SOME_UNCOUNTED
+    assert badge_labels(tmp_path / "public")["missing"] == "chat: unknown"
+    assert "missing@rooms.badgegen.test: room does not exist (item-not-found)" in result.stderr
+
+
+@pytest.mark.parametrize("failure", ["wrong-password", "closed-port"])
+def test_failures_leave_existing_badges_untouched(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path, failure: str
+) -> None:
+    """Wrong password or closed port: status 4 within seconds, one line, badges as they were."""
+    config = write_rooms(tmp_path, occupants, missing=False)
+    assert run_refresh(prosody, config, account).returncode == 0
+    before = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
+    wrong = Account(account.jid, "not the password")
+    started = time.monotonic()
+    if failure == "wrong-password":
+        result = run_refresh(prosody, config, wrong)
+    else:
+        result = run_refresh(prosody, config, account, port=free_port())
+    assert time.monotonic() - started < 10
+    assert result.returncode == EXIT_NOTHING_COUNTED
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.rstrip().endswith("; no badge was changed")
+    after = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
+    assert after == before
+
+
+def test_password_never_appears_even_at_full_verbosity(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+) -> None:
+    """-vv logs the whole XMPP stream, yet neither the password nor its base64 shows anywhere."""
+    config = write_rooms(tmp_path, occupants, missing=False)
+    result = run_refresh(prosody, config, account, "-vv")
+    assert result.returncode == 0, result.stderr
+    assert "SEND:" in result.stderr  # the stream really was logged
+    output = result.stdout + result.stderr
+    output += "".join(path.read_text() for path in (tmp_path / "public").iterdir())
+    raw = account.password.encode()
+    forbidden = [account.password, base64.b64encode(raw).decode()]
+    forbidden += [
+        base64.b64encode(b"\0" + account.jid.split("@")[0].encode() + b"\0" + raw).decode()
+    ]
+    for secret in forbidden:
+        assert secret not in output

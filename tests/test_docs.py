@@ -1,0 +1,64 @@
+"""The docs stay true: README's examples parse, every command has help, the version is real."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import badgegen
+from badgegen import cli
+from badgegen.cli import main
+from badgegen.config import load_rooms
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_rooms_yaml_parses(tmp_path: Path) -> None:
+    """The rooms.yaml shown in README is accepted as written."""
+    block = re.search(r"## rooms\.yaml\n\n```yaml\n(.*?)```", README, re.DOTALL)
+    assert block is not None
+    path = tmp_path / "rooms.yaml"
+    path.write_text(block.group(1))
+    rooms = load_rooms(path).rooms
+    assert [room.jid for room in rooms] == [
+        "lobby@conference.example.org",
+        "dev@conference.example.org",
+    ]
+
+
+def test_example_rooms_yaml_passes_check() -> None:
+    """The commented rooms.yaml at the repository root is valid."""
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(ROOT / "rooms.yaml")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("OK, 3 rooms\n")
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in main.commands)])
+def test_every_command_has_help(command: list[str]) -> None:
+    """`--help` works for the group and each command, and says something."""
+    result = CliRunner().invoke(main, [*command, "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Usage: " in result.stdout
+    assert len(result.stdout.splitlines()) > 5
+
+
+def test_every_exit_status_is_documented() -> None:
+    """README's exit status table lists each status the CLI uses."""
+    statuses = {getattr(cli, name) for name in dir(cli) if name.startswith("EXIT_")}
+    table = README.split("### Exit status", 1)[1].split("\n## ", 1)[0]
+    documented = {int(row) for row in re.findall(r"^\| (\d) \|", table, re.MULTILINE)}
+    assert documented == statuses
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    """`badgegen --version` prints the installed distribution's version."""
+    result = CliRunner().invoke(main, ["--version"], catch_exceptions=False)
+    assert result.stdout == f"badgegen, version {version('badgegen')}\n"
+    assert badgegen.__version__ == version("badgegen")
