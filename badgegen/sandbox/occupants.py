@@ -24,6 +24,17 @@ class SampleRoom:
     name: str
     occupants: int
     public: bool = True
+    members_only: bool = False
+
+    @property
+    def settings(self) -> dict[str, bool]:
+        """The room configuration fields that differ from the server's defaults."""
+        settings = {}
+        if not self.public:
+            settings["muc#roomconfig_publicroom"] = False
+        if self.members_only:
+            settings["muc#roomconfig_membersonly"] = True
+        return settings
 
 
 class Occupants:
@@ -77,8 +88,8 @@ class Occupants:
         """Create a persistent room, emptied again, by joining and leaving."""
         jid = self.room_jid(room.name)
         await _join(owner, jid, "owner")
-        if not room.public:
-            await _hide(owner, jid)
+        if room.settings:
+            await _configure(owner, jid, room.settings)
         owner.plugin["xep_0045"].leave_muc(JID(jid), "owner")
 
     async def _connect(self, user: str) -> ClientXMPP:
@@ -102,11 +113,12 @@ class Occupants:
         await asyncio.gather(*others, return_exceptions=True)
 
 
-async def _hide(owner: ClientXMPP, room: str) -> None:
-    """Make a room hidden: not listed in the service's disco#items."""
+async def _configure(owner: ClientXMPP, room: str, settings: dict[str, bool]) -> None:
+    """Submit the room configuration form with the given boolean fields."""
     form = owner.plugin["xep_0004"].make_form(ftype="submit")
     form.add_field("FORM_TYPE", ftype="hidden", value="http://jabber.org/protocol/muc#roomconfig")
-    form.add_field("muc#roomconfig_publicroom", ftype="boolean", value=False)
+    for field, value in settings.items():
+        form.add_field(field, ftype="boolean", value=value)
     await owner.plugin["xep_0045"].set_room_config(JID(room), form, timeout=TIMEOUT)
 
 

@@ -19,6 +19,8 @@ SAMPLE_ROOMS = (
     SampleRoom("hidden", occupants=2, public=False),
 )
 EXPECTED = {room.name: room.occupants for room in SAMPLE_ROOMS}
+# Only members may join: disco#info still counts it, a join is refused.
+MEMBERS_ONLY = SampleRoom("members", occupants=0, members_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ def prosody(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProsodyServer]
 @pytest.fixture(scope="session")
 def occupants(prosody: ProsodyServer) -> Iterator[Occupants]:
     """The sample rooms, with their occupants online for the whole session."""
-    with Occupants(prosody, SAMPLE_ROOMS) as joined:
+    with Occupants(prosody, (*SAMPLE_ROOMS, MEMBERS_ONLY)) as joined:
         yield joined
 
 

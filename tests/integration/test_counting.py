@@ -14,7 +14,7 @@ from badgegen.sandbox.occupants import Occupants
 from badgegen.sandbox.prosody import ProsodyServer, free_port
 from badgegen.xmpp import ConnectOptions, fetch_counts
 
-from .conftest import EXPECTED, Account
+from .conftest import EXPECTED, MEMBERS_ONLY, Account
 
 
 def options(prosody: ProsodyServer, **changes: object) -> ConnectOptions:
@@ -50,6 +50,17 @@ def test_exact_counts(
     assert got == {**EXPECTED, "missing": None}
     missing = counts[-1]
     assert (missing.problem, missing.room) == (Problem.NOT_FOUND, occupants.room_jid("missing"))
+
+
+def test_members_only_room(prosody: ProsodyServer, occupants: Occupants, account: Account) -> None:
+    """disco#info counts a members-only room; joining it is refused and classed "not allowed"."""
+    room = occupants.room_jid(MEMBERS_ONLY.name)
+    asked = [Room(room), Room(room, method="join")]
+    counts = fetch_counts(login(account), asked, options(prosody))
+    assert counts == (
+        Count(room, 0),
+        Count(room, None, Problem.NOT_ALLOWED, "registration-required"),
+    )
 
 
 def test_join_leaves_no_trace(

@@ -1,0 +1,115 @@
+"""The one network boundary: count every room's occupants over one XMPP connection.
+
+Only this package imports slixmpp (the sandbox for tests and the demo aside).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from slixmpp import ClientXMPP
+
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.login import Login
+from badgegen.xmpp.disco import count_by_disco, count_from_reply, occupants_from_info
+from badgegen.xmpp.join import count_by_joining, occupants_from_presences
+from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
+
+__all__ = [
+    "ConnectOptions",
+    "count_from_reply",
+    "fetch_counts",
+    "make_client",
+    "occupants_from_info",
+    "occupants_from_presences",
+]
+
+log = logging.getLogger(__name__)
+
+
+def fetch_counts(login: Login, rooms: Iterable[Room], options: ConnectOptions) -> tuple[Count, ...]:
+    """Log in once and count every room's occupants.
+
+    Args:
+        login: the account to log in with.
+        rooms: the rooms to count.
+        options: connection settings and time limits.
+
+    Returns:
+        One Count per room, in the order given.
+
+    Raises:
+        XmppError: the connection, TLS or login failed; nothing was counted.
+    """
+    return asyncio.run(_fetch_counts(login, tuple(rooms), options))
+
+
+async def _fetch_counts(
+    login: Login, rooms: tuple[Room, ...], options: ConnectOptions
+) -> tuple[Count, ...]:
+    started = time.monotonic()
+    client = make_client(login, options)
+    try:
+        await start_session(client, login, options)
+        remaining = options.deadline - (time.monotonic() - started)
+        results = await _count_rooms(client, rooms, options, remaining)
+    finally:
+        client.cancel_connection_attempt()
+        await close(client)
+    return results
+
+
+async def _count_rooms(
+    client: ClientXMPP, rooms: tuple[Room, ...], options: ConnectOptions, remaining: float
+) -> tuple[Count, ...]:
+    """Count with a bounded number of queries in flight until the deadline."""
+    queue: asyncio.Queue[tuple[int, Room]] = asyncio.Queue()
+    for index, room in enumerate(rooms):
+        queue.put_nowait((index, room))
+    results: dict[int, Count] = {}
+    workers = min(options.concurrency, len(rooms)) or 1
+    tasks = [asyncio.create_task(_worker(client, queue, results, options)) for _ in range(workers)]
+    lost = _disconnection(client)
+    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
+    await asyncio.wait(
+        [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
+    )
+    everything.cancel()
+    await asyncio.gather(everything, return_exceptions=True)
+    problem = Problem.CONNECTION_LOST if lost.done() else Problem.TIMEOUT
+    unfinished = [Count(room.jid, None, problem, _unfinished(problem)) for room in rooms]
+    return tuple(results.get(index, unfinished[index]) for index in range(len(rooms)))
+
+
+def _disconnection(client: ClientXMPP) -> asyncio.Future[Any]:
+    """A future that completes when the connection drops."""
+    lost: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def on_disconnected(reason: Any) -> None:
+        if not lost.done():
+            lost.set_result(reason)
+
+    client.add_event_handler("disconnected", on_disconnected)
+    return lost
+
+
+def _unfinished(problem: Problem) -> str:
+    return "run deadline reached" if problem is Problem.TIMEOUT else ""
+
+
+async def _worker(
+    client: ClientXMPP,
+    queue: asyncio.Queue[tuple[int, Room]],
+    results: dict[int, Count],
+    options: ConnectOptions,
+) -> None:
+    while not queue.empty():
+        index, room = queue.get_nowait()
+        count = count_by_joining if room.method == "join" else count_by_disco
+        results[index] = await count(client, room.jid, options.timeout)
+        log.debug("%s: %s", room.jid, results[index].describe())
