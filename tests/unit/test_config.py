@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.config import Account, Room, file_name_problem, load_rooms, parse_room_jid
+from badgegen.config import Account, Room, load_rooms
 from badgegen.errors import ConfigError
+from badgegen.names import file_name_problem, parse_room_jid
 
 CASES = Path(__file__).parent.parent / "data" / "config"
 NOT_FILE = "is not a file name (expected a plain file name in the output directory)"

@@ -1,0 +1,67 @@
+"""What makes a valid room JID, account JID and badge file name."""
+
+from __future__ import annotations
+
+# Leaves room for ".svg"/".json" and a temporary-file prefix within the
+# 255-byte name limit of common filesystems.
+MAX_FILE_NAME_BYTES = 200
+
+
+def parse_room_jid(text: str) -> tuple[str | None, str | None]:
+    """Check that text is a bare room JID.
+
+    Args:
+        text: the JID as written.
+
+    Returns:
+        The normalised bare JID, or None with the reason it is not one.
+    """
+    # slixmpp's import is slow; only the commands that read rooms pay for it.
+    from slixmpp.jid import JID, InvalidJID
+
+    expected = "(expected name@service)"
+    try:
+        jid = JID(text)
+    except InvalidJID as exc:
+        return None, f'"{text}" is not a valid JID: {exc} {expected}'
+    if not jid.user:
+        return None, f'"{text}" is not a room JID {expected}'
+    if jid.resource:
+        return None, f'"{text}" has a /resource part {expected}'
+    return str(jid.bare), None
+
+
+def account_jid_problem(text: str, *, anonymous: bool) -> str | None:
+    """Say why text cannot be the account's JID, or None when it can.
+
+    Args:
+        text: the JID as written.
+        anonymous: an anonymous login names only a domain.
+    """
+    from slixmpp.jid import JID, InvalidJID
+
+    expected = "(expected a domain that offers anonymous login)"
+    if not anonymous:
+        expected = "(expected user@domain)"
+    try:
+        jid = JID(text)
+    except InvalidJID as exc:
+        return f'"{text}" is not a valid JID: {exc} {expected}'
+    if jid.resource or bool(jid.user) == anonymous:
+        return f'"{text}" is not an account JID {expected}'
+    return None
+
+
+def file_name_problem(name: str) -> str | None:
+    """Say why name cannot be a badge's file name, or None when it can.
+
+    Args:
+        name: the output name without ".svg".
+    """
+    if name in ("", ".", "..") or "/" in name or "\\" in name:
+        return f'"{name}" is not a file name'
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return f"{name!r} contains control characters"
+    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        return f"the name is longer than {MAX_FILE_NAME_BYTES} bytes"
+    return None

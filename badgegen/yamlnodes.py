@@ -1,0 +1,134 @@
+"""Read YAML keeping line numbers, and collect located problems (mkdocs-style)."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from badgegen.errors import ConfigError
+
+MAX_PROBLEMS = 50
+STR = "tag:yaml.org,2002:str"
+BOOL = "tag:yaml.org,2002:bool"
+_KINDS = {
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "null": "nothing",
+}
+
+
+class Problems:
+    """Collects every problem, each prefixed with file and line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.found: list[tuple[int, str]] = []
+
+    def add(self, node: Node | None, where: str, what: str) -> None:
+        line = node.start_mark.line + 1 if node else 1
+        prefix = f"{self.path}:{line}: " + (f"{where}: " if where else "")
+        self.found.append((line, prefix + what))
+
+    def raise_if_any(self) -> None:
+        if not self.found:
+            return
+        # Sorted by line, so the list reads like the file.
+        shown = [text for _, text in sorted(self.found, key=lambda found: found[0])]
+        if len(shown) > MAX_PROBLEMS:
+            shown[MAX_PROBLEMS:] = [f"... and {len(shown) - MAX_PROBLEMS} more problems"]
+        raise ConfigError(shown)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file, or raise ConfigError saying why not (with the line of a bad byte)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError([f"{path}: no such file (expected a rooms.yaml)"]) from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        what = f"byte {exc.start + 1} is not UTF-8 (expected a UTF-8 text file)"
+        raise ConfigError([f"{path}:{line}: {what}"]) from exc
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
+
+
+def compose(path: Path, text: str) -> Node | None:
+    """Parse YAML into nodes that keep their line; syntax errors become ConfigError."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: invalid YAML: {exc}"]) from exc
+
+
+def mapping(
+    node: Node, where: str, allowed: tuple[str, ...], problems: Problems
+) -> dict[str, Node]:
+    """The values of a mapping node by key, reporting unknown and repeated keys."""
+    if not isinstance(node, MappingNode):
+        problems.add(node, where, f"expected a mapping with keys {one_of(allowed)}")
+        return {}
+    yaml.SafeLoader("").flatten_mapping(node)  # resolve `<<: *anchor` merges
+    values: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        path = join(where, str(key))
+        if key not in allowed:
+            problems.add(key_node, path, unknown_key(str(key), allowed))
+        elif key in values:
+            problems.add(key_node, path, "repeated key (each key may appear once)")
+        else:
+            values[key] = value_node
+    return values
+
+
+def string(node: Node, where: str, problems: Problems) -> str | None:
+    """The node's text, or None with a problem when it is not a string."""
+    if isinstance(node, ScalarNode) and node.tag == STR:
+        return str(node.value)
+    problems.add(node, where, f"expected text, found {kind(node)}")
+    return None
+
+
+def boolean(node: Node, where: str, problems: Problems) -> bool:
+    """The node's true/false, or False with a problem when it is not a boolean."""
+    if isinstance(node, ScalarNode) and node.tag == BOOL:
+        return bool(yaml.SafeLoader.bool_values[node.value.lower()])
+    problems.add(node, where, f"expected true or false, found {kind(node)}")
+    return False
+
+
+def unknown_key(key: str, allowed: tuple[str, ...]) -> str:
+    """Say that a key is unknown, suggesting the closest allowed one."""
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f'did you mean "{close[0]}"? ' if close else ""
+    return f'unknown key "{key}" ({hint}expected {one_of(allowed)})'
+
+
+def one_of(options: tuple[str, ...]) -> str:
+    """List the options: "one of a, b" or just "a"."""
+    return "one of " + ", ".join(options) if len(options) > 1 else options[0]
+
+
+def kind(node: Node) -> str:
+    """Describe what a node holds, e.g. "a number (2024)"."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = _KINDS.get(str(node.tag).rsplit(":", 1)[-1], "a value")
+    return f"{kind} ({node.value})" if node.value else kind
+
+
+def join(where: str, key: str) -> str:
+    """Extend a location: join("rooms[0]", "jid") is "rooms[0].jid"."""
+    return f"{where}.{key}" if where else key
