@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -17,6 +17,10 @@ from badgegen.counts import Count
 from badgegen.errors import BadgegenError, ConfigError, XmppError
 from badgegen.login import Login, resolve_login
 from badgegen.pipeline import Counter, RefreshResult, refresh
+from badgegen.render.styles import STYLES
+
+if TYPE_CHECKING:
+    from badgegen.appearance import Logo
 
 EXIT_OK = 0
 EXIT_BUG = 1  # Python's status for an uncaught exception
@@ -137,6 +141,52 @@ def check_command(config_path: Path, out_dir: Path) -> None:
     click.echo(f"{config_path}: OK, {_plural(len(config.rooms), 'room')}")
 
 
+@main.command("badge")
+@click.argument("label")
+@click.argument("message")
+@click.option(
+    "--color",
+    default="brightgreen",
+    show_default=True,
+    help="Message colour: a shields name or alias, or 3/6 hex digits.",
+)
+@click.option("--label-color", default="grey", show_default=True, help="Label colour.")
+@click.option("--style", type=click.Choice(STYLES), default="flat", show_default=True)
+@click.option("--logo", metavar="xmpp|FILE.svg", help="A built-in logo or an SVG file.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of templates overriding the built-in ones by name.",
+)
+def badge_command(
+    label: str,
+    message: str,
+    color: str,
+    label_color: str,
+    style: str,
+    logo: str | None,
+    templates: Path | None,
+) -> None:
+    """Print one SVG badge to standard output, like shields' badge-maker CLI.
+
+    Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
+    """
+    from badgegen.badges import id_suffix, logo_uri
+    from badgegen.render import Badge, render_badge
+
+    with _errors_reported():
+        badge = Badge(
+            label=label,
+            message=message,
+            color=_color_option("--color", color),
+            label_color=_color_option("--label-color", label_color),
+            style=style,
+            logo=logo_uri(_logo_option(logo), style) if logo else None,
+            id_suffix=id_suffix(f"{label}\0{message}"),
+        )
+        click.echo(render_badge(badge, templates), nl=False)
+
+
 @main.command("demo")
 @click.option(
     "--out",
@@ -155,6 +205,27 @@ def demo_command(out_dir: Path) -> None:
     from badgegen.sandbox.demo import run_demo
 
     sys.exit(run_demo(out_dir))
+
+
+def _color_option(option: str, text: str) -> str:
+    from badgegen.render.colors import color_names, parse_color
+
+    color = parse_color(text)
+    if color is None:
+        expected = "3 or 6 hex digits or one of " + ", ".join(color_names())
+        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected})'])
+    return color
+
+
+def _logo_option(text: str) -> Logo:
+    from badgegen.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
+
+    if text in BUILTIN_LOGOS:
+        return builtin_logo(text)
+    try:
+        return load_logo(Path(text))
+    except ValueError as exc:
+        raise ConfigError([f"--logo: {exc}"]) from exc
 
 
 def _xmpp_counter(

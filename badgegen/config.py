@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from badgegen.appearance import APPEARANCE_KEYS, Appearance, parse_option
 from badgegen.names import account_jid_problem, file_name_problem, parse_room_jid
 from badgegen.yamlnodes import (
     STR,
@@ -23,15 +24,17 @@ from badgegen.yamlnodes import (
 )
 
 Method = Literal["disco", "join"]
+_ROOM_FIELDS = ("jid", "label", "file", "method")
 METHODS: tuple[Method, ...] = ("disco", "join")
 DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
+JSON_SUFFIX = ".json"
 
-TOP_KEYS = ("account", "defaults", "rooms")
+TOP_KEYS = ("account", "defaults", "rooms", "templates")
 ACCOUNT_KEYS = ("anonymous", "jid")
-ROOM_KEYS = ("file", "jid", "label", "method")
 # `jid` and `file` name one room each, so they make no sense as defaults.
-DEFAULT_KEYS = ("label", "method")
+DEFAULT_KEYS = ("label", "method", *APPEARANCE_KEYS)
+ROOM_KEYS = ("file", "jid", *DEFAULT_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +45,17 @@ class Room:
     label: str = DEFAULT_LABEL
     file: str = ""
     method: Method = "disco"
+    appearance: Appearance = field(default_factory=Appearance)
 
     @property
     def svg_name(self) -> str:
         """The badge's file name inside the output directory."""
         return self.file + SVG_SUFFIX
+
+    @property
+    def json_name(self) -> str:
+        """The file name of the badge's shields endpoint JSON."""
+        return self.file + JSON_SUFFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +72,8 @@ class Config:
 
     path: Path
     rooms: tuple[Room, ...]
-    account: Account = Account()
+    account: Account = field(default_factory=Account)
+    templates: Path | None = None
 
 
 def load_rooms(path: Path) -> Config:
@@ -94,7 +104,8 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
     defaults = _room_defaults(top.get("defaults"), problems)
     rooms = _rooms(top.get("rooms"), root, defaults, problems)
     account = _account(top.get("account"), problems)
-    return Config(path=path, rooms=rooms, account=account)
+    templates = _templates(top.get("templates"), problems)
+    return Config(path=path, rooms=rooms, account=account, templates=templates)
 
 
 def _room_defaults(node: Node | None, problems: Problems) -> dict[str, object]:
@@ -140,13 +151,17 @@ def _room(node: Node, where: str, defaults: dict[str, object], problems: Problem
         return None
     if jid is None:
         return None
+    if "message" in options and "message_one" not in options:
+        defaults = {key: value for key, value in defaults.items() if key != "message_one"}
     merged = {**defaults, **options}
     file = str(merged.pop("file", jid))
     if file == jid and (reason := file_name_problem(file)):
         what = f"the JID makes no file name: {reason} (expected `file:` with a plain name)"
         problems.add(node, where, what)
         return None
-    return Room(jid=jid, file=file, **merged)  # type: ignore[arg-type]
+    looks = {key: merged.pop(key) for key in list(merged) if key not in _ROOM_FIELDS}
+    appearance = Appearance(**looks)  # type: ignore[arg-type]
+    return Room(jid=jid, file=file, appearance=appearance, **merged)  # type: ignore[arg-type]
 
 
 def _room_options(values: dict[str, Node], where: str, problems: Problems) -> dict[str, object]:
@@ -155,11 +170,29 @@ def _room_options(values: dict[str, Node], where: str, problems: Problems) -> di
         "file": _file,
         "method": _method,
     }
-    options = {}
-    for key, check in checks.items():
-        if key in values and (value := check(values[key], join(where, key), problems)):
-            options[key] = value
+    options: dict[str, object] = {}
+    for key, node in values.items():
+        if key in checks:
+            if (value := checks[key](node, join(where, key), problems)) is not None:
+                options[key] = value
+        elif key in APPEARANCE_KEYS:
+            base = problems.path.parent
+            options.update(parse_option(key, node, join(where, key), problems, base))
     return options
+
+
+def _templates(node: Node | None, problems: Problems) -> Path | None:
+    """The folder of templates overriding the built-in ones, relative to rooms.yaml."""
+    text = string(node, "templates", problems) if node is not None else None
+    if text is None:
+        return None
+    folder = problems.path.parent / text
+    if not folder.is_dir():
+        problems.add(
+            node, "templates", f"{folder} is not a folder (expected a folder of .svg.j2 templates)"
+        )
+        return None
+    return folder
 
 
 def _account(node: Node | None, problems: Problems) -> Account:

@@ -41,6 +41,7 @@ class Count:
     occupants: int | None
     problem: Problem | None = None
     detail: str = ""
+    name: str | None = None  # the room's own name, when it published one
 
     @property
     def counted(self) -> bool:

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from badgegen.badges import badge_for, endpoint_json
 from badgegen.config import Config, Room
 from badgegen.counts import Count
 from badgegen.login import Login
 from badgegen.publish import WriteReport, write_badges
-from badgegen.render import render_count
+from badgegen.render import render_badge
 
 # fetch_counts's shape, so the CLI's tests can count without a server.
 Counter = Callable[[Login, Iterable[Room]], tuple[Count, ...]]
@@ -29,20 +30,25 @@ class RefreshResult:
         return all(count.counted for count in self.counts)
 
 
-def render_badges(rooms: Iterable[Room], counts: Iterable[Count]) -> dict[str, bytes]:
-    """Render each room's badge.
+def render_badges(
+    rooms: Iterable[Room], counts: Iterable[Count], templates: Path | None = None
+) -> dict[str, bytes]:
+    """Render each room's badge and its shields endpoint JSON.
 
     Args:
         rooms: the rooms, in the same order as counts.
         counts: each room's result.
+        templates: a folder of templates overriding the built-in ones.
 
     Returns:
-        File name to SVG bytes.
+        File name to bytes: NAME.svg and NAME.json per room.
     """
-    return {
-        room.svg_name: render_count(room.label, count).encode("utf-8")
-        for room, count in zip(rooms, counts, strict=True)
-    }
+    files = {}
+    for room, count in zip(rooms, counts, strict=True):
+        svg = render_badge(badge_for(room, count), templates)
+        files[room.svg_name] = svg.encode("utf-8")
+        files[room.json_name] = endpoint_json(room, count).encode("utf-8")
+    return files
 
 
 def refresh(config: Config, login: Login, counter: Counter, out_dir: Path | None) -> RefreshResult:
@@ -64,5 +70,5 @@ def refresh(config: Config, login: Login, counter: Counter, out_dir: Path | None
     counts = counter(login, config.rooms)
     if out_dir is None:
         return RefreshResult(counts, None)
-    badges = render_badges(config.rooms, counts)
+    badges = render_badges(config.rooms, counts, config.templates)
     return RefreshResult(counts, write_badges(out_dir, badges))

@@ -11,6 +11,7 @@ from badgegen.counts import Count, Problem, failed
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 OCCUPANTS_FIELD = "muc#roominfo_occupants"
+ROOM_NAME_FIELD = "muc#roomconfig_roomname"
 
 
 async def count_by_disco(client: ClientXMPP, room: str, timeout: float) -> Count:
@@ -34,9 +35,10 @@ def count_from_reply(room: str, reply: Iq) -> Count:
     if reply["type"] == "error":
         return failed(room, reply["error"]["condition"])
     occupants = occupants_from_info(reply)
+    name = room_name_from_info(reply)
     if occupants is None:
-        return Count(room, None, Problem.NOT_PUBLISHED)
-    return Count(room, occupants)
+        return Count(room, None, Problem.NOT_PUBLISHED, name=name)
+    return Count(room, occupants, name=name)
 
 
 def occupants_from_info(info: Iq) -> int | None:
@@ -48,12 +50,37 @@ def occupants_from_info(info: Iq) -> int | None:
     Returns:
         The occupant count, or None when the room does not publish one.
     """
+    values = _roominfo(info)
+    return _count_value(_single(values.get(OCCUPANTS_FIELD)))
+
+
+def room_name_from_info(info: Iq) -> str | None:
+    """The room's own name: its roominfo form's room name, else its identity's name.
+
+    Args:
+        info: the disco#info result stanza.
+
+    Returns:
+        The name, or None when the room has none. It is untrusted text.
+    """
+    name = _single(_roominfo(info).get(ROOM_NAME_FIELD))
+    if isinstance(name, str) and name.strip():
+        return name
+    disco = info.get_plugin("disco_info", check=True)
+    for category, _type, _lang, identity_name in disco["identities"] if disco is not None else ():
+        if category == "conference" and identity_name and identity_name.strip():
+            return str(identity_name)
+    return None
+
+
+def _roominfo(info: Iq) -> dict[str, Any]:
+    """The values of the muc#roominfo form, found the way slixmpp's xep_0502 finds it."""
     disco = info.get_plugin("disco_info", check=True)
     for form in disco["forms"] if disco is not None else ():
         values = form.get_values()
         if _single(values.get("FORM_TYPE")) == MUC_ROOMINFO:
-            return _count_value(_single(values.get(OCCUPANTS_FIELD)))
-    return None
+            return dict(values)
+    return {}
 
 
 def _single(value: Any) -> Any:

@@ -1,0 +1,219 @@
+"""How a room's badge looks: style, colours, message texts and logo, from rooms.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from xml.etree import ElementTree
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from badgegen.render.colors import NAMED, color_names, parse_color
+from badgegen.render.styles import STYLES
+from badgegen.yamlnodes import Problems, boolean, join, kind, one_of, string
+
+BUILTIN_LOGOS = ("xmpp",)
+MAX_LOGO_BYTES = 32 * 1024
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+# Elements and attributes that make an SVG active or reach outside it.
+_UNSAFE_ELEMENTS = ("script", "foreignObject", "iframe", "use")
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """An SVG logo: one of badgegen's own (name) or a user's file (its text)."""
+
+    svg: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Everything about a badge's look that rooms.yaml can set."""
+
+    style: str = "flat"
+    label_color: str = NAMED["grey"]
+    # (minimum count, colour), ascending: a count takes the last it reaches.
+    colors: tuple[tuple[int, str], ...] = ((0, NAMED["lightgrey"]), (1, NAMED["brightgreen"]))
+    unknown_color: str = NAMED["lightgrey"]
+    message: str = "{count} online"
+    message_one: str | None = None
+    zero_message: str | None = None
+    unknown_message: str = "unknown"
+    compact: bool = True
+    logo: Logo | None = None
+
+
+APPEARANCE_KEYS = tuple(field.name for field in fields(Appearance) if field.name != "message_one")
+
+
+def parse_option(
+    key: str, node: Node, where: str, problems: Problems, base: Path
+) -> dict[str, object]:
+    """Validate one appearance option from rooms.yaml.
+
+    Args:
+        key: the option's name, one of APPEARANCE_KEYS.
+        node: its YAML node.
+        where: its location, e.g. "rooms[2].style".
+        problems: where problems are recorded.
+        base: the folder of rooms.yaml, for relative logo paths.
+
+    Returns:
+        Appearance fields to set (empty when the value was invalid).
+    """
+    if key == "logo":
+        logo = _logo(node, where, problems, base)
+        return {"logo": logo} if logo else {}
+    if key == "colors":
+        colors = _thresholds(node, where, problems)
+        return {"colors": colors} if colors else {}
+    if key == "message" and isinstance(node, MappingNode):
+        return _plural_message(node, where, problems)
+    parse = _PARSERS[key]
+    value = parse(node, where, problems)
+    return {} if value is None else {key: value}
+
+
+def _style(node: Node, where: str, problems: Problems) -> str | None:
+    text = string(node, where, problems)
+    if text is not None and text not in STYLES:
+        problems.add(node, where, f'"{text}" is not a style (expected {one_of(STYLES)})')
+        return None
+    return text
+
+
+def _color(node: Node, where: str, problems: Problems) -> str | None:
+    text = string(node, where, problems) if not _is_number(node) else node.value
+    if text is None:
+        return None
+    color = parse_color(str(text))
+    if color is None:
+        names = ", ".join(color_names())
+        problems.add(
+            node, where, f'"{text}" is not a colour (expected 3 or 6 hex digits or one of {names})'
+        )
+    return color
+
+
+def _message(node: Node, where: str, problems: Problems) -> str | None:
+    text = string(node, where, problems)
+    if text is not None and (
+        "{" in text.replace("{count}", "") or "}" in text.replace("{count}", "")
+    ):
+        problems.add(node, where, f'"{text}" has a placeholder other than {{count}}')
+        return None
+    return text
+
+
+def _compact(node: Node, where: str, problems: Problems) -> bool | None:
+    return boolean(node, where, problems)
+
+
+def _plural_message(node: MappingNode, where: str, problems: Problems) -> dict[str, object]:
+    values = {key.value: value for key, value in node.value if isinstance(key, ScalarNode)}
+    unknown = set(values) - {"one", "other"}
+    if unknown or "other" not in values:
+        problems.add(node, where, "expected a text, or a mapping with `one` and `other` texts")
+        return {}
+    parsed = {"message": _message(values["other"], join(where, "other"), problems)}
+    if "one" in values:
+        parsed["message_one"] = _message(values["one"], join(where, "one"), problems)
+    return {key: value for key, value in parsed.items() if value is not None}
+
+
+def _thresholds(node: Node, where: str, problems: Problems) -> tuple[tuple[int, str], ...]:
+    if not isinstance(node, MappingNode) or not node.value:
+        problems.add(
+            node,
+            where,
+            "expected a mapping from minimum counts to colours, e.g. {0: lightgrey, 1: green}",
+        )
+        return ()
+    steps = []
+    for key, value in node.value:
+        if not (isinstance(key, ScalarNode) and key.tag.endswith(":int") and int(key.value) >= 0):
+            problems.add(key, where, f"expected a count of 0 or more, found {kind(key)}")
+            continue
+        color = _color(value, join(where, key.value), problems)
+        if color:
+            steps.append((int(key.value), color))
+    if steps and min(count for count, _ in steps) != 0:
+        problems.add(node, where, "no colour for 0 (expected a `0:` entry)")
+    return tuple(sorted(steps))
+
+
+def _logo(node: Node, where: str, problems: Problems, base: Path) -> Logo | None:
+    text = string(node, where, problems)
+    if text is None:
+        return None
+    if text in BUILTIN_LOGOS:
+        return builtin_logo(text)
+    try:
+        return load_logo(base / text)
+    except ValueError as exc:
+        problems.add(node, where, f"{exc} (expected {one_of(BUILTIN_LOGOS)} or an SVG file)")
+        return None
+
+
+def builtin_logo(name: str) -> Logo:
+    """One of the logos badgegen ships (see badgegen/data/README.md for sources)."""
+    path = resources.files("badgegen").joinpath(f"data/logo-{name}.svg")
+    return Logo(svg=path.read_text("utf-8"), name=name)
+
+
+def load_logo(path: Path) -> Logo:
+    """Read a user's SVG logo, refusing anything active or external.
+
+    Raises:
+        ValueError: saying what is wrong with the file.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
+    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
+        raise ValueError(f"{path} declares a DOCTYPE or entities")
+    try:
+        root = ElementTree.fromstring(data)  # noqa: S314 (no DOCTYPE, so no entity expansion)
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"{path} is not well-formed XML: {exc}") from exc
+    if root.tag != f"{_SVG_NS}svg":
+        raise ValueError(f"{path} is not an SVG document")
+    if problem := _active_content(root):
+        raise ValueError(f"{path} {problem}")
+    return Logo(svg=data.decode("utf-8"))
+
+
+def _active_content(root: ElementTree.Element) -> str | None:
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in _UNSAFE_ELEMENTS:
+            return f"contains <{tag}>"
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if local.lower().startswith("on"):
+                return f"has an event handler ({local})"
+            if local == "href" and not value.startswith("#"):
+                return "links to something outside it"
+    return None
+
+
+def _is_number(node: Node) -> bool:
+    """Colours like 555 parse as numbers in YAML; accept them as hex."""
+    return isinstance(node, ScalarNode) and node.tag.endswith(":int")
+
+
+_PARSERS: dict[str, Callable[[Node, str, Problems], object | None]] = {
+    "style": _style,
+    "label_color": _color,
+    "unknown_color": _color,
+    "message": _message,
+    "zero_message": _message,
+    "unknown_message": _message,
+    "compact": _compact,
+}

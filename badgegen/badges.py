@@ -1,0 +1,129 @@
+"""What a room's badge says: label, message and colour from its count and appearance."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from badgegen.appearance import Appearance, Logo
+from badgegen.config import Room
+from badgegen.counts import Count
+from badgegen.render import Badge
+
+ROOM_NAME = "{name}"
+_PREFIXES = ("k", "M", "G", "T")
+# shields draws named logos in white on the usual dark label, in brand colour on social.
+LOGO_FILL = {"social": "#002B5C"}
+DEFAULT_LOGO_FILL = "whitesmoke"
+
+
+def badge_for(room: Room, count: Count) -> Badge:
+    """The badge a room gets for its count.
+
+    Args:
+        room: the room and how its badge looks.
+        count: what the run learned about it.
+
+    Returns:
+        The badge to render; its ids are unique to the room.
+    """
+    look = room.appearance
+    return Badge(
+        label=label_for(room, count),
+        message=message_for(look, count.occupants),
+        color=color_for(look, count.occupants),
+        label_color=look.label_color,
+        style=look.style,
+        logo=logo_uri(look.logo, look.style) if look.logo else None,
+        id_suffix=id_suffix(room.jid),
+    )
+
+
+def label_for(room: Room, count: Count) -> str:
+    """The label, with {name} replaced by the room's own name (or its JID's local part)."""
+    if ROOM_NAME not in room.label:
+        return room.label
+    return room.label.replace(ROOM_NAME, count.name or room.jid.split("@")[0])
+
+
+def message_for(look: Appearance, occupants: int | None) -> str:
+    """The message: the unknown text, the zero text, or the singular/plural template.
+
+    Args:
+        look: the room's appearance.
+        occupants: the count, or None when there is none.
+    """
+    if occupants is None:
+        return look.unknown_message
+    if occupants == 0 and look.zero_message is not None:
+        return look.zero_message
+    template = look.message_one if occupants == 1 and look.message_one else look.message
+    shown = compact_number(occupants) if look.compact else str(occupants)
+    return template.replace("{count}", shown)
+
+
+def color_for(look: Appearance, occupants: int | None) -> str:
+    """The message's colour: the last threshold the count reaches, or the unknown colour."""
+    if occupants is None:
+        return look.unknown_color
+    reached = [color for minimum, color in look.colors if occupants >= minimum]
+    return reached[-1] if reached else look.unknown_color
+
+
+def compact_number(number: int) -> str:
+    """Shorten large numbers like shields' metric format: 999, 1.2k, 12k, 3.4M.
+
+    Args:
+        number: a count of 0 or more.
+    """
+    if number < 1000:
+        return str(number)
+    for power, prefix in enumerate(_PREFIXES, start=1):
+        scaled = number / 1000**power
+        if scaled < 999.95 or prefix == _PREFIXES[-1]:
+            break
+    text = f"{scaled:.1f}" if scaled < 9.95 else str(round(scaled))
+    return text.removesuffix(".0") + prefix
+
+
+def logo_uri(logo: Logo, style: str) -> str:
+    """The logo as a data: URI, built-in logos filled like shields fills them."""
+    svg = logo.svg
+    if logo.name:
+        fill = LOGO_FILL.get(style, DEFAULT_LOGO_FILL)
+        svg = svg.replace("<svg ", f'<svg fill="{fill}" ', 1)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def id_suffix(seed: str) -> str:
+    """A short suffix that keeps ids apart when several badges share a page, yet is stable."""
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]
+
+
+def endpoint_json(room: Room, count: Count) -> str:
+    """shields.io's endpoint schema for the badge, to render it through shields.
+
+    Args:
+        room: the room and its appearance.
+        count: its result.
+
+    Returns:
+        The JSON document, with sorted keys so it is byte-identical run to run.
+    """
+    look = room.appearance
+    document: dict[str, object] = {
+        "schemaVersion": 1,
+        "label": label_for(room, count),
+        "message": message_for(look, count.occupants),
+        "color": color_for(look, count.occupants),
+        "labelColor": look.label_color,
+        "isError": count.occupants is None,
+        "style": look.style,
+        "cacheSeconds": 300,
+    }
+    if look.logo and look.logo.name:
+        document["namedLogo"] = look.logo.name
+    elif look.logo:
+        document["logoSvg"] = look.logo.svg
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,81 @@
+"""Render badges: pure functions from text and options to SVG, with no clock and no I/O.
+
+Templates are read once from templates/ (or a user folder that overrides
+them by name); the same badge always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from badgegen.errors import RenderError
+from badgegen.render.colors import parse_color
+from badgegen.render.styles import STYLES, Badge, lay_out
+from badgegen.render.text import clean_text, text_width
+
+__all__ = ["STYLES", "Badge", "clean_text", "parse_color", "render_badge", "text_width"]
+
+# badge-maker's stripXmlWhitespace: no whitespace after ">" or after "<".
+_BETWEEN_TAGS = re.compile(r">\s+")
+_AFTER_OPEN = re.compile(r"<\s+")
+
+
+def render_badge(badge: Badge, templates: Path | None = None) -> str:
+    """Render one badge as an SVG document.
+
+    Args:
+        badge: what to draw; label and message are normalised here.
+        templates: a folder whose templates override the built-in ones by
+            name (flat.svg.j2, social.svg.j2, ...).
+
+    Returns:
+        The SVG, one line, byte-identical for identical input.
+
+    Raises:
+        RenderError: a template is missing or broken.
+    """
+    cleaned = Badge(
+        label=clean_text(badge.label),
+        message=clean_text(badge.message),
+        color=badge.color,
+        label_color=badge.label_color,
+        style=badge.style,
+        logo=badge.logo,
+        id_suffix=badge.id_suffix,
+    )
+    template = _template(f"{badge.style}.svg.j2", templates)
+    try:
+        svg = str(template.render(b=lay_out(cleaned)))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{template.filename}: {exc}") from exc
+    return _AFTER_OPEN.sub("<", _BETWEEN_TAGS.sub(">", svg)).strip() + "\n"
+
+
+@cache
+def _environment(templates: Path | None) -> jinja2.Environment:
+    folders = [str(resources.files("badgegen.templates"))]
+    if templates is not None:
+        folders.insert(0, str(templates))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        # Jinja's default list has no svg: every {{ }} in a badge is escaped.
+        autoescape=jinja2.select_autoescape(["svg", "svg.j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _template(name: str, templates: Path | None) -> jinja2.Template:
+    try:
+        return _environment(templates).get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name} not found") from exc
