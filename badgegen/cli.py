@@ -318,7 +318,7 @@ def _closing_line(
     if result.report is None:
         return f"{counted}; dry run, nothing written"
     unchanged = len(result.report.unchanged)
-    return f"{counted}; {_plural(written, 'badge')} written, {unchanged} unchanged in {out_dir}/"
+    return f"{counted}; {_plural(written, 'file')} written, {unchanged} unchanged in {out_dir}/"
 
 
 def _plural(number: int, noun: str) -> str:

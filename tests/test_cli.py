@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from badgegen.appearance import APPEARANCE_KEYS
 from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main, parse_server
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
@@ -22,6 +23,7 @@ rooms:
   - jid: gone@conference.example.org
     label: old
 """
+ROOM_KEYS = ", ".join(("file", "jid", "label", "method", *APPEARANCE_KEYS))
 ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
 
 
@@ -72,7 +74,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 2 badges written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 4 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge
@@ -135,8 +137,8 @@ def test_config_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f'Error: {path}:2: rooms[0]: "lobby" is not a room JID (expected name@service)',
-        f'Error: {path}:4: rooms[1].colour: unknown key "colour" (expected one of file, jid,'
-        " label, method)",
+        f'Error: {path}:4: rooms[1].colour: unknown key "colour" (did you mean "colors"?'
+        f" expected one of {ROOM_KEYS})",
     ]
     assert counter.calls == []
     assert not (tmp_path / "public").exists()

@@ -65,7 +65,7 @@ def test_refresh_writes_badges_then_leaves_them_unchanged(
     second = run_refresh(prosody, config, account)
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1].endswith(
-        f"0 badges written, 4 unchanged in {tmp_path / 'public'}/"
+        f"0 files written, 8 unchanged in {tmp_path / 'public'}/"
     )
 
 

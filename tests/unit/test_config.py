@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from badgegen.appearance import APPEARANCE_KEYS
 from badgegen.config import Account, Room, load_rooms
 from badgegen.errors import ConfigError
 from badgegen.names import file_name_problem, parse_room_jid
 
 CASES = Path(__file__).parent.parent / "data" / "config"
+DEFAULT_KEYS = ", ".join(("label", "method", *APPEARANCE_KEYS))
+ROOM_KEYS = "file, jid, " + DEFAULT_KEYS
 NOT_FILE = "is not a file name (expected a plain file name in the output directory)"
 
 
@@ -64,10 +67,10 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
             "unknown-keys.yaml",
             [
                 '1: room: unknown key "room" (did you mean "rooms"? expected one of account,'
-                " defaults, rooms)",
+                " defaults, rooms, templates)",
                 '5: rooms[0].lable: unknown key "lable" (did you mean "label"? expected one of'
-                " file, jid, label, method)",
-                '7: defaults.file: unknown key "file" (expected one of label, method)',
+                f" {ROOM_KEYS})",
+                f'7: defaults.file: unknown key "file" (expected one of {DEFAULT_KEYS})',
             ],
         ),
         (

@@ -31,8 +31,8 @@ def reply(client: ClientXMPP, name: str) -> object:
     [
         ("prosody-with-occupants.xml", Count("r@m", 12)),
         ("other-form-first.xml", Count("r@m", 0)),
-        ("without-occupants-field.xml", Count("r@m", None, Problem.NOT_PUBLISHED)),
-        ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED)),
+        ("without-occupants-field.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Quiet")),
+        ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Old")),
         ("garbage-count.xml", Count("r@m", None, Problem.NOT_PUBLISHED)),
         ("error-item-not-found.xml", Count("r@m", None, Problem.NOT_FOUND, "item-not-found")),
         ("error-forbidden.xml", Count("r@m", None, Problem.NOT_ALLOWED, "forbidden")),

@@ -54,12 +54,14 @@ def test_ids_are_suffixed(style: str) -> None:
     two = render_badge(Badge("chat", "1 online", "#4b0", style=style, id_suffix="bb"))
     ids = {e.get("id") for e in ElementTree.fromstring(one).iter() if e.get("id")}
     others = {e.get("id") for e in ElementTree.fromstring(two).iter() if e.get("id")}
-    assert all(value.endswith("aa") for value in ids)
+    assert all(str(value).endswith("aa") for value in ids)
     assert not ids & others
 
 
 @pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("label", ["a & b", "<script>alert(1)</script>", 'say "hi"', "it's", "<>&\"'"])
+@pytest.mark.parametrize(
+    "label", ["a & b", "<script>alert(1)</script>", 'say "hi"', "it's", "<>&\"'"]
+)
 def test_markup_in_text_is_escaped(style: str, label: str) -> None:
     """Every string is escaped: the SVG parses and shows the text as written."""
     svg = render_badge(Badge(label, "1 online", "#4b0", style=style))
@@ -138,7 +140,7 @@ def test_shields_rounding() -> None:
 @pytest.mark.parametrize(
     ("text", "at_least", "at_most"),
     [
-        ("שלום", 20, 30),  # Hebrew: shields guesses 4 × "m" = 42.8
+        ("שלום", 20, 30),  # Hebrew: shields guesses 4 times "m", 42.8
         ("مرحبا", 24, 36),  # Arabic
         ("นมสเต", 20, 40),  # Thai
         ("こんにちは", 50, 60),  # kana: full-width, 11 px each
@@ -190,7 +192,9 @@ def test_text_turns_dark_on_light_backgrounds() -> None:
 
 def test_user_templates_override_by_name(tmp_path: Path) -> None:
     """A template in the user's folder replaces the built-in one of the same name."""
-    (tmp_path / "flat.svg.j2").write_text('<svg xmlns="http://www.w3.org/2000/svg">{{ b.title }}</svg>')
+    (tmp_path / "flat.svg.j2").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">{{ b.title }}</svg>'
+    )
     svg = render_badge(Badge("a<b", "1", "#4b0"), tmp_path)
     assert svg == '<svg xmlns="http://www.w3.org/2000/svg">a&lt;b: 1</svg>\n'
     plastic = render_badge(Badge("a", "1", "#4b0", style="plastic"), tmp_path)
