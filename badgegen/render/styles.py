@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from badgegen.render.colors import text_colors
 from badgegen.render.text import Font, graphemes, preferred_width, text_width
 
@@ -12,6 +14,7 @@ SCALE = 10  # text is drawn at font-size 110 under scale(.1), for sub-pixel plac
 LOGO_WIDTH = 14
 LOGO_HEIGHT = 14
 PADDING = 5
+DEFAULT_FILL = "#fff"
 # Vertical placement by style: (height, text baseline in tenths of a px).
 _CLASSIC = {"flat": (20, 140), "flat-square": (20, 140), "plastic": (18, 130)}
 
@@ -41,6 +44,11 @@ class Text:
     shadow: str
     shadow_y: str
 
+    @property
+    def fill_attribute(self) -> Markup:
+        """` fill="..."`, left out for white, which the text group already sets."""
+        return Markup("") if self.fill == DEFAULT_FILL else Markup(' fill="{}"').format(self.fill)
+
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -61,6 +69,11 @@ class Layout:
     logo_x: str
     logo_y: str
     bubble_x: str = ""  # social only: where the message bubble starts
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        """The label and the message, those that are drawn."""
+        return tuple(text for text in (self.label, self.message) if text)
 
 
 def lay_out(badge: Badge) -> Layout:

@@ -88,11 +88,22 @@ def text_width(text: str, font: Font = Font.VERDANA_11) -> float:
     Returns:
         The width in pixels.
     """
+    if text.isascii():
+        ascii_widths = _ascii_widths(font)
+        return sum(ascii_widths[ord(char)] for char in text)
     table, fallback = _table(font.table), _table(f"fallback-{font.weight}")
     em = table.lookup(ord("m")) or 0.0
     return sum(
         _cluster_width(cluster, table, fallback, font.size, em) for cluster in graphemes(text)
     )
+
+
+@cache
+def _ascii_widths(font: Font) -> tuple[float, ...]:
+    """Widths of the 128 ASCII characters: most badge text, measured without segmenting."""
+    table = _table(font.table)
+    em = table.lookup(ord("m")) or 0.0
+    return tuple(_char_width(chr(code), table, table, font.size, em) for code in range(128))
 
 
 def preferred_width(text: str, font: Font = Font.VERDANA_11) -> int:
