@@ -86,6 +86,10 @@ def _style(node: Node, where: str, problems: Problems) -> str | None:
 
 
 def _color(node: Node, where: str, problems: Problems) -> str | None:
+    if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
+        hint = 'a # starts a comment in YAML: write 4b0 or "#4b0"'
+        problems.add(node, where, f"expected text, found nothing ({hint})")
+        return None
     text = string(node, where, problems) if not _is_number(node) else node.value
     if text is None:
         return None

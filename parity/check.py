@@ -1,0 +1,156 @@
+"""Compare badgegen's badges with shields' badge-maker, style by style.
+
+Run it with `parity/run`, which installs badge-maker 6 from the npm registry.
+For a corpus of label/message pairs (ASCII, accented Latin, Greek, Cyrillic,
+numbers up to 100000, XML-special characters) it renders every style with
+both, then compares each pair's total width and its pixels rasterized by
+resvg. It prints mean and max width difference and pixel difference per
+style, and exits 1 when a width differs by more than 1 px or the mean width
+difference of a style exceeds 0.5 px.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import resvg_py
+from PIL import Image, ImageChops
+
+from badgegen.appearance import builtin_logo
+from badgegen.badges import logo_uri
+from badgegen.render import STYLES, Badge, parse_color, render_badge
+
+HERE = Path(__file__).parent
+MAX_WIDTH_DIFFERENCE = 1.0
+MAX_MEAN_WIDTH_DIFFERENCE = 0.5
+WORDS = {
+    "ascii": ["chat", "build", "passing", "coverage", "online", "XMPP", "Matrix bridge", "a", "W"],
+    "latin": ["café", "Ærøskøbing", "Łódź", "naïve", "smörgåsbord", "São Paulo", "Đà Nẵng"],
+    "greek": ["Ελληνικά", "συζήτηση", "Αθήνα", "ΩΜΕΓΑ"],
+    "cyrillic": ["Кириллица", "чат", "Москва", "Україна", "Беларусь"],
+    "xml": ["a & b", "<tag>", '"quoted"', "it's", "<&>\"'"],
+}
+NUMBERS = [
+    str(number)
+    for number in (*range(21), 42, 99, 100, 128, 256, 500, 512, 999, 1000, 1024, 2048, 4096,
+                   9999, 10000, 12345, 31337, 65535, 99999, 100000)
+]  # fmt: skip
+LOGO = logo_uri(builtin_logo("xmpp"), "flat")
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One badge to render with both."""
+
+    label: str
+    message: str
+    style: str
+    logo: str | None = None
+
+
+def corpus() -> list[Case]:
+    """A few hundred pairs per style, from every script group and number range."""
+    labels = [word for group in WORDS.values() for word in group]
+    messages = [f"{number} online" for number in NUMBERS] + NUMBERS + labels
+    pairs = [(label, messages[index % len(messages)]) for index, label in enumerate(labels)]
+    pairs += [(labels[index % len(labels)], message) for index, message in enumerate(messages)]
+    cases = [Case(label, message, style) for style in STYLES for label, message in pairs]
+    return cases + [
+        Case(label, message, style, LOGO) for style in STYLES for label, message in pairs[:10]
+    ]
+
+
+def render_with_badge_maker(cases: list[Case]) -> list[str]:
+    """badge-maker's SVG for each case, from one node process."""
+    requests = "".join(
+        json.dumps(
+            {
+                "label": c.label,
+                "message": c.message,
+                "style": c.style,
+                "color": "brightgreen",
+                "logo": c.logo,
+            }
+        )
+        + "\n"
+        for c in cases
+    )
+    result = subprocess.run(
+        ["node", str(HERE / "badge_maker.mjs")],
+        input=requests,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE,
+    )
+    return [json.loads(line)["svg"] for line in result.stdout.splitlines()]
+
+
+def render_with_badgegen(case: Case) -> str:
+    """badgegen's SVG for a case."""
+    color = parse_color("brightgreen") or ""
+    return render_badge(Badge(case.label, case.message, color, style=case.style, logo=case.logo))
+
+
+def width(svg: str) -> float:
+    """The badge's total width from its root element."""
+    return float(ElementTree.fromstring(svg).get("width") or 0)  # noqa: S314 (own output)
+
+
+def pixel_difference(ours: str, theirs: str) -> float:
+    """The share of pixels that differ visibly (by more than 32 in any channel), at 2x."""
+    images = [
+        Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=2)))).convert("RGBA")
+        for svg in (ours, theirs)
+    ]
+    size = (max(image.width for image in images), max(image.height for image in images))
+    canvases = []
+    for image in images:
+        canvas = Image.new("RGBA", size)
+        canvas.paste(image)
+        canvases.append(canvas)
+    difference = ImageChops.difference(*canvases).convert("L")
+    visible = sum(difference.histogram()[33:])
+    return visible / (size[0] * size[1])
+
+
+def main() -> int:
+    cases = corpus()
+    theirs = render_with_badge_maker(cases)
+    failed = False
+    print(
+        f"{'style':<14} {'badges':>6} {'mean Δw':>8} {'max Δw':>7} {'mean Δpx':>9} {'max Δpx':>8}"
+    )
+    for style in STYLES:
+        rows = [(c, t) for c, t in zip(cases, theirs, strict=True) if c.style == style]
+        widths, pixels = [], []
+        for case, svg in rows:
+            ours = render_with_badgegen(case)
+            widths.append(abs(width(ours) - width(svg)))
+            pixels.append(pixel_difference(ours, svg))
+        mean_w, max_w = statistics.fmean(widths), max(widths)
+        print(
+            f"{style:<14} {len(rows):>6} {mean_w:>8.3f} {max_w:>7.2f} "
+            f"{statistics.fmean(pixels):>8.2%} {max(pixels):>8.2%}"
+        )
+        if max_w > MAX_WIDTH_DIFFERENCE or mean_w > MAX_MEAN_WIDTH_DIFFERENCE:
+            worst = max(zip(widths, rows, strict=True), key=lambda pair: pair[0])[1][0]
+            print(f"  FAILS: widest difference for {worst}")
+            failed = True
+    print(
+        "parity:",
+        "FAILED" if failed else "holds",
+        f"(bounds: max {MAX_WIDTH_DIFFERENCE} px, mean {MAX_MEAN_WIDTH_DIFFERENCE} px)",
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

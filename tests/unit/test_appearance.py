@@ -1,0 +1,132 @@
+"""rooms.yaml appearance options: styles, colours, messages, logos and templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from badgegen.appearance import Appearance, load_logo
+from badgegen.config import load_rooms
+from badgegen.errors import ConfigError
+
+GOOD_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0h1v1z"/></svg>'
+
+
+def load(tmp_path: Path, text: str) -> tuple[Appearance, ...]:
+    """Write rooms.yaml and return each room's appearance."""
+    (tmp_path / "rooms.yaml").write_text(text)
+    return tuple(room.appearance for room in load_rooms(tmp_path / "rooms.yaml").rooms)
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    """Write rooms.yaml and return its problems without the path prefix."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    return [problem.replace(f"{path}:", "") for problem in caught.value.problems]
+
+
+def test_defaults_and_room_options_combine(tmp_path: Path) -> None:
+    """Defaults apply to every room; a room's own option wins; plural forms parse."""
+    looks = load(
+        tmp_path,
+        """
+defaults:
+  style: for-the-badge
+  colors: {0: red, 5: "#abc", 1: green}
+  message: {one: "{count} person", other: "{count} people"}
+rooms:
+  - a@b.example
+  - jid: c@d.example
+    style: social
+    label_color: 123
+    message: "{count} here"
+    zero_message: empty
+    unknown_message: "?"
+    compact: false
+""",
+    )
+    assert looks[0] == Appearance(
+        style="for-the-badge",
+        colors=((0, "#dd4343"), (1, "#67ac09"), (5, "#abc")),
+        message="{count} people",
+        message_one="{count} person",
+    )
+    assert looks[1] == Appearance(
+        style="social", label_color="#123", colors=((0, "#dd4343"), (1, "#67ac09"), (5, "#abc")),
+        message="{count} here", zero_message="empty", unknown_message="?", compact=False,
+    )  # fmt: skip
+
+
+def test_bad_appearance_options(tmp_path: Path) -> None:
+    """Invalid styles, colours, thresholds and templates are config errors with lines."""
+    assert problems(
+        tmp_path,
+        """
+rooms:
+  - jid: a@b.example
+    style: fancy
+    label_color: chartreuse
+    unknown_color:
+    colors: {1: green}
+    message: "{count} of {total}"
+""",
+    ) == [
+        '4: rooms[0].style: "fancy" is not a style (expected one of flat, flat-square, plastic,'
+        " for-the-badge, social)",
+        '5: rooms[0].label_color: "chartreuse" is not a colour (expected 3 or 6 hex digits or one'
+        " of brightgreen, green, yellow, yellowgreen, orange, red, blue, grey, lightgrey, gray,"
+        " lightgray, critical, important, success, informational, inactive)",
+        "6: rooms[0].unknown_color: expected text, found nothing"
+        ' (a # starts a comment in YAML: write 4b0 or "#4b0")',
+        "7: rooms[0].colors: no colour for 0 (expected a `0:` entry)",
+        '8: rooms[0].message: "{count} of {total}" has a placeholder other than {count}',
+    ]
+
+
+def test_logo_files_are_checked(tmp_path: Path) -> None:
+    """A logo file must be a passive SVG; built-in names need no file."""
+    (tmp_path / "ok.svg").write_text(GOOD_LOGO)
+    (tmp_path / "evil.svg").write_text(GOOD_LOGO.replace("<path", '<path onload="alert(1)"'))
+    looks = load(
+        tmp_path,
+        "rooms:\n  - {jid: a@b.example, logo: ok.svg}\n  - {jid: c@d.example, logo: xmpp}\n",
+    )
+    assert looks[0].logo is not None and looks[0].logo.svg == GOOD_LOGO
+    assert looks[1].logo is not None and looks[1].logo.name == "xmpp"
+    assert problems(tmp_path, "rooms:\n  - {jid: a@b.example, logo: evil.svg}\n") == [
+        f"2: rooms[0].logo: {tmp_path / 'evil.svg'} has an event handler (onload)"
+        " (expected xmpp or an SVG file)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>", "contains <script>"),
+        ("<svg xmlns='http://www.w3.org/2000/svg'><foreignObject/></svg>", "contains <foreignObject>"),
+        ("<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>"
+         "<image x:href='https://example.org/a.png'/></svg>", "links to something outside it"),
+        ("<!DOCTYPE svg [<!ENTITY a 'b'>]><svg xmlns='http://www.w3.org/2000/svg'/>", "declares"),
+        ("<html/>", "is not an SVG document"),
+        ("<svg", "is not well-formed XML"),
+    ],
+)  # fmt: skip
+def test_unsafe_logos_are_refused(tmp_path: Path, content: str, reason: str) -> None:
+    """Scripts, foreign content, external references and entities never reach a badge."""
+    path = tmp_path / "logo.svg"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=reason):
+        load_logo(path)
+
+
+def test_templates_folder(tmp_path: Path) -> None:
+    """`templates:` names a folder relative to rooms.yaml; a missing one is an error."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "rooms.yaml").write_text("templates: mine\nrooms: [a@b.example]\n")
+    assert load_rooms(tmp_path / "rooms.yaml").templates == tmp_path / "mine"
+    assert problems(tmp_path, "templates: nope\nrooms: [a@b.example]\n") == [
+        f"1: templates: {tmp_path / 'nope'} is not a folder (expected a folder of .svg.j2 templates)"
+    ]
