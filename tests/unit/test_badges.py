@@ -1,4 +1,4 @@
-"""Badge content: messages, plural forms, compact numbers, colours by count, labels, endpoint JSON."""
+"""Badge content: messages, plurals, compact numbers, colours by count, labels, endpoint JSON."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_messages(look: Appearance, occupants: int | None, message: str) -> None
 
 
 def test_colour_thresholds() -> None:
-    """A count takes the colour of the highest threshold it reaches; no count, the unknown colour."""
+    """A count takes the colour of the highest threshold it reaches; no count, unknown's."""
     look = Appearance(
         colors=((0, "#939393"), (1, "#4b0"), (10, "#007ec6")), unknown_color="#e05d44"
     )

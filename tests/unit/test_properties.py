@@ -1,4 +1,4 @@
-"""Properties that must hold for any text: well-formed XML whose aria-label is the normalised text."""
+"""Properties for any text: well-formed XML whose aria-label is the normalised text."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def shown(text: str, style: str, *, label: bool) -> str:
-    """The text as the style displays it (for-the-badge capitalises, social a label's first letter)."""
+    """The text as the style shows it: for-the-badge in capitals, social's label capitalised."""
     if style == "for-the-badge":
         return text.upper()
     if style == "social" and label:
