@@ -196,3 +196,43 @@ def test_bad_server_option(text: str) -> None:
     """A malformed --server is a config error naming the expected form."""
     with pytest.raises(ConfigError, match="is not HOST"):
         parse_server(text)
+
+
+def test_badge_prints_one_svg() -> None:
+    """`badgegen badge` renders with the same renderer, to standard output."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "badge",
+            "chat",
+            "12 online",
+            "--style",
+            "for-the-badge",
+            "--color",
+            "blue",
+            "--logo",
+            "xmpp",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith('<svg xmlns="http://www.w3.org/2000/svg" ')
+    assert 'aria-label="CHAT: 12 ONLINE"' in result.stdout
+    assert 'fill="#007ec6"' in result.stdout
+    assert "data:image/svg+xml;base64," in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--color", "nope"], 'Error: --color: "nope" is not a colour'),
+        (["--label-color", "12345"], 'Error: --label-color: "12345" is not a colour'),
+        (["--logo", "/nonexistent.svg"], "Error: --logo: cannot read /nonexistent.svg"),
+    ],
+)
+def test_badge_rejects_bad_options(args: list[str], message: str) -> None:
+    """Bad colours and logos: one error line, status 2, nothing on stdout."""
+    result = CliRunner().invoke(main, ["badge", "a", "b", *args], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)

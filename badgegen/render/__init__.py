@@ -15,7 +15,8 @@ import jinja2
 
 from badgegen.errors import RenderError
 from badgegen.render.colors import parse_color
-from badgegen.render.styles import STYLES, Badge, lay_out
+from badgegen.render.compiled import render_fast
+from badgegen.render.styles import STYLES, Badge, Layout, lay_out
 from badgegen.render.text import clean_text, text_width
 
 __all__ = ["STYLES", "Badge", "clean_text", "parse_color", "render_badge", "text_width"]
@@ -48,12 +49,29 @@ def render_badge(badge: Badge, templates: Path | None = None) -> str:
         logo=badge.logo,
         id_suffix=badge.id_suffix,
     )
-    template = _template(f"{badge.style}.svg.j2", templates)
+    layout = lay_out(cleaned)
+    if templates is None:
+        return render_fast(layout, _render_builtin)
+    return render_layout(layout, templates)
+
+
+def render_layout(layout: Layout, templates: Path | None = None) -> str:
+    """Render a layout with its style's template, without the fast path.
+
+    Args:
+        layout: the badge's geometry and texts.
+        templates: a folder of templates overriding the built-in ones.
+    """
+    template = _template(f"{layout.style}.svg.j2", templates)
     try:
-        svg = str(template.render(b=lay_out(cleaned)))
+        svg = str(template.render(b=layout))
     except jinja2.TemplateError as exc:
         raise RenderError(f"{template.filename}: {exc}") from exc
     return _AFTER_OPEN.sub("<", _BETWEEN_TAGS.sub(">", svg)).strip() + "\n"
+
+
+def _render_builtin(layout: Layout) -> str:
+    return render_layout(layout)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # badge-maker 6's palette (lib/color.js), which shields.io renders with.
 NAMED = {
@@ -64,6 +65,7 @@ def brightness(color: str) -> float:
     return round((red * 299 + green * 587 + blue * 114) / 255000, 2)
 
 
+@cache
 def text_colors(background: str) -> tuple[str, str]:
     """Text and shadow colour that read on a background, as shields picks them."""
     if brightness(background) <= BRIGHTNESS_THRESHOLD:

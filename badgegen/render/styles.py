@@ -180,7 +180,8 @@ def _for_the_badge(badge: Badge) -> Layout:
 
 
 def _spaced_width(text: str, font: Font, spacing: float) -> float:
-    return int(text_width(text, font)) + spacing * len(graphemes(text)) if text else 0
+    letters = len(text) if text.isascii() else len(graphemes(text))
+    return int(text_width(text, font)) + spacing * letters if text else 0
 
 
 def _social(badge: Badge) -> Layout:

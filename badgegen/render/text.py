@@ -7,7 +7,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
@@ -62,6 +62,8 @@ def clean_text(text: str) -> str:
         Text that is safe to escape into XML and sensible to show.
     """
     text = _SPACES.sub(" ", _NOT_XML.sub("", text)).strip()
+    if len(text) <= MAX_TEXT_LENGTH:  # never more clusters than code points
+        return text
     clusters = _GRAPHEME.findall(text)
     if len(clusters) <= MAX_TEXT_LENGTH:
         return text
@@ -73,6 +75,8 @@ def graphemes(text: str) -> list[str]:
     return list(_GRAPHEME.findall(text))
 
 
+# Labels repeat from badge to badge; remembering their widths is cheap.
+@lru_cache(maxsize=4096)
 def text_width(text: str, font: Font = Font.VERDANA_11) -> float:
     """The width of text in px, as shields measures it, and better where shields guesses.
 

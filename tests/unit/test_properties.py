@@ -7,7 +7,8 @@ from xml.etree import ElementTree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgegen.render import STYLES, Badge, clean_text, render_badge
+from badgegen.render import STYLES, Badge, clean_text, render_badge, render_layout
+from badgegen.render.styles import lay_out
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -45,3 +46,23 @@ def test_clean_text_is_idempotent_and_xml_safe(text: str) -> None:
     element = ElementTree.Element("t")
     element.text = cleaned
     assert ElementTree.fromstring(ElementTree.tostring(element)).text in (cleaned, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    label=st.text(max_size=30),
+    message=st.text(max_size=30),
+    style=st.sampled_from(STYLES),
+    color=st.sampled_from(["#4b0", "#fe7", "#939393", "#fff"]),
+    label_color=st.sampled_from(["#555", "#eee"]),
+    logo=st.sampled_from([None, "data:image/svg+xml;base64,PHN2Zy8+"]),
+)
+def test_fast_path_matches_the_template(
+    label: str, message: str, style: str, color: str, label_color: str, logo: str | None
+) -> None:
+    """The compiled fast path renders byte for byte what the template renders."""
+    badge = Badge(label, message, color, label_color, style, logo, id_suffix="&x")
+    layout = lay_out(
+        Badge(clean_text(label), clean_text(message), color, label_color, style, logo, "&x")
+    )
+    assert render_badge(badge) == render_layout(layout)
