@@ -31,6 +31,26 @@ def test_readme_rooms_yaml_parses(tmp_path: Path) -> None:
     ]
 
 
+def test_readme_appearance_example_parses(tmp_path: Path) -> None:
+    """The appearance example in README is accepted as written."""
+    block = re.search(r"### Badge appearance\n.*?```yaml\n(.*?)```", README, re.DOTALL)
+    assert block is not None
+    path = tmp_path / "rooms.yaml"
+    path.write_text(block.group(1))
+    (room,) = load_rooms(path).rooms
+    assert (room.appearance.style, room.appearance.logo is not None) == ("flat", True)
+
+
+def test_readme_images_exist() -> None:
+    """Every image README shows is in the repository."""
+    images = [
+        image for image in re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", README) if "://" not in image
+    ]
+    assert images
+    for image in images:
+        assert (ROOT / image).is_file(), image
+
+
 def test_example_rooms_yaml_passes_check() -> None:
     """The commented rooms.yaml at the repository root is valid."""
     result = CliRunner().invoke(

@@ -25,11 +25,14 @@ class SampleRoom:
     occupants: int
     public: bool = True
     members_only: bool = False
+    title: str = ""
 
     @property
-    def settings(self) -> dict[str, bool]:
+    def settings(self) -> dict[str, bool | str]:
         """The room configuration fields that differ from the server's defaults."""
-        settings = {}
+        settings: dict[str, bool | str] = {}
+        if self.title:
+            settings["muc#roomconfig_roomname"] = self.title
         if not self.public:
             settings["muc#roomconfig_publicroom"] = False
         if self.members_only:
@@ -113,12 +116,13 @@ class Occupants:
         await asyncio.gather(*others, return_exceptions=True)
 
 
-async def _configure(owner: ClientXMPP, room: str, settings: dict[str, bool]) -> None:
-    """Submit the room configuration form with the given boolean fields."""
+async def _configure(owner: ClientXMPP, room: str, settings: dict[str, bool | str]) -> None:
+    """Submit the room configuration form with the given fields."""
     form = owner.plugin["xep_0004"].make_form(ftype="submit")
     form.add_field("FORM_TYPE", ftype="hidden", value="http://jabber.org/protocol/muc#roomconfig")
     for field, value in settings.items():
-        form.add_field(field, ftype="boolean", value=value)
+        kind = "boolean" if isinstance(value, bool) else "text-single"
+        form.add_field(field, ftype=kind, value=value)
     await owner.plugin["xep_0045"].set_room_config(JID(room), form, timeout=TIMEOUT)
 
 

@@ -21,6 +21,9 @@ SAMPLE_ROOMS = (
 EXPECTED = {room.name: room.occupants for room in SAMPLE_ROOMS}
 # Only members may join: disco#info still counts it, a join is refused.
 MEMBERS_ONLY = SampleRoom("members", occupants=0, members_only=True)
+# A room whose own name is markup: untrusted text that must end up inert.
+HOSTILE_NAME = '<script>alert("x")</script> & <a href="https://example.org">co</a>'
+NAMED = SampleRoom("named", occupants=3, title=HOSTILE_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ def prosody(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProsodyServer]
 @pytest.fixture(scope="session")
 def occupants(prosody: ProsodyServer) -> Iterator[Occupants]:
     """The sample rooms, with their occupants online for the whole session."""
-    with Occupants(prosody, (*SAMPLE_ROOMS, MEMBERS_ONLY)) as joined:
+    with Occupants(prosody, (*SAMPLE_ROOMS, MEMBERS_ONLY, NAMED)) as joined:
         yield joined
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -15,7 +16,7 @@ from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
 from badgegen.sandbox.occupants import Occupants
 from badgegen.sandbox.prosody import ProsodyServer, free_port
 
-from .conftest import EXPECTED, Account
+from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account
 
 
 def write_rooms(folder: Path, occupants: Occupants, *, missing: bool) -> Path:
@@ -121,3 +122,20 @@ def test_password_never_appears_even_at_full_verbosity(
     ]
     for secret in forbidden:
         assert secret not in output
+
+
+def test_room_name_label_is_escaped(
+    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+) -> None:
+    """A label from the room's own (hostile) name is shown as text: no script, no link."""
+    room = occupants.room_jid(NAMED.name)
+    config = tmp_path / "rooms.yaml"
+    config.write_text(f'rooms:\n  - jid: {room}\n    label: "{{name}}"\n    style: social\n')
+    result = run_refresh(prosody, config, account)
+    assert result.returncode == 0, result.stderr
+    svg = (tmp_path / "public" / f"{room}.svg").read_text()
+    root = ElementTree.fromstring(svg)  # well-formed, so nothing escaped the text
+    assert root.get("aria-label") == f"{HOSTILE_NAME[:1].upper()}{HOSTILE_NAME[1:]}: 3 online"
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"script", "a", "foreignObject"}
+    assert "<script" not in svg
