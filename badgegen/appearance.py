@@ -38,6 +38,7 @@ class Appearance:
     # (minimum count, colour), ascending: a count takes the last it reaches.
     colors: tuple[tuple[int, str], ...] = ((0, NAMED["lightgrey"]), (1, NAMED["brightgreen"]))
     unknown_color: str = NAMED["lightgrey"]
+    stale_color: str = NAMED["lightgrey"]
     message: str = "{count} online"
     message_one: str | None = None
     zero_message: str | None = None
@@ -216,6 +217,7 @@ _PARSERS: dict[str, Callable[[Node, str, Problems], object | None]] = {
     "style": _style,
     "label_color": _color,
     "unknown_color": _color,
+    "stale_color": _color,
     "message": _message,
     "zero_message": _message,
     "unknown_message": _message,

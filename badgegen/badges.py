@@ -8,8 +8,8 @@ import json
 
 from badgegen.appearance import Appearance, Logo
 from badgegen.config import Room
-from badgegen.counts import Count
 from badgegen.render import Badge
+from badgegen.state import RoomState, describe_age
 
 ROOM_NAME = "{name}"
 _PREFIXES = ("k", "M", "G", "T")
@@ -18,33 +18,41 @@ LOGO_FILL = {"social": "#002B5C"}
 DEFAULT_LOGO_FILL = "whitesmoke"
 
 
-def badge_for(room: Room, count: Count) -> Badge:
-    """The badge a room gets for its count.
+def badge_for(room: Room, state: RoomState) -> Badge:
+    """The badge a room gets for what it shows after a run.
 
     Args:
         room: the room and how its badge looks.
-        count: what the run learned about it.
+        state: its count (fresh or stale) or unknown.
 
     Returns:
         The badge to render; its ids are unique to the room.
     """
     look = room.appearance
     return Badge(
-        label=label_for(room, count),
-        message=message_for(look, count.occupants),
-        color=color_for(look, count.occupants),
+        label=label_for(room, state.name),
+        message=message_for(look, state.occupants),
+        color=color_for(look, state.occupants, stale=state.status == "stale"),
         label_color=look.label_color,
         style=look.style,
         logo=logo_uri(look.logo, look.style) if look.logo else None,
         id_suffix=id_suffix(room.jid),
+        note=stale_note(state),
     )
 
 
-def label_for(room: Room, count: Count) -> str:
+def stale_note(state: RoomState) -> str:
+    """ "stale: last counted ..." for a count that stands in for a failed one."""
+    if state.status != "stale" or state.counted_at is None:
+        return ""
+    return f"stale: last counted {describe_age(state.counted_at)}"
+
+
+def label_for(room: Room, name: str | None) -> str:
     """The label, with {name} replaced by the room's own name (or its JID's local part)."""
     if ROOM_NAME not in room.label:
         return room.label
-    return room.label.replace(ROOM_NAME, count.name or room.jid.split("@")[0])
+    return room.label.replace(ROOM_NAME, name or room.jid.split("@")[0])
 
 
 def message_for(look: Appearance, occupants: int | None) -> str:
@@ -63,10 +71,12 @@ def message_for(look: Appearance, occupants: int | None) -> str:
     return template.replace("{count}", shown)
 
 
-def color_for(look: Appearance, occupants: int | None) -> str:
-    """The message's colour: the last threshold the count reaches, or the unknown colour."""
+def color_for(look: Appearance, occupants: int | None, *, stale: bool = False) -> str:
+    """The message's colour: the last threshold the count reaches, or unknown's or stale's."""
     if occupants is None:
         return look.unknown_color
+    if stale:
+        return look.stale_color
     reached = [color for minimum, color in look.colors if occupants >= minimum]
     return reached[-1] if reached else look.unknown_color
 
@@ -101,12 +111,12 @@ def id_suffix(seed: str) -> str:
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]
 
 
-def endpoint_json(room: Room, count: Count) -> str:
+def endpoint_json(room: Room, state: RoomState) -> str:
     """shields.io's endpoint schema for the badge, to render it through shields.
 
     Args:
         room: the room and its appearance.
-        count: its result.
+        state: what it shows.
 
     Returns:
         The JSON document, with sorted keys so it is byte-identical run to run.
@@ -114,11 +124,11 @@ def endpoint_json(room: Room, count: Count) -> str:
     look = room.appearance
     document: dict[str, object] = {
         "schemaVersion": 1,
-        "label": label_for(room, count),
-        "message": message_for(look, count.occupants),
-        "color": color_for(look, count.occupants),
+        "label": label_for(room, state.name),
+        "message": message_for(look, state.occupants),
+        "color": color_for(look, state.occupants, stale=state.status == "stale"),
         "labelColor": look.label_color,
-        "isError": count.occupants is None,
+        "isError": state.occupants is None,
         "style": look.style,
         "cacheSeconds": 300,
     }

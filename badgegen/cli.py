@@ -6,18 +6,20 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from badgegen import __version__
 from badgegen.config import Config, Room, load_rooms
 from badgegen.counts import Count
-from badgegen.errors import BadgegenError, ConfigError, XmppError
+from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
 from badgegen.login import Login, resolve_login
-from badgegen.pipeline import Counter, RefreshResult, refresh
+from badgegen.pipeline import Counter, Output, RefreshResult, refresh
 from badgegen.render.styles import STYLES
+from badgegen.summary import plural
 
 if TYPE_CHECKING:
     from badgegen.appearance import Logo
@@ -28,6 +30,7 @@ EXIT_USAGE = 2  # also click's own status for usage errors
 EXIT_SOME_UNCOUNTED = 3
 EXIT_NOTHING_COUNTED = 4
 EXIT_OUTPUT_FAILED = 5
+EXIT_BUSY = 6
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -86,6 +89,19 @@ def main() -> None:
     show_default=True,
     help="Queries in flight at once.",
 )
+@click.option(
+    "--previous",
+    metavar="PATH|URL",
+    help="The last published badges.json (a path or an https:// URL), for stateless CI."
+    " Default: badges.json in --out.",
+)
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another refresh writing to --out.",
+)
 @click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
 @click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
@@ -99,6 +115,8 @@ def refresh_command(
     timeout: float,
     deadline: float,
     concurrency: int,
+    previous: str | None,
+    lock_wait: float,
     dry_run: bool,
     verbose: int,
     quiet: bool,
@@ -115,7 +133,13 @@ def refresh_command(
         counter: Counter = (ctx.obj or {}).get("counter") or _xmpp_counter(
             server, ca_file, timeout, deadline, concurrency
         )
-        result = refresh(config, login, counter, None if dry_run else out_dir)
+        if previous and previous.startswith("http://"):
+            raise ConfigError(
+                [f"--previous: {previous} is not https (expected a path or https URL)"]
+            )
+        now = datetime.now(UTC)
+        output = Output(out_dir, now, previous, lock_wait, dry_run)
+        result = refresh(config, login, counter, output)
     _print_summary(config, result, out_dir, quiet)
     ctx.exit(EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED)
 
@@ -138,7 +162,7 @@ def check_command(config_path: Path, out_dir: Path) -> None:
         click.echo(
             f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
         )
-    click.echo(f"{config_path}: OK, {_plural(len(config.rooms), 'room')}")
+    click.echo(f"{config_path}: OK, {plural(len(config.rooms), 'room')}")
 
 
 @main.command("badge")
@@ -280,6 +304,8 @@ def _errors_reported() -> Iterator[None]:
         _fail(exc.problems, EXIT_USAGE)
     except XmppError as exc:
         _fail([f"{exc}; no badge was changed"], EXIT_NOTHING_COUNTED)
+    except BusyError as exc:
+        _fail([f"{exc}; try again later (or raise --lock-wait)"], EXIT_BUSY)
     except BadgegenError as exc:
         _fail([str(exc)], EXIT_OUTPUT_FAILED)
 
@@ -298,37 +324,10 @@ def _start_logging(verbose: int, login: Login) -> None:
 
 
 def _print_summary(config: Config, result: RefreshResult, out_dir: Path, quiet: bool) -> None:
-    written = set(result.report.written) if result.report else set()
-    for room, count in zip(config.rooms, result.counts, strict=True):
-        line = f"{room.jid}: {count.describe()}"
-        if not count.counted:
-            click.echo(f"Warning: {line}", err=True)
+    from badgegen.summary import summary
+
+    for line in summary(config, result, out_dir):
+        if line.problem:
+            click.echo(f"Warning: {line.text}", err=True)
         elif not quiet:
-            click.echo(line)
-    if quiet:
-        return
-    uncounted = sum(not count.counted for count in result.counts)
-    click.echo(_closing_line(len(result.counts), uncounted, len(written), out_dir, result))
-
-
-def _closing_line(
-    rooms: int, uncounted: int, written: int, out_dir: Path, result: RefreshResult
-) -> str:
-    counted = f"{rooms - uncounted} of {_plural(rooms, 'room')} counted"
-    if result.report is None:
-        return f"{counted}; dry run, nothing written"
-    unchanged = len(result.report.unchanged)
-    return f"{counted}; {_plural(written, 'file')} written, {unchanged} unchanged in {out_dir}/"
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def run(args: list[str], **extra: Any) -> int:
-    """Run the CLI in-process and return its exit status (for the demo)."""
-    try:
-        main.main(args, prog_name="badgegen", standalone_mode=True, **extra)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+            click.echo(line.text)

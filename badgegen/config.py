@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +19,7 @@ from badgegen.yamlnodes import (
     boolean,
     compose,
     join,
+    kind,
     mapping,
     one_of,
     read_text,
@@ -30,7 +33,10 @@ DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
 JSON_SUFFIX = ".json"
 
-TOP_KEYS = ("account", "defaults", "rooms", "templates")
+TOP_KEYS = ("account", "defaults", "rooms", "stale_after", "templates")
+DEFAULT_STALE_AFTER = timedelta(hours=1)
+_DURATION = re.compile(r"(\d+)\s*([smhd]?)")
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
 DEFAULT_KEYS = ("label", "method", *APPEARANCE_KEYS)
@@ -74,6 +80,7 @@ class Config:
     rooms: tuple[Room, ...]
     account: Account = field(default_factory=Account)
     templates: Path | None = None
+    stale_after: timedelta = DEFAULT_STALE_AFTER
 
 
 def load_rooms(path: Path) -> Config:
@@ -105,7 +112,8 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
     rooms = _rooms(top.get("rooms"), root, defaults, problems)
     account = _account(top.get("account"), problems)
     templates = _templates(top.get("templates"), problems)
-    return Config(path=path, rooms=rooms, account=account, templates=templates)
+    stale_after = _duration(top.get("stale_after"), "stale_after", problems)
+    return Config(path, rooms, account, templates, stale_after or DEFAULT_STALE_AFTER)
 
 
 def _room_defaults(node: Node | None, problems: Problems) -> dict[str, object]:
@@ -179,6 +187,17 @@ def _room_options(values: dict[str, Node], where: str, problems: Problems) -> di
             base = problems.path.parent
             options.update(parse_option(key, node, join(where, key), problems, base))
     return options
+
+
+def _duration(node: Node | None, where: str, problems: Problems) -> timedelta | None:
+    """A duration: seconds, or a number with s, m, h or d (90s, 30m, 2h, 1d)."""
+    if node is None:
+        return None
+    match = _DURATION.fullmatch(str(node.value).strip()) if isinstance(node, ScalarNode) else None
+    if not match:
+        problems.add(node, where, f"expected a duration such as 30m, 2h or 1d, found {kind(node)}")
+        return None
+    return timedelta(seconds=int(match.group(1)) * _SECONDS[match.group(2)])
 
 
 def _templates(node: Node | None, problems: Problems) -> Path | None:

@@ -28,3 +28,7 @@ class RenderError(BadgegenError):
 
 class PublishError(BadgegenError):
     """A badge could not be written to the output directory."""
+
+
+class BusyError(BadgegenError):
+    """Another run holds the output directory's lock."""

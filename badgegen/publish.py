@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from badgegen.errors import PublishError
+from badgegen.errors import BusyError, PublishError
 
 # Badges are public web content: readable by the web server's user.
 FILE_MODE = 0o644
@@ -74,6 +76,40 @@ def write_atomic(path: Path, content: bytes) -> None:
             with contextlib.suppress(OSError):
                 Path(temp).unlink()
         raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+@contextlib.contextmanager
+def lock_directory(out_dir: Path, wait: float) -> Iterator[None]:
+    """Hold an exclusive lock on out_dir, so overlapping runs never interleave.
+
+    The lock is on the directory itself (flock), so it leaves no file behind
+    and is released when the process ends, however it ends.
+
+    Args:
+        out_dir: the output directory; created if missing.
+        wait: seconds to wait for another run to finish.
+
+    Raises:
+        BusyError: another run still holds the lock after `wait` seconds.
+    """
+    _make_directory(out_dir)
+    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _acquire(descriptor, out_dir, time.monotonic() + wait)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _acquire(descriptor: int, out_dir: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise BusyError(f"another badgegen refresh is writing to {out_dir}") from None
+            time.sleep(0.1)
 
 
 def _make_directory(out_dir: Path) -> None:

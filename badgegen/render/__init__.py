@@ -48,6 +48,7 @@ def render_badge(badge: Badge, templates: Path | None = None) -> str:
         style=badge.style,
         logo=badge.logo,
         id_suffix=badge.id_suffix,
+        note=clean_text(badge.note),
     )
     layout = lay_out(cleaned)
     if templates is None:

@@ -30,6 +30,7 @@ class Badge:
     style: str = "flat"
     logo: str | None = None  # a data: URI
     id_suffix: str = ""
+    note: str = ""  # said after the text in the title and aria-label, e.g. staleness
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ def _classic(badge: Badge) -> Layout:
     message = _classic_text(badge.message, message_margin, message_width, badge.color, baseline)
     return Layout(
         style=badge.style,
-        title=_title(badge.label, badge.message),
+        title=_title(badge.label, badge.message, badge.note),
         id=badge.id_suffix,
         width=number(left + right),
         height=height,
@@ -163,7 +164,7 @@ def _for_the_badge(badge: Badge) -> Layout:
     message_fill, _ = text_colors(badge.color)
     return Layout(
         style=badge.style,
-        title=_title(label, message),
+        title=_title(label, message, badge.note),
         id=badge.id_suffix,
         width=number(left + right),
         height=height,
@@ -197,7 +198,7 @@ def _social(badge: Badge) -> Layout:
     message_x = SCALE * (bubble + message_box / 2)
     return Layout(
         style=badge.style,
-        title=_title(label, badge.message),
+        title=_title(label, badge.message, badge.note),
         id=badge.id_suffix,
         width=number(label_box + 1 + (6 + message_box if badge.message else 0)),
         height=20,
@@ -223,6 +224,7 @@ def _plain_text(content: str, left: float, width: float, fill: str, baseline: in
     return Text(content, number(x), str(baseline), number(SCALE * width), fill, "", "")
 
 
-def _title(label: str, message: str) -> str:
-    """The accessible text, "label: message", as shields writes it."""
-    return f"{label}: {message}" if label else message
+def _title(label: str, message: str, note: str) -> str:
+    """The accessible text, "label: message" as shields writes it, and any note."""
+    text = f"{label}: {message}" if label else message
+    return f"{text} ({note})" if note else text

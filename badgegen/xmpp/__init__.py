@@ -56,8 +56,7 @@ async def _fetch_counts(
     client = make_client(login, options)
     try:
         await start_session(client, login, options)
-        remaining = options.deadline - (time.monotonic() - started)
-        results = await _count_rooms(client, rooms, options, remaining)
+        results = await _count_rooms(client, rooms, options, started + options.deadline)
     finally:
         client.cancel_connection_attempt()
         await close(client)
@@ -65,15 +64,19 @@ async def _fetch_counts(
 
 
 async def _count_rooms(
-    client: ClientXMPP, rooms: tuple[Room, ...], options: ConnectOptions, remaining: float
+    client: ClientXMPP, rooms: tuple[Room, ...], options: ConnectOptions, deadline_at: float
 ) -> tuple[Count, ...]:
     """Count with a bounded number of queries in flight until the deadline."""
+    remaining = deadline_at - time.monotonic()
     queue: asyncio.Queue[tuple[int, Room]] = asyncio.Queue()
     for index, room in enumerate(rooms):
         queue.put_nowait((index, room))
     results: dict[int, Count] = {}
     workers = min(options.concurrency, len(rooms)) or 1
-    tasks = [asyncio.create_task(_worker(client, queue, results, options)) for _ in range(workers)]
+    tasks = [
+        asyncio.create_task(_worker(client, queue, results, options, deadline_at))
+        for _ in range(workers)
+    ]
     lost = _disconnection(client)
     everything: asyncio.Future[Any] = asyncio.gather(*tasks)
     await asyncio.wait(
@@ -107,9 +110,15 @@ async def _worker(
     queue: asyncio.Queue[tuple[int, Room]],
     results: dict[int, Count],
     options: ConnectOptions,
+    deadline_at: float,
 ) -> None:
     while not queue.empty():
         index, room = queue.get_nowait()
         count = count_by_joining if room.method == "join" else count_by_disco
-        results[index] = await count(client, room.jid, options.timeout)
-        log.debug("%s: %s", room.jid, results[index].describe())
+        result = await count(client, room.jid, options.timeout)
+        # A lost or slow reply may pass; an error reply (item-not-found...) will not.
+        if result.problem is Problem.TIMEOUT and time.monotonic() + options.timeout < deadline_at:
+            log.debug("%s: timed out; asking once more", room.jid)
+            result = await count(client, room.jid, options.timeout)
+        results[index] = result
+        log.debug("%s: %s", room.jid, result.describe())

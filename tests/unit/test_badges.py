@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +17,9 @@ from badgegen.badges import (
     message_for,
 )
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.state import RoomState
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 LOOK = Appearance()
 PEOPLE = Appearance(message="{count} people here", message_one="{count} person here",
@@ -83,29 +86,40 @@ def test_default_colours_are_grey_for_nobody_and_unknown() -> None:
 def test_label_from_room_name(label: str, name: str | None, shown: str) -> None:
     """{name} is the room's own name from disco#info, or its JID's local part."""
     room = Room("lobby@conference.example.org", label=label)
-    assert label_for(room, Count(room.jid, 3, name=name)) == shown
+    assert label_for(room, name) == shown
 
 
 def test_badge_ids_differ_per_room_and_stay_stable() -> None:
     """Each room's badge has its own id suffix, the same on every run."""
     one, two = Room("a@b.example"), Room("c@d.example")
-    assert (
-        badge_for(one, Count(one.jid, 1)).id_suffix == badge_for(one, Count(one.jid, 5)).id_suffix
-    )
-    assert (
-        badge_for(one, Count(one.jid, 1)).id_suffix != badge_for(two, Count(two.jid, 1)).id_suffix
-    )
+    first, again = badge_for(one, counted(one.jid, 1)), badge_for(one, counted(one.jid, 5))
+    other = badge_for(two, counted(two.jid, 1))
+    assert first.id_suffix == again.id_suffix
+    assert first.id_suffix != other.id_suffix
 
 
 def test_endpoint_json() -> None:
     """The JSON follows shields' endpoint schema and is byte-stable."""
     room = Room("lobby@conference.example.org", appearance=Appearance(logo=builtin_logo("xmpp")))
-    text = endpoint_json(room, Count(room.jid, 4))
+    text = endpoint_json(room, counted(room.jid, 4))
     assert json.loads(text) == {
         "schemaVersion": 1, "label": "chat", "message": "4 online", "color": "#4b0",
         "labelColor": "#555", "isError": False, "style": "flat", "cacheSeconds": 300,
         "namedLogo": "xmpp",
     }  # fmt: skip
-    assert text == endpoint_json(room, Count(room.jid, 4))
-    unknown = json.loads(endpoint_json(room, Count(room.jid, None, Problem.TIMEOUT)))
+    assert text == endpoint_json(room, counted(room.jid, 4))
+    unknown = json.loads(endpoint_json(room, RoomState(room.jid, "unknown", None)))
     assert (unknown["message"], unknown["isError"]) == ("unknown", True)
+
+
+def counted(jid: str, occupants: int) -> RoomState:
+    """A room counted just now."""
+    return RoomState(jid, "counted", occupants, NOW)
+
+
+def test_stale_badge_says_so() -> None:
+    """A stale count keeps its number, turns grey and says since when in its title."""
+    room = Room("lobby@conference.example.org")
+    badge = badge_for(room, RoomState(room.jid, "stale", 12, NOW, "timeout"))
+    assert (badge.message, badge.color) == ("12 online", "#939393")
+    assert badge.note == "stale: last counted 2026-11-25 12:00 UTC"
