@@ -63,7 +63,7 @@ def _fetch(url: str) -> str:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise ValueError(f"larger than {MAX_BYTES} bytes")
     return data.decode("utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,11 +10,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from badgegen.appearance import APPEARANCE_KEYS
-from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main, parse_server
+from badgegen.cli import EXIT_BUSY, EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main, parse_server
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import ConfigError, XmppError
 from badgegen.login import Login
+from badgegen.publish import lock_directory
 
 ROOMS = """\
 account:
@@ -236,3 +238,43 @@ def test_badge_rejects_bad_options(args: list[str], message: str) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(message)
+
+
+def test_a_failed_room_keeps_its_last_count_while_fresh(config: Path) -> None:
+    """The next run that cannot count a room shows the last count, marked stale."""
+    out = config.parent / "public"
+    refresh(
+        config, FakeCounter({"lobby@conference.example.org": 7, "gone@conference.example.org": 1})
+    )
+    result = refresh(
+        config,
+        FakeCounter({"lobby@conference.example.org": None, "gone@conference.example.org": 1}),
+    )
+    assert result.exit_code == EXIT_SOME_UNCOUNTED
+    assert "(stale)" in result.stderr
+    badge = (out / "lobby@conference.example.org.svg").read_text()
+    assert 'aria-label="chat: 7 online (stale: last counted ' in badge
+    record = json.loads((out / "badges.json").read_text())
+    assert record["rooms"]["lobby@conference.example.org"]["status"] == "stale"
+
+
+def test_a_second_run_waits_then_gives_up(config: Path) -> None:
+    """While another run holds the output directory, refresh exits 6 with one clear line."""
+    out = config.parent / "public"
+    counter = FakeCounter({"lobby@conference.example.org": 1, "gone@conference.example.org": 1})
+    with lock_directory(out, wait=0):
+        result = refresh(config, counter, "--lock-wait", "0.2")
+    assert result.exit_code == EXIT_BUSY
+    assert result.stderr == (
+        f"Error: another badgegen refresh is writing to {out}; try again later"
+        " (or raise --lock-wait)\n"
+    )
+    assert counter.calls == []
+    assert refresh(config, counter).exit_code == 0
+
+
+def test_previous_must_be_https(config: Path) -> None:
+    """--previous over plain HTTP is refused: the record decides what badges show."""
+    result = refresh(config, FakeCounter({}), "--previous", "http://example.org/badges.json")
+    assert result.exit_code == 2
+    assert "is not https" in result.stderr

@@ -1,0 +1,98 @@
+"""badges.json: stale counts stand in for failed ones for a while, and never a made-up count."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.state import RoomState, parse_state, resolve, state_json
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+ROOM = "lobby@conference.example.org"
+
+
+def previous(
+    occupants: int | None, age: timedelta, status: str = "counted"
+) -> dict[str, RoomState]:
+    """A record of the room counted `age` ago."""
+    return {ROOM: RoomState(ROOM, status, occupants, NOW - age)}  # type: ignore[arg-type]
+
+
+def test_a_new_count_is_shown() -> None:
+    """A room counted this run shows its count, dated now."""
+    (state,) = resolve([Count(ROOM, 7, name="Lobby")], previous(3, HOUR), NOW, HOUR)
+    assert state == RoomState(ROOM, "counted", 7, NOW, name="Lobby")
+
+
+def test_a_recent_count_stands_in_while_fresh_enough() -> None:
+    """A failed room keeps its last good count while younger than stale_after."""
+    failed = Count(ROOM, None, Problem.TIMEOUT)
+    (state,) = resolve([failed], previous(3, timedelta(minutes=59)), NOW, HOUR)
+    assert state == RoomState(ROOM, "stale", 3, NOW - timedelta(minutes=59), "timeout")
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        previous(3, HOUR),  # too old: exactly stale_after
+        previous(None, timedelta(minutes=5), "unknown"),  # had no count
+        {},  # never counted
+    ],
+)
+def test_otherwise_the_badge_says_unknown(before: dict[str, RoomState]) -> None:
+    """Past stale_after, or with no good count before, the room shows unknown."""
+    (state,) = resolve([Count(ROOM, None, Problem.NOT_FOUND, "gone")], before, NOW, HOUR)
+    assert (state.status, state.occupants, state.problem) == ("unknown", None, "not_found")
+
+
+def test_staleness_counts_from_the_last_good_count() -> None:
+    """A room stale last run stays stale only until its original count is too old."""
+    stale_before = previous(3, timedelta(minutes=50), "stale")
+    (state,) = resolve([Count(ROOM, None, Problem.TIMEOUT)], stale_before, NOW, HOUR)
+    assert state.counted_at == NOW - timedelta(minutes=50)
+    later = {ROOM: state}
+    eleven_minutes_later = NOW + timedelta(minutes=11)
+    (state,) = resolve([Count(ROOM, None, Problem.TIMEOUT)], later, eleven_minutes_later, HOUR)
+    assert state.status == "unknown"
+
+
+def test_record_round_trips() -> None:
+    """What one run writes, the next reads back."""
+    rooms = [Room(ROOM, file="lobby"), Room("dev@conference.example.org")]
+    states = resolve(
+        [Count(ROOM, 4, name="Lobby"), Count("dev@conference.example.org", None, Problem.TIMEOUT)],
+        {},
+        NOW,
+        HOUR,
+    )
+    text = state_json(rooms, states)
+    assert parse_state(text) == {
+        ROOM: RoomState(ROOM, "counted", 4, NOW, name="Lobby"),
+        "dev@conference.example.org": RoomState("dev@conference.example.org", "unknown", None),
+    }
+    assert '"files": [\n        "lobby.svg",\n        "lobby.json"\n      ]' in text
+    assert text == state_json(rooms, states)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[]", '{"version": 2, "rooms": {}}', '{"version": 1}', "not json"],
+)
+def test_foreign_records_are_refused(text: str) -> None:
+    """Anything but a version 1 badges.json is a ValueError (the caller warns)."""
+    with pytest.raises(ValueError):  # noqa: PT011 (json's own error is a ValueError too)
+        parse_state(text)
+
+
+def test_nonsense_entries_are_skipped() -> None:
+    """Entries with impossible values are dropped, never trusted."""
+    text = (
+        '{"version": 1, "rooms": {"a@b": {"status": "counted", "occupants": -1},'
+        ' "c@d": {"status": "odd", "occupants": 1}, "e@f": "x",'
+        ' "g@h": {"status": "counted", "occupants": 2, "counted_at": "yesterday"}}}'
+    )
+    assert parse_state(text) == {"g@h": RoomState("g@h", "counted", 2, None)}
