@@ -1,4 +1,4 @@
-"""--previous: the last badges.json from a file or over HTTPS, bounded, and a warning when it fails."""
+"""--previous: the last badges.json from a file or over HTTPS, bounded; a failure only warns."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,11 @@ from pathlib import Path
 DOMAIN = "badgegen.test"
 MUC_DOMAIN = f"rooms.{DOMAIN}"
 ANONYMOUS_DOMAIN = f"anon.{DOMAIN}"
+# A host the certificate does not name, for TLS failure tests.
+UNCERTIFIED_DOMAIN = "uncertified.test"
+# An external component (XEP-0114) the tests drive, for slow or silent rooms.
+COMPONENT_DOMAIN = f"slow.{DOMAIN}"
+COMPONENT_SECRET = "sandbox-component"  # noqa: S105 (a throwaway server's)
 START_TIMEOUT = 20.0
 
 CONFIG = """\
@@ -29,10 +35,11 @@ c2s_ports = {{ {port} }}
 c2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
 s2s_ports = {{}}
-component_ports = {{}}
+component_ports = {{ {component_port} }}
+component_interfaces = {{ "127.0.0.1" }}
 http_ports = {{}}
 https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping" }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules} }}
 modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
@@ -42,6 +49,11 @@ VirtualHost "{domain}"
 
 VirtualHost "{anonymous_domain}"
     authentication = "anonymous"
+
+VirtualHost "{uncertified_domain}"
+
+Component "{component_domain}"
+    component_secret = "{component_secret}"
 
 Component "{muc_domain}" "muc"
     muc_room_locking = false
@@ -60,19 +72,23 @@ class ProsodyServer:
     port: int
     ca_file: Path
     config: Path
+    component_port: int
+    process_id: int = 0
     domain: str = DOMAIN
     muc_domain: str = MUC_DOMAIN
     anonymous_domain: str = ANONYMOUS_DOMAIN
+    uncertified_domain: str = UNCERTIFIED_DOMAIN
+    component_domain: str = COMPONENT_DOMAIN
 
     @property
     def address(self) -> str:
         """host:port to pass to `badgegen refresh --server`."""
         return f"127.0.0.1:{self.port}"
 
-    def register(self, user: str, password: str) -> str:
+    def register(self, user: str, password: str, domain: str = DOMAIN) -> str:
         """Create an account and return its JID."""
-        _prosodyctl(self.config, "register", user, self.domain, password)
-        return f"{user}@{self.domain}"
+        _prosodyctl(self.config, "register", user, domain, password)
+        return f"{user}@{domain}"
 
 
 def prosody_available() -> bool:
@@ -81,16 +97,17 @@ def prosody_available() -> bool:
 
 
 @contextlib.contextmanager
-def running_prosody(root: Path) -> Iterator[ProsodyServer]:
+def running_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[ProsodyServer]:
     """Run Prosody in root until the block ends.
 
     Args:
         root: an empty folder for its config, certificate, data and log.
+        rate_limits: enable mod_limits with its default client limit (10 kB/s).
 
     Yields:
         The running server.
     """
-    server = _prepare(root, free_port())
+    server = _prepare(root, free_port(), rate_limits)
     log = (root / "prosody.out").open("wb")
     process = subprocess.Popen(
         ["prosody", "-F", "--config", str(server.config)],
@@ -100,7 +117,7 @@ def running_prosody(root: Path) -> Iterator[ProsodyServer]:
     )
     try:
         _wait_until_listening(server, process)
-        yield server
+        yield dataclasses.replace(server, process_id=process.pid)
     finally:
         process.terminate()
         try:
@@ -118,22 +135,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _prepare(root: Path, port: int) -> ProsodyServer:
+def _prepare(root: Path, port: int, rate_limits: bool) -> ProsodyServer:
     for folder in ("data", "certs"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     ca_file = _make_certificate(root / "certs")
     config = root / "prosody.cfg.lua"
+    component_port = free_port()
     config.write_text(
         CONFIG.format(
             root=root,
             port=port,
+            component_port=component_port,
+            extra_modules=', "limits"' if rate_limits else "",
             domain=DOMAIN,
             anonymous_domain=ANONYMOUS_DOMAIN,
+            uncertified_domain=UNCERTIFIED_DOMAIN,
+            component_domain=COMPONENT_DOMAIN,
+            component_secret=COMPONENT_SECRET,
             muc_domain=MUC_DOMAIN,
         ),
         encoding="utf-8",
     )
-    return ProsodyServer(root=root, port=port, ca_file=ca_file, config=config)
+    return ProsodyServer(root, port, ca_file, config, component_port)
 
 
 def _make_certificate(folder: Path) -> Path:
