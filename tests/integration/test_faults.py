@@ -137,8 +137,8 @@ def test_killed_server_mid_run(tmp_path_factory: pytest.TempPathFactory, tmp_pat
         (out / "badges.json").write_text(json.dumps({"version": 1, "rooms": record}))
         process = subprocess.Popen(
             [sys.executable, "-m", "badgegen", "refresh", "--config",
-             str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server", f"127.0.0.1:{server.port}", "--ca-file",
-             str(server.ca_file), "--timeout", "30"],
+             str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server",
+             f"127.0.0.1:{server.port}", "--ca-file", str(server.ca_file), "--timeout", "30"],
             env={**os.environ, "BADGEGEN_JID": jid, "BADGEGEN_PASSWORD": PASSWORD},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
