@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from badgegen.names import text_problem
 from badgegen.render.colors import NAMED, color_names, parse_color
 from badgegen.render.styles import STYLES
 from badgegen.yamlnodes import Problems, boolean, join, kind, one_of, string
@@ -105,6 +106,9 @@ def _color(node: Node, where: str, problems: Problems) -> str | None:
 
 def _message(node: Node, where: str, problems: Problems) -> str | None:
     text = string(node, where, problems)
+    if text is not None and (reason := text_problem(text)):
+        problems.add(node, where, reason)
+        return None
     if text is not None and (
         "{" in text.replace("{count}", "") or "}" in text.replace("{count}", "")
     ):

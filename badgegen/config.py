@@ -12,7 +12,7 @@ from typing import Literal
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from badgegen.appearance import APPEARANCE_KEYS, Appearance, parse_option
-from badgegen.names import account_jid_problem, file_name_problem, parse_room_jid
+from badgegen.names import account_jid_problem, file_name_problem, parse_room_jid, text_problem
 from badgegen.yamlnodes import (
     STR,
     Problems,
@@ -246,6 +246,9 @@ def _label(node: Node, where: str, problems: Problems) -> str | None:
     text = string(node, where, problems)
     if text is not None and not text.strip():
         problems.add(node, where, "empty label (expected some text)")
+        return None
+    if text is not None and (reason := text_problem(text)):
+        problems.add(node, where, reason)
         return None
     return text
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+_CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+# Embeddings, overrides and isolates reorder text; marks are harmless.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 # Leaves room for ".svg"/".json" and a temporary-file prefix within the
 # 255-byte name limit of common filesystems.
 MAX_FILE_NAME_BYTES = 200
@@ -28,6 +34,8 @@ def parse_room_jid(text: str) -> tuple[str | None, str | None]:
         return None, f'"{text}" is not a room JID {expected}'
     if jid.resource:
         return None, f'"{text}" has a /resource part {expected}'
+    if scripts := mixed_scripts(str(jid.user)) or mixed_scripts(str(jid.domain)):
+        return None, f'"{text}" mixes {scripts} letters, so it looks like another JID {expected}'
     return str(jid.bare), None
 
 
@@ -49,6 +57,26 @@ def account_jid_problem(text: str, *, anonymous: bool) -> str | None:
         return f'"{text}" is not a valid JID: {exc} {expected}'
     if jid.resource or bool(jid.user) == anonymous:
         return f'"{text}" is not an account JID {expected}'
+    return None
+
+
+def mixed_scripts(text: str) -> str:
+    """Name the scripts when text mixes Latin, Greek and Cyrillic letters, else "".
+
+    A "lobby" whose "o" is Cyrillic reads as "lobby" but is another JID.
+    """
+    scripts = sorted({
+        name for char in text if char.isalpha()
+        for name in _CONFUSABLE_SCRIPTS if unicodedata.name(char, "").startswith(name)
+    })  # fmt: skip
+    return " and ".join(script.title() for script in scripts) if len(scripts) > 1 else ""
+
+
+def text_problem(text: str) -> str | None:
+    """Say why text cannot be shown on a badge: control or bidi-override characters."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            return f"contains the control character U+{ord(char):04X} (expected plain text)"
     return None
 
 

@@ -11,6 +11,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from badgegen.errors import ConfigError
 
 MAX_PROBLEMS = 50
+MAX_CONFIG_BYTES = 10 * 2**20
 STR = "tag:yaml.org,2002:str"
 BOOL = "tag:yaml.org,2002:bool"
 _KINDS = {
@@ -47,27 +48,42 @@ class Problems:
 def read_text(path: Path) -> str:
     """Read a UTF-8 file, or raise ConfigError saying why not (with the line of a bad byte)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError as exc:
         raise ConfigError([f"{path}: no such file (expected a rooms.yaml)"]) from exc
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        what = (
+            f"larger than {MAX_CONFIG_BYTES // 2**20} MiB (expected a rooms.yaml of sensible size)"
+        )
+        raise ConfigError([f"{path}: {what}"])
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         what = f"byte {exc.start + 1} is not UTF-8 (expected a UTF-8 text file)"
         raise ConfigError([f"{path}:{line}: {what}"]) from exc
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
 
 
 def compose(path: Path, text: str) -> Node | None:
     """Parse YAML into nodes that keep their line; syntax errors become ConfigError."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        what = f"invalid YAML: {character} is not allowed in YAML"
+        raise ConfigError([f"{path}:{line}: {what}"]) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from exc
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: invalid YAML: {exc}"]) from exc
+    except RecursionError as exc:
+        raise ConfigError([f"{path}: nested too deeply (expected a flat rooms.yaml)"]) from exc
 
 
 def mapping(
