@@ -21,7 +21,7 @@ from slixmpp.xmlstream import register_stanza_plugin
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
-from badgegen.sandbox.prosody import COMPONENT_SECRET, ProsodyServer
+from badgegen.sandbox.server import COMPONENT_SECRET, SandboxServer
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"
@@ -31,7 +31,7 @@ FLAKY_COUNT = 5  # what a flaky room answers the second time
 class SlowRooms:
     """Runs the component in a background thread until closed; counts the queries."""
 
-    def __init__(self, server: ProsodyServer) -> None:
+    def __init__(self, server: SandboxServer) -> None:
         self.server = server
         self.asked: collections.Counter[str] = collections.Counter()
         self.first_query = threading.Event()

@@ -11,7 +11,7 @@ from typing import Any
 
 from slixmpp import JID, ClientXMPP
 
-from badgegen.sandbox.prosody import ProsodyServer
+from badgegen.sandbox.server import SandboxServer
 
 PASSWORD = "sandbox-occupant"  # noqa: S105, throwaway accounts on a throwaway server
 TIMEOUT = 15.0
@@ -47,7 +47,7 @@ class Occupants:
     asyncio.run() (as `badgegen refresh` does) while the occupants stay.
     """
 
-    def __init__(self, server: ProsodyServer, rooms: Sequence[SampleRoom]) -> None:
+    def __init__(self, server: SandboxServer, rooms: Sequence[SampleRoom]) -> None:
         self.server, self.rooms = server, tuple(rooms)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

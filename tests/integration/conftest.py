@@ -1,4 +1,7 @@
-"""A real Prosody on 127.0.0.1 with sample rooms held by real client connections."""
+"""Real servers on 127.0.0.1, Prosody and ejabberd, with sample rooms held by real clients.
+
+Every test that takes the `server` fixture runs once against each.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from badgegen.sandbox import KINDS, running_server, server_available
 from badgegen.sandbox.occupants import Occupants, SampleRoom
-from badgegen.sandbox.prosody import ProsodyServer, prosody_available, running_prosody
+from badgegen.sandbox.server import SandboxServer
 
 # Known occupant counts; "hidden" is not listed in the service's room list.
 SAMPLE_ROOMS = (
@@ -40,26 +44,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
-@pytest.fixture(scope="session")
-def prosody(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProsodyServer]:
-    """Prosody from Debian's package, on a free port, in a temp dir; stopped after."""
-    if not prosody_available():
+@pytest.fixture(scope="session", params=KINDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SandboxServer]:
+    """Prosody, then ejabberd, from Debian's packages, on free ports; stopped after."""
+    kind = str(request.param)
+    if not server_available(kind):
         if os.environ.get("CI"):
-            pytest.fail("CI must run the integration tests: install Debian's prosody package")
-        pytest.skip("Prosody is not installed (apt-get install prosody)")
-    with running_prosody(tmp_path_factory.mktemp("prosody")) as server:
-        yield server
+            pytest.fail(f"CI must run the integration tests: install Debian's {kind} (as root)")
+        pytest.skip(f"{kind} cannot run here (apt-get install {kind}; ejabberd needs root)")
+    with running_server(kind, tmp_path_factory.mktemp(kind)) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
-def occupants(prosody: ProsodyServer) -> Iterator[Occupants]:
+def occupants(server: SandboxServer) -> Iterator[Occupants]:
     """The sample rooms, with their occupants online for the whole session."""
-    with Occupants(prosody, (*SAMPLE_ROOMS, MEMBERS_ONLY, NAMED)) as joined:
+    with Occupants(server, (*SAMPLE_ROOMS, MEMBERS_ONLY, NAMED)) as joined:
         yield joined
 
 
 @pytest.fixture(scope="session")
-def account(prosody: ProsodyServer) -> Account:
-    """The refreshing account, made with prosodyctl."""
+def account(server: SandboxServer) -> Account:
+    """The refreshing account, made with the server's admin tool."""
     password = "correct horse battery staple"
-    return Account(prosody.register("counter", password), password)
+    return Account(server.register("counter", password), password)

@@ -11,17 +11,17 @@ from badgegen.counts import Count, Problem
 from badgegen.errors import XmppError
 from badgegen.login import Login, Secret
 from badgegen.sandbox.occupants import Occupants
-from badgegen.sandbox.prosody import ProsodyServer, free_port
+from badgegen.sandbox.server import SandboxServer, free_port
 from badgegen.xmpp import ConnectOptions, fetch_counts
 
 from .conftest import EXPECTED, MEMBERS_ONLY, Account
 
 
-def options(prosody: ProsodyServer, **changes: object) -> ConnectOptions:
+def options(sandbox: SandboxServer, **changes: object) -> ConnectOptions:
     """Connect to the test server, trusting its CA, with short limits."""
     settings: dict[str, object] = {
-        "server": ("127.0.0.1", prosody.port),
-        "ca_file": prosody.ca_file,
+        "server": ("127.0.0.1", sandbox.port),
+        "ca_file": sandbox.ca_file,
         "timeout": 5.0,
         "deadline": 30.0,
         **changes,
@@ -42,21 +42,21 @@ def rooms(occupants: Occupants, method: str) -> list[Room]:
 
 @pytest.mark.parametrize("method", ["disco", "join"])
 def test_exact_counts(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, method: str
+    server: SandboxServer, occupants: Occupants, account: Account, method: str
 ) -> None:
     """0, 1 and several occupants and a hidden room count exactly, never counting the tool."""
-    counts = fetch_counts(login(account), rooms(occupants, method), options(prosody))
+    counts = fetch_counts(login(account), rooms(occupants, method), options(server))
     got = {count.room.split("@")[0]: count.occupants for count in counts}
     assert got == {**EXPECTED, "missing": None}
     missing = counts[-1]
     assert (missing.problem, missing.room) == (Problem.NOT_FOUND, occupants.room_jid("missing"))
 
 
-def test_members_only_room(prosody: ProsodyServer, occupants: Occupants, account: Account) -> None:
+def test_members_only_room(server: SandboxServer, occupants: Occupants, account: Account) -> None:
     """disco#info counts a members-only room; joining it is refused and classed "not allowed"."""
     room = occupants.room_jid(MEMBERS_ONLY.name)
     asked = [Room(room), Room(room, method="join")]
-    counts = fetch_counts(login(account), asked, options(prosody))
+    counts = fetch_counts(login(account), asked, options(server))
     assert counts == (
         Count(room, 0),
         Count(room, None, Problem.NOT_ALLOWED, "registration-required"),
@@ -64,29 +64,29 @@ def test_members_only_room(prosody: ProsodyServer, occupants: Occupants, account
 
 
 def test_join_leaves_no_trace(
-    prosody: ProsodyServer, occupants: Occupants, account: Account
+    server: SandboxServer, occupants: Occupants, account: Account
 ) -> None:
     """After counting by joining, rooms hold only their occupants and no room was created."""
-    fetch_counts(login(account), rooms(occupants, "join"), options(prosody))
-    counts = fetch_counts(login(account), rooms(occupants, "disco"), options(prosody))
+    fetch_counts(login(account), rooms(occupants, "join"), options(server))
+    counts = fetch_counts(login(account), rooms(occupants, "disco"), options(server))
     assert [count.occupants for count in counts] == [*EXPECTED.values(), None]
     assert counts[-1].problem is Problem.NOT_FOUND
 
 
 def test_many_rooms_over_one_connection(
-    prosody: ProsodyServer, occupants: Occupants, account: Account
+    server: SandboxServer, occupants: Occupants, account: Account
 ) -> None:
     """200 queries with 8 in flight all come back, in the order asked."""
     names = list(EXPECTED) * 50
     asked = [Room(occupants.room_jid(name)) for name in names]
-    counts = fetch_counts(login(account), asked, options(prosody, concurrency=8))
+    counts = fetch_counts(login(account), asked, options(server, concurrency=8))
     assert [count.occupants for count in counts] == [EXPECTED[name] for name in names]
 
 
-def test_anonymous_login(prosody: ProsodyServer, occupants: Occupants) -> None:
+def test_anonymous_login(server: SandboxServer, occupants: Occupants) -> None:
     """An anonymous account (SASL ANONYMOUS) counts like any other."""
-    anonymous = Login(prosody.anonymous_domain, None, anonymous=True)
-    counts = fetch_counts(anonymous, [Room(occupants.room_jid("busy"))], options(prosody))
+    anonymous = Login(server.anonymous_domain, None, anonymous=True)
+    counts = fetch_counts(anonymous, [Room(occupants.room_jid("busy"))], options(server))
     assert counts == (Count(occupants.room_jid("busy"), EXPECTED["busy"]),)
 
 
@@ -95,24 +95,24 @@ def test_anonymous_login(prosody: ProsodyServer, occupants: Occupants) -> None:
     [
         (
             lambda account: Login(account.jid, Secret("wrong password")),
-            lambda prosody: options(prosody),
+            lambda server: options(server),
             "login as counter@badgegen.test failed: not-authorized",
         ),
         (
             login,
-            lambda prosody: options(prosody, server=("127.0.0.1", free_port())),
+            lambda server: options(server, server=("127.0.0.1", free_port())),
             "cannot connect to 127.0.0.1:",
         ),
         (
             login,
-            lambda prosody: options(prosody, ca_file=None),
+            lambda server: options(server, ca_file=None),
             "TLS with the server failed: certificate verify failed",
         ),
     ],
     ids=["wrong-password", "closed-port", "untrusted-certificate"],
 )
 def test_fatal_failures_end_promptly(
-    prosody: ProsodyServer,
+    server: SandboxServer,
     occupants: Occupants,
     account: Account,
     make_login: object,
@@ -125,7 +125,7 @@ def test_fatal_failures_end_promptly(
         fetch_counts(
             make_login(account),  # type: ignore[operator]
             [Room(occupants.room_jid("busy"))],
-            make_options(prosody),  # type: ignore[operator]
+            make_options(server),  # type: ignore[operator]
         )
     assert message in str(caught.value)
     assert time.monotonic() - started < 5

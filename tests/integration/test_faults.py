@@ -1,4 +1,4 @@
-"""Faults against a real Prosody: slow rooms, a killed server, TLS, SASL, limits, disks."""
+"""Faults against real servers: slow rooms, a killed server, TLS, SASL, limits, full disks."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNC
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.login import Login, Secret
+from badgegen.sandbox import running_server
 from badgegen.sandbox.component import FLAKY_COUNT, SlowRooms
-from badgegen.sandbox.prosody import ProsodyServer, running_prosody
+from badgegen.sandbox.server import SandboxServer
 from badgegen.xmpp import ConnectOptions, fetch_counts
 
 from .conftest import Account
@@ -27,21 +28,21 @@ from .conftest import Account
 PASSWORD = "fault-test-password"
 
 
-@pytest.fixture(scope="module")
-def slow(prosody: ProsodyServer) -> Iterator[SlowRooms]:
+@pytest.fixture(scope="session")
+def slow(server: SandboxServer) -> Iterator[SlowRooms]:
     """The session server's component with slow, silent and flaky rooms."""
-    with SlowRooms(prosody) as rooms:
+    with SlowRooms(server) as rooms:
         yield rooms
 
 
-def options(server: ProsodyServer, **changes: float) -> ConnectOptions:
+def options(server: SandboxServer, **changes: float) -> ConnectOptions:
     """Connect to server with short limits."""
     settings = {"timeout": 1.0, "deadline": 30.0, **changes}
     return ConnectOptions(("127.0.0.1", server.port), server.ca_file, **settings)  # type: ignore[arg-type]
 
 
 def run(
-    server: ProsodyServer, folder: Path, rooms: list[str], *args: str, jid: str, password: str
+    server: SandboxServer, folder: Path, rooms: list[str], *args: str, jid: str, password: str
 ) -> subprocess.CompletedProcess[str]:
     """Write rooms.yaml into folder and run `badgegen refresh` on it."""
     config = folder / "rooms.yaml"
@@ -61,7 +62,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_timeouts_are_retried_once_and_errors_never(
-    prosody: ProsodyServer, slow: SlowRooms, account: Account
+    server: SandboxServer, slow: SlowRooms, account: Account
 ) -> None:
     """A lost reply is asked for again once; a refusal (item-not-found) is final."""
     rooms = [
@@ -69,7 +70,7 @@ def test_timeouts_are_retried_once_and_errors_never(
     ]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, [Room(jid) for jid in rooms], options(prosody))
+    counts = fetch_counts(login, [Room(jid) for jid in rooms], options(server))
     assert [(c.occupants, c.problem) for c in counts] == [
         (2, None), (None, Problem.TIMEOUT), (FLAKY_COUNT, None), (1, None),
         (None, Problem.NOT_FOUND),
@@ -78,12 +79,12 @@ def test_timeouts_are_retried_once_and_errors_never(
     assert time.monotonic() - started < 5  # two 1 s timeouts in parallel, plus login
 
 
-def test_the_deadline_holds(prosody: ProsodyServer, slow: SlowRooms, account: Account) -> None:
+def test_the_deadline_holds(server: SandboxServer, slow: SlowRooms, account: Account) -> None:
     """40 silent rooms, 2 at a time, 1 s each: the run still ends at its 3 s deadline."""
     rooms = [Room(slow.jid(f"silent-deadline-{index}")) for index in range(40)]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, rooms, options(prosody, deadline=3.0, concurrency=2))
+    counts = fetch_counts(login, rooms, options(server, deadline=3.0, concurrency=2))
     assert time.monotonic() - started < 4.5
     assert {count.problem for count in counts} == {Problem.TIMEOUT}
     assert "run deadline reached" in {count.detail for count in counts}
@@ -98,14 +99,14 @@ def test_the_deadline_holds(prosody: ProsodyServer, slow: SlowRooms, account: Ac
     ids=["certificate-for-another-name", "sasl-mechanism-not-offered"],
 )
 def test_tls_and_sasl_failures_touch_nothing(
-    prosody: ProsodyServer, tmp_path: Path, account: Account, user: str, domain: str, message: str
+    server: SandboxServer, tmp_path: Path, account: Account, user: str, domain: str, message: str
 ) -> None:
     """A certificate for another name, or no usable SASL mechanism: status 4, nothing touched."""
-    good = run(prosody, tmp_path, [f"count-1@{prosody.component_domain}"], jid=account.jid,
+    good = run(server, tmp_path, [f"count-1@{server.component_domain}"], jid=account.jid,
                password=account.password)  # fmt: skip
     assert good.returncode == 0, good.stderr
     before = snapshot(tmp_path)
-    jid = prosody.register(user, PASSWORD, domain)
+    jid = server.register(user, PASSWORD, domain)
     extra = []
     if user == "sasl":  # anonymous login on a host that does not offer it
         jid = domain
@@ -113,7 +114,7 @@ def test_tls_and_sasl_failures_touch_nothing(
         config.write_text(f"account: {{jid: {domain}, anonymous: true}}\nrooms: [a@{domain}]\n")
         extra = ["--config", str(config)]
     started = time.monotonic()
-    result = run(prosody, tmp_path, [f"count-1@{prosody.component_domain}"], *extra, jid=jid,
+    result = run(server, tmp_path, [f"count-1@{server.component_domain}"], *extra, jid=jid,
                  password=PASSWORD)  # fmt: skip
     assert time.monotonic() - started < 10
     assert result.returncode == EXIT_NOTHING_COUNTED, result.stderr
@@ -122,11 +123,16 @@ def test_tls_and_sasl_failures_touch_nothing(
     assert snapshot(tmp_path) == before
 
 
-def test_killed_server_mid_run(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+def test_killed_server_mid_run(
+    server: SandboxServer, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     """Kill Prosody while queries are pending: the run ends at once, counted rooms are written,
     the others keep their last good state."""
-    with running_prosody(tmp_path_factory.mktemp("killed")) as server, SlowRooms(server) as slow:
-        jid = server.register("counter", PASSWORD)
+    with (
+        running_server(server.kind, tmp_path_factory.mktemp("killed")) as own,
+        SlowRooms(own) as slow,
+    ):
+        jid = own.register("counter", PASSWORD)
         counted = [slow.jid(f"count-{n}") for n in (1, 2, 3)]
         silent = [slow.jid("silent-kill-1"), slow.jid("silent-kill-2")]
         out = tmp_path / "public"
@@ -138,13 +144,13 @@ def test_killed_server_mid_run(tmp_path_factory: pytest.TempPathFactory, tmp_pat
         process = subprocess.Popen(
             [sys.executable, "-m", "badgegen", "refresh", "--config",
              str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server",
-             f"127.0.0.1:{server.port}", "--ca-file", str(server.ca_file), "--timeout", "30"],
+             f"127.0.0.1:{own.port}", "--ca-file", str(own.ca_file), "--timeout", "30"],
             env={**os.environ, "BADGEGEN_JID": jid, "BADGEGEN_PASSWORD": PASSWORD},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert slow.first_query.wait(20)
         time.sleep(0.5)  # the counted rooms' replies reach the client
-        os.kill(server.process_id, signal.SIGKILL)
+        own.kill()
         started = time.monotonic()
         _, stderr = process.communicate(timeout=20)
     assert time.monotonic() - started < 5  # not the 30 s query timeout
@@ -163,17 +169,19 @@ def _rooms(folder: Path, rooms: list[str]) -> Path:
     return config
 
 
-def test_rate_limited_server_counts_1000_rooms(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_rate_limited_server_counts_1000_rooms(
+    server: SandboxServer, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """With Prosody's mod_limits on (10 kB/s per client), all 1,000 rooms are counted."""
     with (
-        running_prosody(tmp_path_factory.mktemp("limits"), rate_limits=True) as server,
-        SlowRooms(server) as slow,
+        running_server(server.kind, tmp_path_factory.mktemp("limits"), rate_limits=True) as own,
+        SlowRooms(own) as slow,
     ):
-        jid = server.register("counter", PASSWORD)
+        jid = own.register("counter", PASSWORD)
         rooms = [Room(slow.jid(f"count-{index % 7}-r{index}")) for index in range(1000)]
         started = time.monotonic()
         counts = fetch_counts(
-            Login(jid, Secret(PASSWORD)), rooms, options(server, timeout=10, deadline=120)
+            Login(jid, Secret(PASSWORD)), rooms, options(own, timeout=10, deadline=120)
         )
         elapsed = time.monotonic() - started
     assert [count.occupants for count in counts] == [index % 7 for index in range(1000)]
@@ -181,14 +189,14 @@ def test_rate_limited_server_counts_1000_rooms(tmp_path_factory: pytest.TempPath
 
 
 def test_overlapping_runs_take_turns(
-    prosody: ProsodyServer, slow: SlowRooms, account: Account, tmp_path: Path
+    server: SandboxServer, slow: SlowRooms, account: Account, tmp_path: Path
 ) -> None:
     """Two runs on one directory at once: the second waits for the lock; both succeed."""
     config = _rooms(tmp_path, [slow.jid("late-1-overlap"), slow.jid("count-4")])
     env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
     command = [sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-               str(tmp_path / "public"), "--server", f"127.0.0.1:{prosody.port}", "--ca-file",
-               str(prosody.ca_file), "--lock-wait", "30", "-q"]  # fmt: skip
+               str(tmp_path / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
+               str(server.ca_file), "--lock-wait", "30", "-q"]  # fmt: skip
     first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     assert (first.wait(60), second.wait(60)) == (0, 0)
@@ -199,11 +207,11 @@ def test_overlapping_runs_take_turns(
 
 
 def test_full_disk_keeps_published_badges(
-    prosody: ProsodyServer, slow: SlowRooms, account: Account, tmp_path: Path
+    server: SandboxServer, slow: SlowRooms, account: Account, tmp_path: Path
 ) -> None:
     """A write failing for lack of space: status 5, one line, and every badge as it was."""
     rooms = [slow.jid("count-1"), slow.jid("count-2")]
-    assert run(prosody, tmp_path, rooms, jid=account.jid, password=account.password).returncode == 0
+    assert run(server, tmp_path, rooms, jid=account.jid, password=account.password).returncode == 0
     before = snapshot(tmp_path)
     rooms = [slow.jid("count-3"), slow.jid("count-2")]
     config = _rooms(tmp_path, rooms)
@@ -214,8 +222,8 @@ def test_full_disk_keeps_published_badges(
 
     result = subprocess.run(
         [sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-         str(tmp_path / "public"), "--server", f"127.0.0.1:{prosody.port}", "--ca-file",
-         str(prosody.ca_file)],
+         str(tmp_path / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
+         str(server.ca_file)],
         env={**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password},
         capture_output=True, text=True, timeout=60, preexec_fn=small_disk,
     )  # fmt: skip
@@ -225,11 +233,11 @@ def test_full_disk_keeps_published_badges(
     assert snapshot(tmp_path) == before
 
 
-def test_counting_never_invents(prosody: ProsodyServer, slow: SlowRooms, account: Account) -> None:
+def test_counting_never_invents(server: SandboxServer, slow: SlowRooms, account: Account) -> None:
     """Silent rooms are timed out, never zero."""
     counts = fetch_counts(
         Login(account.jid, Secret(account.password)),
         [Room(slow.jid("silent-never"))],
-        options(prosody),
+        options(server),
     )
     assert counts == (Count(slow.jid("silent-never"), None, Problem.TIMEOUT),)

@@ -14,7 +14,7 @@ import pytest
 
 from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
 from badgegen.sandbox.occupants import Occupants
-from badgegen.sandbox.prosody import ProsodyServer, free_port
+from badgegen.sandbox.server import SandboxServer, free_port
 
 from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account
 
@@ -30,15 +30,15 @@ def write_rooms(folder: Path, occupants: Occupants, *, missing: bool) -> Path:
 
 
 def run_refresh(
-    prosody: ProsodyServer, config: Path, account: Account, *args: str, port: int | None = None
+    server: SandboxServer, config: Path, account: Account, *args: str, port: int | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m badgegen refresh` with the account in the environment."""
     env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
     env.pop("BADGEGEN_PASSWORD_FILE", None)
     command = [
         sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
-        "--out", str(config.parent / "public"), "--server", f"127.0.0.1:{port or prosody.port}",
-        "--ca-file", str(prosody.ca_file), "--timeout", "5", *args,
+        "--out", str(config.parent / "public"), "--server", f"127.0.0.1:{port or server.port}",
+        "--ca-file", str(server.ca_file), "--timeout", "5", *args,
     ]  # fmt: skip
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
 
@@ -54,18 +54,18 @@ def badge_labels(out: Path) -> dict[str, str]:
 
 
 def test_refresh_writes_badges_then_leaves_them_unchanged(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+    server: SandboxServer, occupants: Occupants, account: Account, tmp_path: Path
 ) -> None:
     """Every room gets its badge; a second run with the same counts rewrites only badges.json."""
     config = write_rooms(tmp_path, occupants, missing=False)
-    first = run_refresh(prosody, config, account)
+    first = run_refresh(server, config, account)
     assert first.returncode == 0, first.stderr
     assert badge_labels(tmp_path / "public") == {
         name: f"chat: {count} online" for name, count in sorted(EXPECTED.items())
     }
     badges = sorted(path for path in (tmp_path / "public").iterdir() if path.name != "badges.json")
     before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in badges]
-    second = run_refresh(prosody, config, account)
+    second = run_refresh(server, config, account)
     assert second.returncode == 0, second.stderr
     assert [(path.stat().st_ino, path.stat().st_mtime_ns) for path in badges] == before
     # Only badges.json, which records when each room was last counted, may change.
@@ -75,11 +75,11 @@ def test_refresh_writes_badges_then_leaves_them_unchanged(
 
 
 def test_missing_room_gets_unknown_badge_and_status_3(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+    server: SandboxServer, occupants: Occupants, account: Account, tmp_path: Path
 ) -> None:
     """A room that does not exist: its badge says unknown, the summary names the class."""
     config = write_rooms(tmp_path, occupants, missing=True)
-    result = run_refresh(prosody, config, account)
+    result = run_refresh(server, config, account)
     assert result.returncode == EXIT_SOME_UNCOUNTED
     assert badge_labels(tmp_path / "public")["never-created"] == "chat: unknown"
     expected = "never-created@rooms.badgegen.test: room does not exist (item-not-found)"
@@ -88,18 +88,18 @@ def test_missing_room_gets_unknown_badge_and_status_3(
 
 @pytest.mark.parametrize("failure", ["wrong-password", "closed-port"])
 def test_failures_leave_existing_badges_untouched(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path, failure: str
+    server: SandboxServer, occupants: Occupants, account: Account, tmp_path: Path, failure: str
 ) -> None:
     """Wrong password or closed port: status 4 within seconds, one line, badges as they were."""
     config = write_rooms(tmp_path, occupants, missing=False)
-    assert run_refresh(prosody, config, account).returncode == 0
+    assert run_refresh(server, config, account).returncode == 0
     before = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
     wrong = Account(account.jid, "not the password")
     started = time.monotonic()
     if failure == "wrong-password":
-        result = run_refresh(prosody, config, wrong)
+        result = run_refresh(server, config, wrong)
     else:
-        result = run_refresh(prosody, config, account, port=free_port())
+        result = run_refresh(server, config, account, port=free_port())
     assert time.monotonic() - started < 10
     assert result.returncode == EXIT_NOTHING_COUNTED
     assert len(result.stderr.splitlines()) == 1
@@ -110,11 +110,11 @@ def test_failures_leave_existing_badges_untouched(
 
 
 def test_password_never_appears_even_at_full_verbosity(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+    server: SandboxServer, occupants: Occupants, account: Account, tmp_path: Path
 ) -> None:
     """-vv logs the whole XMPP stream, yet neither the password nor its base64 shows anywhere."""
     config = write_rooms(tmp_path, occupants, missing=False)
-    result = run_refresh(prosody, config, account, "-vv")
+    result = run_refresh(server, config, account, "-vv")
     assert result.returncode == 0, result.stderr
     assert "SEND:" in result.stderr  # the stream really was logged
     output = result.stdout + result.stderr
@@ -129,13 +129,13 @@ def test_password_never_appears_even_at_full_verbosity(
 
 
 def test_room_name_label_is_escaped(
-    prosody: ProsodyServer, occupants: Occupants, account: Account, tmp_path: Path
+    server: SandboxServer, occupants: Occupants, account: Account, tmp_path: Path
 ) -> None:
     """A label from the room's own (hostile) name is shown as text: no script, no link."""
     room = occupants.room_jid(NAMED.name)
     config = tmp_path / "rooms.yaml"
     config.write_text(f'rooms:\n  - jid: {room}\n    label: "{{name}}"\n    style: social\n')
-    result = run_refresh(prosody, config, account)
+    result = run_refresh(server, config, account)
     assert result.returncode == 0, result.stderr
     svg = (tmp_path / "public" / f"{room}.svg").read_text()
     root = ElementTree.fromstring(svg)  # well-formed, so nothing escaped the text

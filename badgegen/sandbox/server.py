@@ -1,0 +1,132 @@
+"""What the throwaway servers share: names, certificates, ports, process handling."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DOMAIN = "badgegen.test"
+MUC_DOMAIN = f"rooms.{DOMAIN}"
+ANONYMOUS_DOMAIN = f"anon.{DOMAIN}"
+# A host the certificate does not name, for TLS failure tests.
+UNCERTIFIED_DOMAIN = "uncertified.test"
+# An external component (XEP-0114) the tests drive, for slow or silent rooms.
+COMPONENT_DOMAIN = f"slow.{DOMAIN}"
+COMPONENT_SECRET = "sandbox-component"  # noqa: S105 (a throwaway server's)
+START_TIMEOUT = 30.0
+# ejabberd refuses certificates that expire centuries from now, as trustme's do.
+CERTIFICATE_LIFETIME = datetime.timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxServer:
+    """A running throwaway XMPP server on 127.0.0.1."""
+
+    kind: str
+    root: Path
+    port: int
+    ca_file: Path
+    component_port: int
+    ctl: tuple[str, ...]  # the admin command, before "register user host password"
+    process_id: int = 0  # the server's own process (for ejabberd, the Erlang VM)
+    domain: str = DOMAIN
+    muc_domain: str = MUC_DOMAIN
+    anonymous_domain: str = ANONYMOUS_DOMAIN
+    uncertified_domain: str = UNCERTIFIED_DOMAIN
+    component_domain: str = COMPONENT_DOMAIN
+
+    @property
+    def address(self) -> str:
+        """host:port to pass to `badgegen refresh --server`."""
+        return f"127.0.0.1:{self.port}"
+
+    def register(self, user: str, password: str, domain: str = DOMAIN) -> str:
+        """Create an account with the server's own admin tool and return its JID."""
+        result = subprocess.run(
+            [*self.ctl, "register", user, domain, password],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.kind}: register failed: {result.stdout}{result.stderr}")
+        return f"{user}@{domain}"
+
+    def kill(self) -> None:
+        """End the server at once (SIGKILL), as a crash would."""
+        os.kill(self.process_id, signal.SIGKILL)
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """The files of a server certificate issued by a throwaway CA."""
+
+    cert: Path
+    key: Path
+    combined: Path  # key and certificate in one PEM, as ejabberd wants
+    ca: Path
+
+
+def make_certificate(folder: Path) -> Certificate:
+    """Issue a certificate for the sandbox's domains from a new CA."""
+    import trustme  # only the sandbox needs it (the `sandbox` extra)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    authority = trustme.CA(organization_name="badgegen sandbox")
+    until = datetime.datetime.now(datetime.UTC) + CERTIFICATE_LIFETIME
+    cert = authority.issue_cert(DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN, not_after=until)
+    files = Certificate(
+        folder / "server.crt", folder / "server.key", folder / "server.pem", folder / "ca.crt"
+    )
+    cert.cert_chain_pems[0].write_to_path(str(files.cert))
+    cert.private_key_pem.write_to_path(str(files.key))
+    cert.private_key_and_cert_chain_pem.write_to_path(str(files.combined))
+    authority.cert_pem.write_to_path(str(files.ca))
+    return files
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_listening(
+    port: int, process: subprocess.Popen[bytes], logs: list[Path], name: str
+) -> None:
+    """Return once port accepts connections; raise with the log's tail if it never does."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log_tail(logs)}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not listen within {START_TIMEOUT:g} s:\n{log_tail(logs)}")
+
+
+def log_tail(logs: list[Path]) -> str:
+    """The last lines of each log, for errors."""
+    lines: list[str] = []
+    for log in logs:
+        with contextlib.suppress(OSError):
+            lines += log.read_text(errors="replace").splitlines()[-20:]
+    return "\n".join(lines)
+
+
+def stop(process: subprocess.Popen[bytes], *, group: bool) -> None:
+    """Terminate the server (its process group when it has one), then make sure."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM) if group else process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL) if group else process.kill()
+        process.wait()
