@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
 from badgegen.login import Login, resolve_login
 from badgegen.pipeline import Counter, Output, RefreshResult, refresh
 from badgegen.render.styles import STYLES
+from badgegen.snippets import FORMATS, snippet
 from badgegen.summary import plural
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
 @click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 @click.pass_context
 def refresh_command(
     ctx: click.Context,
@@ -120,6 +122,7 @@ def refresh_command(
     dry_run: bool,
     verbose: int,
     quiet: bool,
+    as_json: bool,
 ) -> None:
     """Count every room's occupants and write one SVG badge per room.
 
@@ -130,8 +133,9 @@ def refresh_command(
         config = load_rooms(config_path)
         login = resolve_login(config.account, os.environ)
         _start_logging(verbose, login)
+        progress = _progress_printer() if not (quiet or as_json) else None
         counter: Counter = (ctx.obj or {}).get("counter") or _xmpp_counter(
-            server, ca_file, timeout, deadline, concurrency
+            server, ca_file, timeout, deadline, concurrency, progress
         )
         if previous and previous.startswith("http://"):
             raise ConfigError(
@@ -140,8 +144,9 @@ def refresh_command(
         now = datetime.now(UTC)
         output = Output(out_dir, now, previous, lock_wait, dry_run)
         result = refresh(config, login, counter, output)
-    _print_summary(config, result, out_dir, quiet)
-    ctx.exit(EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED)
+        status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
+        _report(config, result, out_dir, status, quiet=quiet, as_json=as_json)
+    ctx.exit(status)
 
 
 @main.command("check")
@@ -211,6 +216,73 @@ def badge_command(
         click.echo(render_badge(badge, templates), nl=False)
 
 
+@main.command("snippet")
+@click.argument("rooms", nargs=-1, metavar="[ROOM]...")
+@CONFIG_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="public",
+    show_default=True,
+    help="The output directory, whose badges.json has rooms' web client links.",
+)
+@click.option("--format", "kind", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
+)
+def snippet_command(
+    rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
+) -> None:
+    """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file)."""
+    from badgegen.previous import load_previous
+
+    with _errors_reported():
+        config = load_rooms(config_path)
+        chosen = choose_rooms(config, rooms)
+    states = load_previous(None, out_dir).states
+    for room in chosen:
+        click.echo(snippet(room, states.get(room.jid), kind, base_url or config.base_url))
+
+
+@main.command("init")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The repository to set up.",
+)
+def init_command(folder: Path) -> None:
+    """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept."""
+    from badgegen.scaffold import scaffold
+
+    with _errors_reported():
+        results = scaffold(folder)
+    for path, created in results:
+        click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
+    click.echo(
+        "Next: list your rooms in rooms.yaml, run `badgegen check`, add the"
+        " BADGEGEN_JID and BADGEGEN_PASSWORD secrets, and set Pages to GitHub Actions."
+    )
+
+
+def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
+    """The rooms named by JID or file name, or all when none are named.
+
+    Raises:
+        ConfigError: a name matches no room.
+    """
+    if not names:
+        return config.rooms
+    by_name = {key.casefold(): room for room in config.rooms for key in (room.jid, room.file)}
+    unknown = [name for name in names if name.casefold() not in by_name]
+    if unknown:
+        raise ConfigError([f'"{name}" is not a room in {config.path}' for name in unknown])
+    return tuple(by_name[name.casefold()] for name in names)
+
+
 @main.command("demo")
 @click.option(
     "--out",
@@ -253,7 +325,12 @@ def _logo_option(text: str) -> Logo:
 
 
 def _xmpp_counter(
-    server: str | None, ca_file: Path | None, timeout: float, deadline: float, concurrency: int
+    server: str | None,
+    ca_file: Path | None,
+    timeout: float,
+    deadline: float,
+    concurrency: int,
+    progress: Callable[[int, int], None] | None,
 ) -> Counter:
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
     from badgegen.xmpp import ConnectOptions, fetch_counts
@@ -264,6 +341,7 @@ def _xmpp_counter(
         timeout=timeout,
         deadline=deadline,
         concurrency=concurrency,
+        progress=progress,
     )
 
     def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
@@ -321,6 +399,33 @@ def _start_logging(verbose: int, login: Login) -> None:
 
     secrets = [login.password.reveal()] if login.password else []
     configure_logging(verbose, secrets)
+
+
+def _progress_printer() -> Callable[[int, int], None] | None:
+    """Rooms done out of total, on a terminal only (not in CI logs or pipes)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\r" if done < total else "\r" + " " * 30 + "\r"
+        click.echo(f"{done}/{total} rooms" + end, err=True, nl=False)
+
+    return show
+
+
+def _report(
+    config: Config, result: RefreshResult, out_dir: Path, status: int, *, quiet: bool, as_json: bool
+) -> None:
+    """The summary on the terminal (or JSON), and GitHub's job summary inside Actions."""
+    from badgegen.publish import append_text
+    from badgegen.summary import result_json, step_summary
+
+    if as_json:
+        click.echo(result_json(config, result, status))
+    else:
+        _print_summary(config, result, out_dir, quiet)
+    if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
+        append_text(Path(summary_file), step_summary(config, result))
 
 
 def _print_summary(config: Config, result: RefreshResult, out_dir: Path, quiet: bool) -> None:

@@ -27,19 +27,19 @@ from badgegen.yamlnodes import (
 )
 
 Method = Literal["disco", "join"]
-_ROOM_FIELDS = ("jid", "label", "file", "method")
+_ROOM_FIELDS = ("jid", "label", "file", "method", "link")
 METHODS: tuple[Method, ...] = ("disco", "join")
 DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
 JSON_SUFFIX = ".json"
 
-TOP_KEYS = ("account", "defaults", "rooms", "stale_after", "templates")
+TOP_KEYS = ("account", "base_url", "defaults", "rooms", "stale_after", "templates")
 DEFAULT_STALE_AFTER = timedelta(hours=1)
 _DURATION = re.compile(r"(\d+)\s*([smhd]?)")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
-DEFAULT_KEYS = ("label", "method", *APPEARANCE_KEYS)
+DEFAULT_KEYS = ("label", "link", "method", *APPEARANCE_KEYS)
 ROOM_KEYS = ("file", "jid", *DEFAULT_KEYS)
 
 
@@ -51,6 +51,7 @@ class Room:
     label: str = DEFAULT_LABEL
     file: str = ""
     method: Method = "disco"
+    link: str = "xmpp"  # "xmpp", "webchat" or an http(s) URL template with {jid}
     appearance: Appearance = field(default_factory=Appearance)
 
     @property
@@ -81,6 +82,7 @@ class Config:
     account: Account = field(default_factory=Account)
     templates: Path | None = None
     stale_after: timedelta = DEFAULT_STALE_AFTER
+    base_url: str = ""  # where the output directory is published
 
 
 def load_rooms(path: Path) -> Config:
@@ -113,7 +115,8 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
     account = _account(top.get("account"), problems)
     templates = _templates(top.get("templates"), problems)
     stale_after = _duration(top.get("stale_after"), "stale_after", problems)
-    return Config(path, rooms, account, templates, stale_after or DEFAULT_STALE_AFTER)
+    base_url = _url(top.get("base_url"), "base_url", problems) or ""
+    return Config(path, rooms, account, templates, stale_after or DEFAULT_STALE_AFTER, base_url)
 
 
 def _room_defaults(node: Node | None, problems: Problems) -> dict[str, object]:
@@ -177,6 +180,7 @@ def _room_options(values: dict[str, Node], where: str, problems: Problems) -> di
         "label": _label,
         "file": _file,
         "method": _method,
+        "link": _link,
     }
     options: dict[str, object] = {}
     for key, node in values.items():
@@ -187,6 +191,24 @@ def _room_options(values: dict[str, Node], where: str, problems: Problems) -> di
             base = problems.path.parent
             options.update(parse_option(key, node, join(where, key), problems, base))
     return options
+
+
+def _link(node: Node, where: str, problems: Problems) -> str | None:
+    text = string(node, where, problems)
+    if text is None or text in ("xmpp", "webchat"):
+        return text
+    return _url(node, where, problems)
+
+
+def _url(node: Node | None, where: str, problems: Problems) -> str | None:
+    text = string(node, where, problems) if node is not None else None
+    if text is not None and not text.startswith(("https://", "http://")):
+        expected = (
+            "xmpp, webchat or an https:// URL" if where.endswith("link") else "an https:// URL"
+        )
+        problems.add(node, where, f'"{text}" is not a link (expected {expected})')
+        return None
+    return text
 
 
 def _duration(node: Node | None, where: str, problems: Problems) -> timedelta | None:

@@ -42,6 +42,7 @@ class Count:
     problem: Problem | None = None
     detail: str = ""
     name: str | None = None  # the room's own name, when it published one
+    webchat: str | None = None  # the room's advertised web client URL
 
     @property
     def counted(self) -> bool:

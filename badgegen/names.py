@@ -11,6 +11,7 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Leaves room for ".svg"/".json" and a temporary-file prefix within the
 # 255-byte name limit of common filesystems.
 MAX_FILE_NAME_BYTES = 200
+RESERVED_NAMES = ("badges",)  # badges.json, the run's record
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:
@@ -92,4 +93,6 @@ def file_name_problem(name: str) -> str | None:
         return f"{name!r} contains control characters"
     if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
         return f"the name is longer than {MAX_FILE_NAME_BYTES} bytes"
+    if name.casefold() in RESERVED_NAMES:
+        return f'"{name}" is taken by the run\'s own {name.casefold()}.json'
     return None

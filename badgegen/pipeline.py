@@ -14,6 +14,7 @@ from badgegen.login import Login
 from badgegen.previous import load_previous
 from badgegen.publish import WriteReport, lock_directory, write_badges
 from badgegen.render import render_badge
+from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html
 from badgegen.state import STATE_FILE, RoomState, resolve, state_json
 
 # fetch_counts's shape, so the CLI's tests can count without a server.
@@ -99,7 +100,10 @@ def _count(
     warnings = (previous.warning,) if previous.warning else ()
     if out_dir is None:
         return RefreshResult(counts, states, None, warnings)
-    badges = write_badges(out_dir, render_badges(config.rooms, states, config.templates))
+    files = render_badges(config.rooms, states, config.templates)
+    files[INDEX] = index_html(config.rooms, states, output.now, config.base_url).encode("utf-8")
+    files[HEADERS] = HEADERS_TEXT.encode("utf-8")
+    badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
     record = {STATE_FILE: state_json(config.rooms, states).encode("utf-8")}
     written = write_badges(out_dir, record)

@@ -78,6 +78,32 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+def create_new(path: Path, content: bytes) -> bool:
+    """Write a new file, never replacing one that exists.
+
+    Args:
+        path: the file to create; its folder is created if missing.
+        content: the bytes to write.
+
+    Returns:
+        True when written, False when a file was already there.
+    """
+    if path.exists() or path.is_symlink():
+        return False
+    _make_directory(path.parent)
+    write_atomic(path, content)
+    return True
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append text to a file that another program reads (GitHub's job summary)."""
+    try:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 @contextlib.contextmanager
 def lock_directory(out_dir: Path, wait: float) -> Iterator[None]:
     """Hold an exclusive lock on out_dir, so overlapping runs never interleave.

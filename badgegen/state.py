@@ -32,6 +32,7 @@ class RoomState:
     problem: str | None = None
     detail: str = ""
     name: str | None = None
+    webchat: str | None = None
 
 
 def resolve(
@@ -60,15 +61,20 @@ def _resolve_one(
     count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
 ) -> RoomState:
     if count.occupants is not None:
-        return RoomState(count.room, "counted", count.occupants, now, name=count.name)
+        return RoomState(
+            count.room, "counted", count.occupants, now, name=count.name, webchat=count.webchat
+        )
     problem = count.problem.name.lower() if count.problem else None
+    webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:
         name = count.name or before.name
         return RoomState(
-            count.room, "stale", before.occupants, last_good, problem, count.detail, name
+            count.room, "stale", before.occupants, last_good, problem, count.detail, name, webchat
         )
-    return RoomState(count.room, "unknown", None, last_good, problem, count.detail, count.name)
+    return RoomState(
+        count.room, "unknown", None, last_good, problem, count.detail, count.name, webchat
+    )
 
 
 def state_json(rooms: Iterable[Room], states: Iterable[RoomState]) -> str:
@@ -88,6 +94,7 @@ def state_json(rooms: Iterable[Room], states: Iterable[RoomState]) -> str:
                 "problem": state.problem,
                 "detail": state.detail,
                 "name": state.name,
+                "webchat": state.webchat,
                 "files": [room.svg_name, room.json_name],
             }
             for room, state in zip(rooms, states, strict=True)
@@ -129,7 +136,10 @@ def _parse_room(jid: object, entry: object) -> RoomState | None:
     if status not in ("counted", "stale", "unknown"):
         return None
     name = entry.get("name") if isinstance(entry.get("name"), str) else None
-    return RoomState(jid, status, occupants, counted_at, name=name)
+    webchat = entry.get("webchat")
+    if not (isinstance(webchat, str) and webchat.startswith(("https://", "http://"))):
+        webchat = None
+    return RoomState(jid, status, occupants, counted_at, name=name, webchat=webchat)
 
 
 def _timestamp(moment: datetime | None) -> str | None:

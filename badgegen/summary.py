@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +56,36 @@ def closing_line(result: RefreshResult, out_dir: Path) -> str:
 def plural(number: int, noun: str) -> str:
     """ "1 room", "2 rooms"."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def result_json(config: Config, result: RefreshResult, status: int) -> str:
+    """The run's result for scripts (--json): each room, what was written, the status."""
+    rooms = [
+        {
+            "jid": room.jid,
+            "status": state.status,
+            "occupants": state.occupants,
+            "problem": count.problem.name.lower() if count.problem else None,
+            "detail": count.detail,
+            "files": [room.svg_name, room.json_name],
+        }
+        for room, count, state in zip(config.rooms, result.counts, result.states, strict=True)
+    ]
+    report = result.report
+    document = {
+        "status": status,
+        "rooms": rooms,
+        "written": list(report.written) if report else [],
+        "unchanged": list(report.unchanged) if report else [],
+        "warnings": list(result.warnings),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def step_summary(config: Config, result: RefreshResult) -> str:
+    """A Markdown table of the run for GitHub Actions' job summary."""
+    rows = ["| room | result |", "| --- | --- |"]
+    for room, count, state in zip(config.rooms, result.counts, result.states, strict=True):
+        text = room_result(count, state).replace("|", "\\|")
+        rows.append(f"| `{room.jid}` | {text} |")
+    return "### XMPP chat badges\n\n" + "\n".join(rows) + "\n\n"

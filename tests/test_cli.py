@@ -25,7 +25,7 @@ rooms:
   - jid: gone@conference.example.org
     label: old
 """
-ROOM_KEYS = ", ".join(("file", "jid", "label", "method", *APPEARANCE_KEYS))
+ROOM_KEYS = ", ".join(("file", "jid", "label", "link", "method", *APPEARANCE_KEYS))
 ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
 
 
@@ -76,7 +76,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 5 files written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 7 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge

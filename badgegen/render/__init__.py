@@ -71,6 +71,29 @@ def render_layout(layout: Layout, templates: Path | None = None) -> str:
     return _AFTER_OPEN.sub("<", _BETWEEN_TAGS.sub(">", svg)).strip() + "\n"
 
 
+def render_page(name: str, **values: object) -> str:
+    """Render one of the built-in HTML templates (escaped with HTML autoescape).
+
+    Args:
+        name: the template's file name in templates/, e.g. "index.html.j2".
+        values: what the template shows.
+    """
+    template = _page_environment().get_template(name)
+    return str(template.render(**values))
+
+
+@cache
+def _page_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("badgegen.templates"))),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
 def _render_builtin(layout: Layout) -> str:
     return render_layout(layout)
 

@@ -74,7 +74,7 @@ async def _count_rooms(
     results: dict[int, Count] = {}
     workers = min(options.concurrency, len(rooms)) or 1
     tasks = [
-        asyncio.create_task(_worker(client, queue, results, options, deadline_at))
+        asyncio.create_task(_worker(client, queue, results, options, deadline_at, len(rooms)))
         for _ in range(workers)
     ]
     lost = _disconnection(client)
@@ -111,6 +111,7 @@ async def _worker(
     results: dict[int, Count],
     options: ConnectOptions,
     deadline_at: float,
+    total: int,
 ) -> None:
     while not queue.empty():
         index, room = queue.get_nowait()
@@ -122,3 +123,5 @@ async def _worker(
             result = await count(client, room.jid, options.timeout)
         results[index] = result
         log.debug("%s: %s", room.jid, result.describe())
+        if options.progress:
+            options.progress(len(results), total)

@@ -12,6 +12,7 @@ from badgegen.counts import Count, Problem, failed
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 OCCUPANTS_FIELD = "muc#roominfo_occupants"
 ROOM_NAME_FIELD = "muc#roomconfig_roomname"
+WEBCHAT_FIELD = "muc#roominfo_webchat_url"
 
 
 async def count_by_disco(client: ClientXMPP, room: str, timeout: float) -> Count:
@@ -35,10 +36,16 @@ def count_from_reply(room: str, reply: Iq) -> Count:
     if reply["type"] == "error":
         return failed(room, reply["error"]["condition"])
     occupants = occupants_from_info(reply)
-    name = room_name_from_info(reply)
+    name, webchat = room_name_from_info(reply), webchat_url_from_info(reply)
     if occupants is None:
-        return Count(room, None, Problem.NOT_PUBLISHED, name=name)
-    return Count(room, occupants, name=name)
+        return Count(room, None, Problem.NOT_PUBLISHED, name=name, webchat=webchat)
+    return Count(room, occupants, name=name, webchat=webchat)
+
+
+def webchat_url_from_info(info: Iq) -> str | None:
+    """The room's advertised web client address, when it is an http(s) URL."""
+    url = _single(_roominfo(info).get(WEBCHAT_FIELD))
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
 def occupants_from_info(info: Iq) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ class ConnectOptions:
     timeout: float = 10.0
     deadline: float = 120.0
     concurrency: int = 32
+    progress: Callable[[int, int], None] | None = None  # called with (done, total)
 
 
 def make_client(login: Login, options: ConnectOptions) -> ClientXMPP:

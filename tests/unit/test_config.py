@@ -12,7 +12,7 @@ from badgegen.errors import ConfigError
 from badgegen.names import file_name_problem, parse_room_jid
 
 CASES = Path(__file__).parent.parent / "data" / "config"
-DEFAULT_KEYS = ", ".join(("label", "method", *APPEARANCE_KEYS))
+DEFAULT_KEYS = ", ".join(("label", "link", "method", *APPEARANCE_KEYS))
 ROOM_KEYS = "file, jid, " + DEFAULT_KEYS
 NOT_FILE = "is not a file name (expected a plain file name in the output directory)"
 
@@ -67,7 +67,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
             "unknown-keys.yaml",
             [
                 '1: room: unknown key "room" (did you mean "rooms"? expected one of account,'
-                " defaults, rooms, stale_after, templates)",
+                " base_url, defaults, rooms, stale_after, templates)",
                 '5: rooms[0].lable: unknown key "lable" (did you mean "label"? expected one of'
                 f" {ROOM_KEYS})",
                 f'7: defaults.file: unknown key "file" (expected one of {DEFAULT_KEYS})',
