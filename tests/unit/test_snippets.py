@@ -1,0 +1,107 @@
+"""Embed snippets, link targets and the page's static files."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Config, Room
+from badgegen.counts import Count, Problem
+from badgegen.pipeline import RefreshResult
+from badgegen.publish import WriteReport
+from badgegen.scaffold import scaffold
+from badgegen.site import HEADERS_TEXT, index_html
+from badgegen.snippets import link_for, snippet
+from badgegen.state import RoomState
+from badgegen.summary import result_json, step_summary
+
+ROOM = Room("lobby@conference.example.org", file="lobby")
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+BASE = "https://example.github.io/project/"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (
+            "markdown",
+            "[![XMPP chat lobby@conference.example.org](https://example.github.io/project/lobby.svg)]"
+            "(xmpp:lobby@conference.example.org?join)",
+        ),
+        (
+            "html",
+            '<a href="xmpp:lobby@conference.example.org?join"><img src="https://example.github.io/'
+            'project/lobby.svg" alt="XMPP chat lobby@conference.example.org"></a>',
+        ),
+        (
+            "rst",
+            ".. image:: https://example.github.io/project/lobby.svg\n"
+            "   :alt: XMPP chat lobby@conference.example.org\n"
+            "   :target: xmpp:lobby@conference.example.org?join",
+        ),
+        (
+            "asciidoc",
+            "image:https://example.github.io/project/lobby.svg"
+            '[XMPP chat lobby@conference.example.org,link="xmpp:lobby@conference.example.org?join"]',
+        ),
+    ],
+)
+def test_snippet_formats(kind: str, text: str) -> None:
+    """Each format embeds the image, its alt text and the room link (RFC 5122 ?join)."""
+    assert snippet(ROOM, None, kind, BASE) == text
+
+
+def test_link_targets() -> None:
+    """xmpp: by default; the advertised web client; any URL template with {jid}."""
+    state = RoomState(ROOM.jid, "counted", 1, NOW, webchat="https://web.example.org/lobby")
+    assert link_for(Room(ROOM.jid, link="webchat"), state) == "https://web.example.org/lobby"
+    assert link_for(Room(ROOM.jid, link="webchat"), None) == f"xmpp:{ROOM.jid}?join"
+    invite = Room(ROOM.jid, link="https://join.example.org/#{jid}")
+    assert link_for(invite, None) == "https://join.example.org/#lobby@conference.example.org"
+
+
+def test_page_escapes_and_lists_every_room() -> None:
+    """index.html names every room, escapes room names, and loads nothing from elsewhere."""
+    rooms = [ROOM, Room("x@y.example", label="<b>")]
+    states = [
+        RoomState(ROOM.jid, "counted", 3, NOW),
+        RoomState("x@y.example", "unknown", None, problem="not_found"),
+    ]
+    page = index_html(rooms, states, NOW, BASE)
+    assert "lobby@conference.example.org" in page
+    assert "unknown: room does not exist" in page
+    assert "&lt;b&gt;" in page
+    assert "<b>" not in page
+    assert "<script src" not in page
+    assert "http://" not in page
+    assert "max-age=300" in HEADERS_TEXT
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    """init creates rooms.yaml and the workflow, and keeps files that exist."""
+    (tmp_path / "rooms.yaml").write_text("mine")
+    created = dict(scaffold(tmp_path))
+    assert created == {"rooms.yaml": False, ".github/workflows/badges.yml": True}
+    assert (tmp_path / "rooms.yaml").read_text() == "mine"
+    assert "actions/deploy-pages@" in (tmp_path / ".github/workflows/badges.yml").read_text()
+
+
+def test_json_and_step_summary() -> None:
+    """--json and the job summary describe every room."""
+    config = Config(Path("rooms.yaml"), (ROOM,))
+    count = Count(ROOM.jid, None, Problem.TIMEOUT)
+    state = RoomState(ROOM.jid, "stale", 4, NOW, "timeout")
+    result = RefreshResult((count,), (state,), WriteReport(("lobby.svg",), ()), ())
+    document = json.loads(result_json(config, result, 3))
+    assert document["status"] == 3
+    assert document["rooms"][0] == {
+        "jid": ROOM.jid, "status": "stale", "occupants": 4, "problem": "timeout",
+        "detail": "", "files": ["lobby.svg", "lobby.json"],
+    }  # fmt: skip
+    table = step_summary(config, result)
+    assert (
+        "| `lobby@conference.example.org` | timed out; showing 4 from 2026-11-25 12:00 UTC" in table
+    )
