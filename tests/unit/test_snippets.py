@@ -44,8 +44,8 @@ BASE = "https://example.github.io/project/"
         ),
         (
             "asciidoc",
-            "image:https://example.github.io/project/lobby.svg"
-            '[XMPP chat lobby@conference.example.org,link="xmpp:lobby@conference.example.org?join"]',
+            "image:https://example.github.io/project/lobby.svg[XMPP chat "
+            'lobby@conference.example.org,link="xmpp:lobby@conference.example.org?join"]',
         ),
     ],
 )
