@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from badgegen.names import text_problem
 from badgegen.render.colors import NAMED, color_names, parse_color
 from badgegen.render.styles import STYLES
-from badgegen.yamlnodes import Problems, boolean, join, kind, one_of, string
+from badgegen.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
 
 BUILTIN_LOGOS = ("xmpp",)
 MAX_LOGO_BYTES = 32 * 1024
@@ -80,11 +80,7 @@ def parse_option(
 
 
 def _style(node: Node, where: str, problems: Problems) -> str | None:
-    text = string(node, where, problems)
-    if text is not None and text not in STYLES:
-        problems.add(node, where, f'"{text}" is not a style (expected {one_of(STYLES)})')
-        return None
-    return text
+    return choice(node, where, problems, STYLES, "a style")
 
 
 def _color(node: Node, where: str, problems: Problems) -> str | None:

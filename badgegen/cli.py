@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -43,6 +43,18 @@ CONFIG_OPTION = click.option(
 )
 
 
+def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --out option, default public/, with what it means for the command."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="public",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="badgegen")
 def main() -> None:
@@ -51,14 +63,7 @@ def main() -> None:
 
 @main.command("refresh")
 @CONFIG_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="public",
-    show_default=True,
-    help="Where to write the badges.",
-)
+@out_option("Where to write the badges.")
 @click.option(
     "--server",
     metavar="HOST[:PORT]",
@@ -151,14 +156,7 @@ def refresh_command(
 
 @main.command("check")
 @CONFIG_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="public",
-    show_default=True,
-    help="Where badges would be written.",
-)
+@out_option("Where badges would be written.")
 def check_command(config_path: Path, out_dir: Path) -> None:
     """Validate rooms.yaml offline and say what refresh would write."""
     with _errors_reported():
@@ -219,14 +217,7 @@ def badge_command(
 @main.command("snippet")
 @click.argument("rooms", nargs=-1, metavar="[ROOM]...")
 @CONFIG_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="public",
-    show_default=True,
-    help="The output directory, whose badges.json has rooms' web client links.",
-)
+@out_option("The output directory, whose badges.json has rooms' web client links.")
 @click.option("--format", "kind", type=click.Choice(FORMATS), default="markdown", show_default=True)
 @click.option(
     "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
@@ -284,14 +275,7 @@ def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
 
 
 @main.command("demo")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="public",
-    show_default=True,
-    help="Where to write the sample badges.",
-)
+@out_option("Where to write the sample badges.")
 def demo_command(out_dir: Path) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 

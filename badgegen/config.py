@@ -17,11 +17,11 @@ from badgegen.yamlnodes import (
     STR,
     Problems,
     boolean,
+    choice,
     compose,
     join,
     kind,
     mapping,
-    one_of,
     read_text,
     string,
 )
@@ -287,11 +287,7 @@ def _file(node: Node, where: str, problems: Problems) -> str | None:
 
 
 def _method(node: Node, where: str, problems: Problems) -> str | None:
-    text = string(node, where, problems)
-    if text is not None and text not in METHODS:
-        problems.add(node, where, f'"{text}" is not a method (expected {one_of(METHODS)})')
-        return None
-    return text
+    return choice(node, where, problems, METHODS, "a method")
 
 
 def _unique_rooms(located: list[tuple[str, Node, Room]], problems: Problems) -> tuple[Room, ...]:

@@ -115,6 +115,17 @@ def string(node: Node, where: str, problems: Problems) -> str | None:
     return None
 
 
+def choice(
+    node: Node, where: str, problems: Problems, options: tuple[str, ...], noun: str
+) -> str | None:
+    """The node's text when it is one of options, or None with a problem."""
+    text = string(node, where, problems)
+    if text is not None and text not in options:
+        problems.add(node, where, f'"{text}" is not {noun} (expected {one_of(options)})')
+        return None
+    return text
+
+
 def boolean(node: Node, where: str, problems: Problems) -> bool:
     """The node's true/false, or False with a problem when it is not a boolean."""
     if isinstance(node, ScalarNode) and node.tag == BOOL:

@@ -59,13 +59,17 @@ def test_default_is_the_output_directory(tmp_path: Path) -> None:
     assert load_previous(None, tmp_path).states == {"a@b": RoomState("a@b", "counted", 3)}
 
 
-def test_https_with_a_trusted_certificate(
-    https_url: str, authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A published badges.json is fetched over verified TLS."""
+@pytest.fixture
+def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make this process trust the test CA, as it trusts the system's."""
     ca_file = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+
+
+@pytest.mark.usefixtures("trusted")
+def test_https_with_a_trusted_certificate(https_url: str, tmp_path: Path) -> None:
+    """A published badges.json is fetched over verified TLS."""
     loaded = load_previous(f"{https_url}/badges.json", tmp_path)
     assert (loaded.states, loaded.warning) == ({"a@b": RoomState("a@b", "counted", 3)}, "")
 
@@ -77,13 +81,11 @@ def test_untrusted_certificate_is_a_warning(https_url: str, tmp_path: Path) -> N
     assert "CERTIFICATE_VERIFY_FAILED" in loaded.warning
 
 
+@pytest.mark.usefixtures("trusted")
 def test_missing_or_oversized_is_a_warning(
-    https_url: str, authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 404, a missing file or a file over the size bound: a warning, never an error."""
-    ca_file = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
     assert load_previous(f"{https_url}/gone.json", tmp_path).warning.endswith("does not exist")
     assert load_previous(str(tmp_path / "nope.json"), tmp_path).warning.endswith("does not exist")
     monkeypatch.setattr(previous_module, "MAX_BYTES", 10)

@@ -19,11 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.sandbox.server import (
-    ANONYMOUS_DOMAIN,
-    COMPONENT_DOMAIN,
-    COMPONENT_SECRET,
-    DOMAIN,
-    UNCERTIFIED_DOMAIN,
+    NAMES,
     SandboxServer,
     free_port,
     make_certificate,
@@ -147,11 +143,7 @@ def _prepare(root: Path, rate_limits: bool) -> SandboxServer:
             port=port,
             component_port=component_port,
             shaper="normal" if rate_limits else "none",
-            domain=DOMAIN,
-            anonymous_domain=ANONYMOUS_DOMAIN,
-            uncertified_domain=UNCERTIFIED_DOMAIN,
-            component_domain=COMPONENT_DOMAIN,
-            component_secret=COMPONENT_SECRET,
+            **NAMES,
         ),
         encoding="utf-8",
     )

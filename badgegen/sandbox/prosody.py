@@ -10,12 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.sandbox.server import (
-    ANONYMOUS_DOMAIN,
-    COMPONENT_DOMAIN,
-    COMPONENT_SECRET,
-    DOMAIN,
-    MUC_DOMAIN,
-    UNCERTIFIED_DOMAIN,
+    NAMES,
     SandboxServer,
     free_port,
     make_certificate,
@@ -107,12 +102,7 @@ def _prepare(root: Path, port: int, rate_limits: bool) -> SandboxServer:
             port=port,
             component_port=component_port,
             extra_modules=', "limits"' if rate_limits else "",
-            domain=DOMAIN,
-            anonymous_domain=ANONYMOUS_DOMAIN,
-            uncertified_domain=UNCERTIFIED_DOMAIN,
-            component_domain=COMPONENT_DOMAIN,
-            component_secret=COMPONENT_SECRET,
-            muc_domain=MUC_DOMAIN,
+            **NAMES,
         ),
         encoding="utf-8",
     )

@@ -25,6 +25,17 @@ START_TIMEOUT = 30.0
 CERTIFICATE_LIFETIME = datetime.timedelta(days=30)
 
 
+# The names every server config is written with, besides its own settings.
+NAMES = {
+    "domain": DOMAIN,
+    "muc_domain": MUC_DOMAIN,
+    "anonymous_domain": ANONYMOUS_DOMAIN,
+    "uncertified_domain": UNCERTIFIED_DOMAIN,
+    "component_domain": COMPONENT_DOMAIN,
+    "component_secret": COMPONENT_SECRET,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SandboxServer:
     """A running throwaway XMPP server on 127.0.0.1."""
