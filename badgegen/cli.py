@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from badgegen import __version__
+from badgegen.arguments import choose_rooms, color_option, logo_option, parse_server
 from badgegen.config import Config, Room, load_rooms
 from badgegen.counts import Count
 from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
@@ -21,9 +22,6 @@ from badgegen.pipeline import Counter, Output, RefreshResult, refresh
 from badgegen.render.styles import STYLES
 from badgegen.snippets import FORMATS, snippet
 from badgegen.summary import plural
-
-if TYPE_CHECKING:
-    from badgegen.appearance import Logo
 
 EXIT_OK = 0
 EXIT_BUG = 1  # Python's status for an uncaught exception
@@ -205,10 +203,10 @@ def badge_command(
         badge = Badge(
             label=label,
             message=message,
-            color=_color_option("--color", color),
-            label_color=_color_option("--label-color", label_color),
+            color=color_option("--color", color),
+            label_color=color_option("--label-color", label_color),
             style=style,
-            logo=logo_uri(_logo_option(logo), style) if logo else None,
+            logo=logo_uri(logo_option(logo), style) if logo else None,
             id_suffix=id_suffix(f"{label}\0{message}"),
         )
         click.echo(render_badge(badge, templates), nl=False)
@@ -259,21 +257,6 @@ def init_command(folder: Path) -> None:
     )
 
 
-def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
-    """The rooms named by JID or file name, or all when none are named.
-
-    Raises:
-        ConfigError: a name matches no room.
-    """
-    if not names:
-        return config.rooms
-    by_name = {key.casefold(): room for room in config.rooms for key in (room.jid, room.file)}
-    unknown = [name for name in names if name.casefold() not in by_name]
-    if unknown:
-        raise ConfigError([f'"{name}" is not a room in {config.path}' for name in unknown])
-    return tuple(by_name[name.casefold()] for name in names)
-
-
 @main.command("demo")
 @out_option("Where to write the sample badges.")
 def demo_command(out_dir: Path) -> None:
@@ -285,27 +268,6 @@ def demo_command(out_dir: Path) -> None:
     from badgegen.sandbox.demo import run_demo
 
     sys.exit(run_demo(out_dir))
-
-
-def _color_option(option: str, text: str) -> str:
-    from badgegen.render.colors import color_names, parse_color
-
-    color = parse_color(text)
-    if color is None:
-        expected = "3 or 6 hex digits or one of " + ", ".join(color_names())
-        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected})'])
-    return color
-
-
-def _logo_option(text: str) -> Logo:
-    from badgegen.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
-
-    if text in BUILTIN_LOGOS:
-        return builtin_logo(text)
-    try:
-        return load_logo(Path(text))
-    except ValueError as exc:
-        raise ConfigError([f"--logo: {exc}"]) from exc
 
 
 def _xmpp_counter(
@@ -332,29 +294,6 @@ def _xmpp_counter(
         return fetch_counts(login, rooms, options)
 
     return count
-
-
-def parse_server(text: str) -> tuple[str, int]:
-    """Parse --server: HOST, HOST:PORT, or [IPV6]:PORT; the port defaults to 5222.
-
-    Args:
-        text: the option's value.
-
-    Returns:
-        Host and port.
-    """
-    host, port, valid = text, "5222", True
-    if text.startswith("["):
-        host, bracket, rest = text[1:].partition("]")
-        valid = bool(bracket) and (not rest or rest.startswith(":"))
-        port = rest[1:] if rest else port
-    elif text.count(":") == 1:
-        host, port = text.split(":")
-    if not (valid and host and port.isdigit() and 0 < int(port) < 65536):
-        raise ConfigError(
-            [f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)']
-        )
-    return host, int(port)
 
 
 @contextmanager

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from badgegen.appearance import APPEARANCE_KEYS
-from badgegen.cli import EXIT_BUSY, EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main, parse_server
+from badgegen.arguments import parse_server
+from badgegen.cli import EXIT_BUSY, EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import ConfigError, XmppError

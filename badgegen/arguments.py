@@ -1,0 +1,70 @@
+"""Turn command-line values into the core's values; bad ones are ConfigErrors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from badgegen.appearance import Logo
+from badgegen.config import Config, Room
+from badgegen.errors import ConfigError
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """Parse --server: HOST, HOST:PORT, or [IPV6]:PORT; the port defaults to 5222.
+
+    Args:
+        text: the option's value.
+
+    Returns:
+        Host and port.
+    """
+    host, port, valid = text, "5222", True
+    if text.startswith("["):
+        host, bracket, rest = text[1:].partition("]")
+        valid = bool(bracket) and (not rest or rest.startswith(":"))
+        port = rest[1:] if rest else port
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if not (valid and host and port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(
+            [f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)']
+        )
+    return host, int(port)
+
+
+def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
+    """The rooms named by JID or file name, or all when none are named.
+
+    Raises:
+        ConfigError: a name matches no room.
+    """
+    if not names:
+        return config.rooms
+    by_name = {key.casefold(): room for room in config.rooms for key in (room.jid, room.file)}
+    unknown = [name for name in names if name.casefold() not in by_name]
+    if unknown:
+        raise ConfigError([f'"{name}" is not a room in {config.path}' for name in unknown])
+    return tuple(by_name[name.casefold()] for name in names)
+
+
+def color_option(option: str, text: str) -> str:
+    """A colour option's SVG colour, or a ConfigError naming the option."""
+    from badgegen.render.colors import color_names, parse_color
+
+    color = parse_color(text)
+    if color is None:
+        expected = "3 or 6 hex digits or one of " + ", ".join(color_names())
+        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected})'])
+    return color
+
+
+def logo_option(text: str) -> Logo:
+    """--logo: a built-in logo's name or an SVG file, or a ConfigError."""
+    from badgegen.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
+
+    if text in BUILTIN_LOGOS:
+        return builtin_logo(text)
+    try:
+        return load_logo(Path(text))
+    except ValueError as exc:
+        raise ConfigError([f"--logo: {exc}"]) from exc
