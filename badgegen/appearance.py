@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from badgegen.names import text_problem
 from badgegen.render.colors import NAMED, color_names, parse_color
-from badgegen.render.styles import STYLES
+from badgegen.vocabulary import STYLES
 from badgegen.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
 
 BUILTIN_LOGOS = ("xmpp",)

@@ -8,20 +8,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from badgegen import __version__
-from badgegen.arguments import choose_rooms, color_option, logo_option, parse_server
-from badgegen.config import Config, Room, load_rooms
-from badgegen.counts import Count
 from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
-from badgegen.login import Login, resolve_login
-from badgegen.pipeline import Counter, Output, RefreshResult, refresh
-from badgegen.render.styles import STYLES
-from badgegen.snippets import FORMATS, snippet
-from badgegen.summary import plural
+from badgegen.vocabulary import FORMATS, STYLES
+
+# The core is imported inside each command, so that --help answers at once.
+if TYPE_CHECKING:
+    from badgegen.config import Config, Room
+    from badgegen.counts import Count
+    from badgegen.login import Login
+    from badgegen.pipeline import Counter, RefreshResult
 
 EXIT_OK = 0
 EXIT_BUG = 1  # Python's status for an uncaught exception
@@ -132,6 +132,10 @@ def refresh_command(
     Logs in as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
     password in BADGEGEN_PASSWORD or the file named by BADGEGEN_PASSWORD_FILE.
     """
+    from badgegen.config import load_rooms
+    from badgegen.login import resolve_login
+    from badgegen.pipeline import Output, refresh
+
     with _errors_reported():
         config = load_rooms(config_path)
         login = resolve_login(config.account, os.environ)
@@ -157,6 +161,9 @@ def refresh_command(
 @out_option("Where badges would be written.")
 def check_command(config_path: Path, out_dir: Path) -> None:
     """Validate rooms.yaml offline and say what refresh would write."""
+    from badgegen.config import load_rooms
+    from badgegen.summary import plural
+
     with _errors_reported():
         config = load_rooms(config_path)
     for room in config.rooms:
@@ -196,6 +203,7 @@ def badge_command(
 
     Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
     """
+    from badgegen.arguments import color_option, logo_option
     from badgegen.badges import id_suffix, logo_uri
     from badgegen.render import Badge, render_badge
 
@@ -224,7 +232,10 @@ def snippet_command(
     rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
 ) -> None:
     """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file)."""
+    from badgegen.arguments import choose_rooms
+    from badgegen.config import load_rooms
     from badgegen.previous import load_previous
+    from badgegen.snippets import snippet
 
     with _errors_reported():
         config = load_rooms(config_path)
@@ -279,6 +290,7 @@ def _xmpp_counter(
     progress: Callable[[int, int], None] | None,
 ) -> Counter:
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
+    from badgegen.arguments import parse_server
     from badgegen.xmpp import ConnectOptions, fetch_counts
 
     options = ConnectOptions(

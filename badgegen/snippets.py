@@ -8,8 +8,6 @@ import urllib.parse
 from badgegen.config import Room
 from badgegen.state import RoomState
 
-FORMATS = ("markdown", "html", "rst", "asciidoc")
-
 
 def link_for(room: Room, state: RoomState | None) -> str:
     """Where a badge links: the xmpp: URI, the room's web client, or a URL template.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -82,3 +84,17 @@ def test_version_comes_from_the_package_metadata() -> None:
     result = CliRunner().invoke(main, ["--version"], catch_exceptions=False)
     assert result.stdout == f"badgegen, version {version('badgegen')}\n"
     assert badgegen.__version__ == version("badgegen")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`badgegen --help` loads neither slixmpp nor Jinja2, PyYAML or regex (it must answer fast)."""
+    code = (
+        "import sys\n"
+        "from badgegen.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('slixmpp', 'jinja2', 'yaml', 'regex') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -9,7 +9,6 @@ from markupsafe import Markup
 from badgegen.render.colors import text_colors
 from badgegen.render.text import Font, graphemes, preferred_width, text_width
 
-STYLES = ("flat", "flat-square", "plastic", "for-the-badge", "social")
 SCALE = 10  # text is drawn at font-size 110 under scale(.1), for sub-pixel placement
 LOGO_WIDTH = 14
 LOGO_HEIGHT = 14
