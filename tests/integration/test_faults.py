@@ -98,6 +98,7 @@ def test_the_deadline_holds(server: SandboxServer, slow: SlowRooms, account: Acc
     ],
     ids=["certificate-for-another-name", "sasl-mechanism-not-offered"],
 )
+@pytest.mark.usefixtures("slow")  # its count-1 room makes the first, good run
 def test_tls_and_sasl_failures_touch_nothing(
     server: SandboxServer, tmp_path: Path, account: Account, user: str, domain: str, message: str
 ) -> None:
