@@ -52,7 +52,8 @@ async def start_session(client: ClientXMPP, login: Login, options: ConnectOption
         host, port = options.server or (None, None)
         attempt = await client.connect(host, port)
         if attempt is not None:  # slixmpp has scheduled a retry: every address failed
-            watcher.fail(f"cannot connect to {_address(client, options)}: {watcher.last_error}")
+            reason = _describe_error(watcher.last_error)
+            watcher.fail(f"cannot connect to {_address(client, options)}: {reason}")
         await asyncio.wait_for(outcome, options.timeout)
     except TimeoutError as exc:
         what = f"no session with {_address(client, options)} after {options.timeout:g} s"
@@ -68,7 +69,7 @@ class _SessionWatcher:
 
     def __init__(self, client: ClientXMPP, login: Login, outcome: asyncio.Future[None]):
         self.client, self.login, self.outcome = client, login, outcome
-        self.last_error = "no address to try"
+        self.last_error: Any = "no address to try"
         self.handlers = {
             "session_start": self.on_session_start,
             "connection_failed": self.on_connection_failed,
@@ -97,8 +98,8 @@ class _SessionWatcher:
     def on_connection_failed(self, error: Any) -> None:
         # A certificate error is the one worth reporting, even when a later
         # attempt (say, STARTTLS after direct TLS) fails differently.
-        if "certificate" not in self.last_error or "certificate" in str(error):
-            self.last_error = _describe_error(error)
+        if not isinstance(self.last_error, ssl.SSLCertVerificationError):
+            self.last_error = error
 
     def on_invalid_certificate(self, error: Any) -> None:
         self.fail(f"TLS with the server failed: {_describe_error(error)}")
@@ -116,8 +117,9 @@ class _SessionWatcher:
 
     def on_disconnected(self, reason: Any) -> None:
         if isinstance(reason, ssl.SSLError):
-            self.fail(f"TLS with the server failed: {_describe_error(reason)}")
-        self.fail(f"the server closed the connection: {_describe_error(reason)}")
+            self.on_invalid_certificate(reason)
+        else:
+            self.fail(f"the server closed the connection: {_describe_error(reason)}")
 
 
 async def close(client: ClientXMPP) -> None:
