@@ -13,6 +13,7 @@ from badgegen.counts import Count
 
 STATE_FILE = "badges.json"
 STATE_VERSION = 1
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 Status = Literal["counted", "stale", "unknown"]
 
 
@@ -133,7 +134,7 @@ def _parse_room(jid: object, entry: object) -> RoomState | None:
         return None
     counted_at = _parse_timestamp(entry.get("counted_at"))
     status = entry.get("status")
-    if status not in ("counted", "stale", "unknown"):
+    if status not in ("counted", "stale", "unknown"):  # also narrows to Status
         return None
     name = entry.get("name") if isinstance(entry.get("name"), str) else None
     webchat = entry.get("webchat")
@@ -143,14 +144,14 @@ def _parse_room(jid: object, entry: object) -> RoomState | None:
 
 
 def _timestamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return moment.astimezone(UTC).strftime(TIMESTAMP) if moment else None
 
 
 def _parse_timestamp(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.strptime(value, TIMESTAMP).replace(tzinfo=UTC)
     except ValueError:
         return None
 

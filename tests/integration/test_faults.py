@@ -16,11 +16,12 @@ import pytest
 
 from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.counts import Problem
 from badgegen.login import Login, Secret
 from badgegen.sandbox import running_server
 from badgegen.sandbox.component import FLAKY_COUNT, SlowRooms
 from badgegen.sandbox.server import SandboxServer
+from badgegen.state import TIMESTAMP
 from badgegen.xmpp import ConnectOptions, fetch_counts
 
 from .conftest import Account
@@ -138,7 +139,7 @@ def test_killed_server_mid_run(
         silent = [slow.jid("silent-kill-1"), slow.jid("silent-kill-2")]
         out = tmp_path / "public"
         out.mkdir()
-        five_minutes_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 300))
+        five_minutes_ago = time.strftime(TIMESTAMP, time.gmtime(time.time() - 300))
         record = {room: {"status": "counted", "occupants": 9, "counted_at": five_minutes_ago}
                   for room in silent}  # fmt: skip
         (out / "badges.json").write_text(json.dumps({"version": 1, "rooms": record}))
@@ -233,13 +234,3 @@ def test_full_disk_keeps_published_badges(
     assert result.stderr.startswith("Error: cannot write ")
     assert len(result.stderr.splitlines()) == 1
     assert snapshot(tmp_path) == before
-
-
-def test_counting_never_invents(server: SandboxServer, slow: SlowRooms, account: Account) -> None:
-    """Silent rooms are timed out, never zero."""
-    counts = fetch_counts(
-        Login(account.jid, Secret(account.password)),
-        [Room(slow.jid("silent-never"))],
-        options(server),
-    )
-    assert counts == (Count(slow.jid("silent-never"), None, Problem.TIMEOUT),)
