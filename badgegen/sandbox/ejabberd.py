@@ -37,8 +37,8 @@ hosts:
   - {uncertified_domain}
 loglevel: info
 certfiles:
-  - "{root}/certs/server.pem"
-ca_file: "{root}/certs/ca.crt"
+  - "{certificate.combined}"
+ca_file: "{certificate.ca}"
 listen:
   -
     port: {port}
@@ -142,6 +142,7 @@ def _prepare(root: Path, rate_limits: bool) -> SandboxServer:
             root=root,
             port=port,
             component_port=component_port,
+            certificate=certificate,
             shaper="normal" if rate_limits else "none",
             **NAMES,
         ),

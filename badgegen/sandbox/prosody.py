@@ -39,7 +39,7 @@ modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules}
 modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
-ssl = {{ certificate = "{root}/certs/server.crt", key = "{root}/certs/server.key" }}
+ssl = {{ certificate = "{certificate.cert}", key = "{certificate.key}" }}
 
 VirtualHost "{domain}"
 
@@ -101,6 +101,7 @@ def _prepare(root: Path, port: int, rate_limits: bool) -> SandboxServer:
             root=root,
             port=port,
             component_port=component_port,
+            certificate=certificate,
             extra_modules=', "limits"' if rate_limits else "",
             **NAMES,
         ),
