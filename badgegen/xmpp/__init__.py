@@ -16,7 +16,7 @@ from slixmpp import ClientXMPP
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.login import Login
-from badgegen.xmpp.disco import count_by_disco, count_from_reply, occupants_from_info
+from badgegen.xmpp.disco import DiscoQueries, count_from_reply, occupants_from_info
 from badgegen.xmpp.join import count_by_joining, occupants_from_presences
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
 
@@ -73,8 +73,11 @@ async def _count_rooms(
         queue.put_nowait((index, room))
     results: dict[int, Count] = {}
     workers = min(options.concurrency, len(rooms)) or 1
+    queries = DiscoQueries(client)
     tasks = [
-        asyncio.create_task(_worker(client, queue, results, options, deadline_at, len(rooms)))
+        asyncio.create_task(
+            _worker(client, queries, queue, results, options, deadline_at, len(rooms))
+        )
         for _ in range(workers)
     ]
     lost = _disconnection(client)
@@ -107,6 +110,7 @@ def _unfinished(problem: Problem) -> str:
 
 async def _worker(
     client: ClientXMPP,
+    queries: DiscoQueries,
     queue: asyncio.Queue[tuple[int, Room]],
     results: dict[int, Count],
     options: ConnectOptions,
@@ -115,13 +119,20 @@ async def _worker(
 ) -> None:
     while not queue.empty():
         index, room = queue.get_nowait()
-        count = count_by_joining if room.method == "join" else count_by_disco
-        result = await count(client, room.jid, options.timeout)
+        result = await _count_room(client, queries, room, options.timeout)
         # A lost or slow reply may pass; an error reply (item-not-found...) will not.
         if result.problem is Problem.TIMEOUT and time.monotonic() + options.timeout < deadline_at:
             log.debug("%s: timed out; asking once more", room.jid)
-            result = await count(client, room.jid, options.timeout)
+            result = await _count_room(client, queries, room, options.timeout)
         results[index] = result
         log.debug("%s: %s", room.jid, result.describe())
         if options.progress:
             options.progress(len(results), total)
+
+
+async def _count_room(
+    client: ClientXMPP, queries: DiscoQueries, room: Room, timeout: float
+) -> Count:
+    if room.method == "join":
+        return await count_by_joining(client, room.jid, timeout)
+    return await queries.count(room.jid, timeout)

@@ -1,102 +1,159 @@
-"""Counting by disco#info: the room's muc#roominfo form (XEP-0045 section 6.4)."""
+"""Counting by disco#info: the room's muc#roominfo form (XEP-0045 section 6.4).
+
+Queries go out as the smallest stanza the protocol allows (rate limits count
+bytes), and replies are read straight from the parsed XML, matched to their
+query by id in one dict. The cost of a query is the same however many are in
+flight: slixmpp's own Iq.send adds a handler per query, and every incoming
+stanza is matched against every handler.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from typing import Any
+from xml.etree.ElementTree import Element
 
-from slixmpp import JID, ClientXMPP, Iq
-from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp import ClientXMPP
 
 from badgegen.counts import Count, Problem, failed
 
+CLIENT = "jabber:client"
+DISCO_INFO = "http://jabber.org/protocol/disco#info"
+DATA_FORMS = "jabber:x:data"
+STANZA_ERRORS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+IQ = f"{{{CLIENT}}}iq"
+VALUE = f"{{{DATA_FORMS}}}value"
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 OCCUPANTS_FIELD = "muc#roominfo_occupants"
 ROOM_NAME_FIELD = "muc#roomconfig_roomname"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
+# What slixmpp is handed instead of a reply already taken: no handler matches it.
+_TAKEN = Element("{urn:x-badgegen}taken")
 
 
-async def count_by_disco(client: ClientXMPP, room: str, timeout: float) -> Count:
-    """Count with one disco#info query (XEP-0045 section 6.4)."""
-    try:
-        reply = await client.plugin["xep_0030"].get_info(jid=JID(room), timeout=timeout)
-    except IqError as exc:
-        reply = exc.iq
-    except IqTimeout:
-        return Count(room, None, Problem.TIMEOUT)
-    return count_from_reply(room, reply)
+class DiscoQueries:
+    """disco#info queries over one logged-in client, each reply matched by its id.
+
+    Ids are "q1", "q2"...: short, and never one of slixmpp's (hexadecimal).
+    A reply is taken only from the room that was asked.
+    """
+
+    def __init__(self, client: ClientXMPP) -> None:
+        self.client = client
+        self.waiting: dict[str, tuple[str, asyncio.Future[Element]]] = {}
+        self.numbers = itertools.count(1)
+        self.next_filter = client.incoming_filter
+        # slixmpp documents incoming_filter as meant to be overridden.
+        client.incoming_filter = self._take_reply  # type: ignore[method-assign]
+
+    async def count(self, room: str, timeout: float) -> Count:
+        """Ask one room for its disco#info and read the count from the reply."""
+        query_id = f"q{next(self.numbers)}"
+        reply: asyncio.Future[Element] = asyncio.get_running_loop().create_future()
+        self.waiting[query_id] = (room.lower(), reply)
+        self.client.send_raw(query_stanza(query_id, room))
+        try:
+            return count_from_reply(room, await asyncio.wait_for(reply, timeout))
+        except TimeoutError:
+            return Count(room, None, Problem.TIMEOUT)
+        finally:
+            self.waiting.pop(query_id, None)
+
+    def _take_reply(self, xml: Element) -> Element:
+        if xml.tag == IQ:
+            room, reply = self.waiting.get(xml.get("id", ""), ("", None))
+            if reply is not None and xml.get("from", "").lower() == room and not reply.done():
+                reply.set_result(xml)
+                return _TAKEN
+        return self.next_filter(xml)
 
 
-def count_from_reply(room: str, reply: Iq) -> Count:
+def query_stanza(query_id: str, room: str) -> str:
+    """<iq type='get' id='q1' to='room'><query xmlns='...disco#info'/></iq>, nothing more."""
+    to = room.replace("&", "&amp;").replace("'", "&apos;").replace("<", "&lt;")
+    return f"<iq type='get' id='{query_id}' to='{to}'><query xmlns='{DISCO_INFO}'/></iq>"
+
+
+def count_from_reply(room: str, reply: Element) -> Count:
     """Turn a disco#info reply, result or error, into the room's Count.
 
     Args:
         room: the room's JID.
-        reply: the reply stanza.
+        reply: the reply's <iq/> element.
     """
-    if reply["type"] == "error":
-        return failed(room, reply["error"]["condition"])
-    occupants = occupants_from_info(reply)
-    name, webchat = room_name_from_info(reply), webchat_url_from_info(reply)
+    if reply.get("type") == "error":
+        return failed(room, error_condition(reply))
+    query = reply.find(f"{{{DISCO_INFO}}}query")
+    info = query if query is not None else Element("query")
+    roominfo = roominfo_values(info)
+    occupants = _count_value(_single(roominfo.get(OCCUPANTS_FIELD)))
+    name, webchat = room_name(info, roominfo), webchat_url(roominfo)
     if occupants is None:
         return Count(room, None, Problem.NOT_PUBLISHED, name=name, webchat=webchat)
     return Count(room, occupants, name=name, webchat=webchat)
 
 
-def webchat_url_from_info(info: Iq) -> str | None:
-    """The room's advertised web client address, when it is an http(s) URL."""
-    url = _single(_roominfo(info).get(WEBCHAT_FIELD))
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+def error_condition(reply: Element) -> str:
+    """The defined condition of an error reply, e.g. "item-not-found"."""
+    for error in reply.findall(f"{{{CLIENT}}}error"):
+        for condition in error:
+            namespace, _, name = condition.tag[1:].partition("}")
+            if namespace == STANZA_ERRORS and name != "text":
+                return name
+    return "undefined-condition"
 
 
-def occupants_from_info(info: Iq) -> int | None:
-    """Read muc#roominfo_occupants from a disco#info result.
-
-    Args:
-        info: the disco#info result stanza.
-
-    Returns:
-        The occupant count, or None when the room does not publish one.
-    """
-    values = _roominfo(info)
-    return _count_value(_single(values.get(OCCUPANTS_FIELD)))
-
-
-def room_name_from_info(info: Iq) -> str | None:
-    """The room's own name: its roominfo form's room name, else its identity's name.
-
-    Args:
-        info: the disco#info result stanza.
-
-    Returns:
-        The name, or None when the room has none. It is untrusted text.
-    """
-    name = _single(_roominfo(info).get(ROOM_NAME_FIELD))
-    if isinstance(name, str) and name.strip():
-        return name
-    disco = info.get_plugin("disco_info", check=True)
-    for category, _type, _lang, identity_name in disco["identities"] if disco is not None else ():
-        if category == "conference" and identity_name and identity_name.strip():
-            return str(identity_name)
-    return None
-
-
-def _roominfo(info: Iq) -> dict[str, Any]:
-    """The values of the muc#roominfo form, found the way slixmpp's xep_0502 finds it."""
-    disco = info.get_plugin("disco_info", check=True)
-    for form in disco["forms"] if disco is not None else ():
-        values = form.get_values()
+def roominfo_values(info: Element) -> dict[str, list[str]]:
+    """The fields of the query's muc#roominfo form, each with its values."""
+    for form in info.findall(f"{{{DATA_FORMS}}}x"):
+        values = {
+            field.get("var", ""): [value.text or "" for value in field.findall(VALUE)]
+            for field in form.findall(f"{{{DATA_FORMS}}}field")
+        }
         if _single(values.get("FORM_TYPE")) == MUC_ROOMINFO:
-            return dict(values)
+            return values
     return {}
 
 
-def _single(value: Any) -> Any:
-    """A form field's one value; hidden and list fields come as lists."""
-    if isinstance(value, list):
-        return value[0] if len(value) == 1 else None
-    return value
+def room_name(info: Element, roominfo: dict[str, list[str]]) -> str | None:
+    """The room's own name: its roominfo form's room name, else its identity's name.
+
+    It is untrusted text.
+    """
+    name = _single(roominfo.get(ROOM_NAME_FIELD))
+    if name and name.strip():
+        return name
+    for identity in info.findall(f"{{{DISCO_INFO}}}identity"):
+        identity_name = identity.get("name", "")
+        if identity.get("category") == "conference" and identity_name.strip():
+            return identity_name
+    return None
 
 
-def _count_value(value: Any) -> int | None:
-    text = str(value).strip() if value is not None else ""
+def webchat_url(roominfo: dict[str, list[str]]) -> str | None:
+    """The room's advertised web client address, when it is an http(s) URL."""
+    url = _single(roominfo.get(WEBCHAT_FIELD))
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def occupants_from_info(info: Any) -> int | None:
+    """The occupant count in a disco#info reply (an <iq/> element or a slixmpp Iq).
+
+    Returns:
+        The count, or None when the room does not publish one.
+    """
+    xml = info if isinstance(info, Element) else info.xml
+    query = xml.find(f"{{{DISCO_INFO}}}query")
+    values = roominfo_values(query) if query is not None else {}
+    return _count_value(_single(values.get(OCCUPANTS_FIELD)))
+
+
+def _single(values: list[str] | None) -> str | None:
+    """A field's one value; none or several make no answer."""
+    return values[0] if values and len(values) == 1 else None
+
+
+def _count_value(value: str | None) -> int | None:
+    text = value.strip() if value is not None else ""
     return int(text) if text.isdigit() and text.isascii() else None
