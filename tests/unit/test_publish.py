@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from badgegen.errors import PublishError
-from badgegen.publish import WriteReport, write_atomic, write_badges
+from badgegen.publish import SYNC_EACH_UP_TO, WriteReport, write_atomic, write_badges
 
 
 def test_writes_new_files_and_creates_the_directory(tmp_path: Path) -> None:
@@ -93,12 +93,12 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == ["a.svg"]
 
 
-def test_failed_publish_reports_and_keeps_the_rest(tmp_path: Path) -> None:
-    """A write failing in the middle of several leaves every file whole."""
+def test_failed_publish_replaces_nothing(tmp_path: Path) -> None:
+    """A write failing in the middle of several leaves every published file as it was."""
     write_badges(tmp_path, {"a.svg": b"old a", "b.svg": b"old b"})
-    with file_size_limit(1000), pytest.raises(PublishError):
+    with file_size_limit(1000), pytest.raises(PublishError, match=r"cannot write .*b\.svg"):
         write_badges(tmp_path, {"a.svg": b"new a", "b.svg": b"b" * 100_000})
-    assert (tmp_path / "a.svg").read_bytes() == b"new a"
+    assert (tmp_path / "a.svg").read_bytes() == b"old a"
     assert (tmp_path / "b.svg").read_bytes() == b"old b"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.svg", "b.svg"]
 
@@ -108,3 +108,22 @@ def test_write_into_a_file_path_fails_clearly(tmp_path: Path) -> None:
     (tmp_path / "public").write_text("oops")
     with pytest.raises(PublishError, match="public"):
         write_badges(tmp_path / "public", {"a.svg": b"x"})
+
+
+def test_many_files_are_flushed_together_and_all_written(tmp_path: Path) -> None:
+    """Past SYNC_EACH_UP_TO files one filesystem flush serves them all; every file lands."""
+    files = {f"room{index}.svg": f"<svg>{index}</svg>".encode() for index in range(100)}
+    report = write_badges(tmp_path, files)
+    assert len(report.written) == 100 > SYNC_EACH_UP_TO
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == files
+    assert write_badges(tmp_path, files).written == ()
+
+
+def test_failure_among_many_files_replaces_nothing(tmp_path: Path) -> None:
+    """The flush-together path keeps the all-or-nothing promise too."""
+    old = {f"room{index}.svg": b"old" for index in range(50)}
+    write_badges(tmp_path, old)
+    new = dict.fromkeys(old, b"new") | {"room49.svg": b"x" * 100_000}
+    with file_size_limit(1000), pytest.raises(PublishError, match=r"room49\.svg"):
+        write_badges(tmp_path, new)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == old
