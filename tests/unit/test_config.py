@@ -197,3 +197,29 @@ def test_long_jid_needs_a_file_name(tmp_path: Path) -> None:
         "2: rooms[0]: the JID makes no file name: the name is longer than 200 bytes"
         " (expected `file:` with a plain name)"
     ]
+
+
+def test_libyaml_and_python_parsers_read_the_same_file_alike() -> None:
+    """The fast libyaml path yields the nodes, tags and line numbers PyYAML's own does."""
+    import yaml
+
+    from badgegen.yamlnodes import FAST_LOADER
+
+    assert FAST_LOADER is not None, "PyYAML without libyaml: the fast path is never taken"
+    text = (Path(__file__).parents[2] / "rooms.yaml").read_text(encoding="utf-8")
+    text += "defaults: &d {label: chat}\nextra: {<<: *d, n: 3, yes_: yes, e: ~}\n"
+
+    def shape(node: yaml.Node) -> object:
+        inner = node.value
+        if isinstance(inner, list):
+            inner = [
+                shape(item) if isinstance(item, yaml.Node) else tuple(map(shape, item))
+                for item in inner
+            ]
+        return (node.tag, node.start_mark.line, node.start_mark.column, inner)
+
+    fast = yaml.compose(text, Loader=FAST_LOADER)
+    python = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert fast is not None
+    assert python is not None
+    assert shape(fast) == shape(python)
