@@ -101,7 +101,7 @@ def _count(
     if out_dir is None:
         return RefreshResult(counts, states, None, warnings)
     files = render_badges(config.rooms, states, config.templates)
-    files[INDEX] = index_html(config.rooms, states, output.now, config.base_url).encode("utf-8")
+    files[INDEX] = index_html(config.rooms, states, config.base_url).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from badgegen.badges import badge_for, id_suffix, stale_note
 from badgegen.config import Room
@@ -46,19 +45,21 @@ class PageRoom:
     snippets: tuple[Snippet, ...]
 
 
-def index_html(
-    rooms: Iterable[Room], states: Iterable[RoomState], now: datetime, base_url: str
-) -> str:
+def index_html(rooms: Iterable[Room], states: Sequence[RoomState], base_url: str) -> str:
     """index.html: every badge with its room, count, freshness and snippets.
+
+    The page shows the time of the newest count on record, not of the run,
+    so that a run that changes no count leaves the page as it was.
 
     Args:
         rooms: the rooms, in the order of states.
         states: what each shows.
-        now: when this run counted.
         base_url: where the directory is published, for the snippets.
     """
     entries = [_entry(room, state, base_url) for room, state in zip(rooms, states, strict=True)]
-    return render_page("index.html.j2", rooms=entries, refreshed=describe_age(now))
+    newest = max((state.counted_at for state in states if state.counted_at), default=None)
+    counted = describe_age(newest) if newest else None
+    return render_page("index.html.j2", rooms=entries, counted=counted)
 
 
 def _entry(room: Room, state: RoomState, base_url: str) -> PageRoom:

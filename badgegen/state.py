@@ -14,6 +14,9 @@ from badgegen.counts import Count
 STATE_FILE = "badges.json"
 STATE_VERSION = 1
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
+# An unchanged count keeps its recorded time until that is this share of
+# stale_after old (like relatime): a run that changes no count writes no file.
+RECORD_AGAIN_AFTER = 0.25
 Status = Literal["counted", "stale", "unknown"]
 
 
@@ -62,8 +65,14 @@ def _resolve_one(
     count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
 ) -> RoomState:
     if count.occupants is not None:
+        counted_at = _recorded_time(count, before, now, stale_after)
         return RoomState(
-            count.room, "counted", count.occupants, now, name=count.name, webchat=count.webchat
+            count.room,
+            "counted",
+            count.occupants,
+            counted_at,
+            name=count.name,
+            webchat=count.webchat,
         )
     problem = count.problem.name.lower() if count.problem else None
     webchat = count.webchat or (before.webchat if before else None)
@@ -76,6 +85,21 @@ def _resolve_one(
     return RoomState(
         count.room, "unknown", None, last_good, problem, count.detail, count.name, webchat
     )
+
+
+def _recorded_time(
+    count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
+) -> datetime:
+    """now; or, for a count the record already holds, the record's time while it is recent."""
+    if (
+        before is not None
+        and before.status == "counted"
+        and before.occupants == count.occupants
+        and before.counted_at is not None
+        and timedelta(0) <= now - before.counted_at < stale_after * RECORD_AGAIN_AFTER
+    ):
+        return before.counted_at
+    return now
 
 
 def state_json(rooms: Iterable[Room], states: Iterable[RoomState]) -> str:

@@ -160,6 +160,27 @@ def test_missing_password_is_a_config_error(config: Path) -> None:
     assert result.stderr.startswith("Error: no password: set BADGEGEN_PASSWORD")
 
 
+def test_a_second_run_with_the_same_counts_writes_nothing(config: Path) -> None:
+    """Neither badges, nor badges.json, nor index.html change when no count did."""
+    counter = FakeCounter({"lobby@conference.example.org": 7, "gone@conference.example.org": None})
+    assert refresh(config, counter).exit_code == 3
+    public = config.parent / "public"
+    before = {path.name: path.stat().st_mtime_ns for path in public.iterdir()}
+    result = refresh(config, counter, "--json")
+    assert json.loads(result.stdout)["written"] == []
+    assert {path.name: path.stat().st_mtime_ns for path in public.iterdir()} == before
+    counter.counts["lobby@conference.example.org"] = 8
+    written = json.loads(refresh(config, counter, "--json").stdout)["written"]
+    assert sorted(written) == sorted(
+        [
+            "lobby@conference.example.org.svg",
+            "lobby@conference.example.org.json",
+            "index.html",
+            "badges.json",
+        ]
+    )
+
+
 def test_check_lists_what_would_be_written(config: Path) -> None:
     """check validates offline and names each badge file."""
     result = CliRunner().invoke(main, ["check", "--config", str(config)], catch_exceptions=False)

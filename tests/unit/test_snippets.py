@@ -70,7 +70,7 @@ def test_page_escapes_and_lists_every_room() -> None:
         RoomState(ROOM.jid, "counted", 3, NOW),
         RoomState("x@y.example", "unknown", None, problem="not_found"),
     ]
-    page = index_html(rooms, states, NOW, BASE)
+    page = index_html(rooms, states, BASE)
     assert "lobby@conference.example.org" in page
     assert "unknown: room does not exist" in page
     assert "&lt;b&gt;" in page

@@ -28,6 +28,27 @@ def test_a_new_count_is_shown() -> None:
     assert state == RoomState(ROOM, "counted", 7, NOW, name="Lobby")
 
 
+@pytest.mark.parametrize(
+    ("occupants", "age", "status", "recorded"),
+    [
+        (7, timedelta(minutes=14), "counted", NOW - timedelta(minutes=14)),  # same, recent: kept
+        (7, timedelta(minutes=15), "counted", NOW),  # a quarter of stale_after old: renewed
+        (6, timedelta(minutes=1), "counted", NOW),  # the count changed
+        (7, timedelta(minutes=1), "stale", NOW),  # counted again after failing
+        (7, -timedelta(minutes=1), "counted", NOW),  # a time on record from the future
+    ],
+)
+def test_an_unchanged_count_keeps_its_recent_time(
+    occupants: int, age: timedelta, status: str, recorded: datetime
+) -> None:
+    """Counted again with the same result, a room keeps its time while that is recent.
+
+    So a run that changes no count rewrites neither badges.json nor index.html.
+    """
+    (state,) = resolve([Count(ROOM, 7)], previous(occupants, age, status), NOW, HOUR)
+    assert (state.status, state.occupants, state.counted_at) == ("counted", 7, recorded)
+
+
 def test_a_recent_count_stands_in_while_fresh_enough() -> None:
     """A failed room keeps its last good count while younger than stale_after."""
     failed = Count(ROOM, None, Problem.TIMEOUT)
