@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.sandbox.server import (
+    HELPER_USERS,
     NAMES,
     SandboxServer,
     free_port,
@@ -65,10 +66,13 @@ shaper:
     burst_size: 20000
 shaper_rules:
   c2s_shaper:
+    none: sandbox_helpers
     {shaper}: all
 acl:
   local:
     user_regexp: ""
+  sandbox_helpers:
+    user: [{helper_users}]
 access_rules:
   local:
     allow: local
@@ -83,6 +87,8 @@ modules:
     access_persistent: all
     access_admin: none
     max_rooms_discoitems: 10000
+    # The default (100) would keep an occupant account out of the 101st room.
+    max_user_conferences: 100000
     default_room_options:
       persistent: true
       public: true
@@ -106,7 +112,8 @@ def running_ejabberd(*, rate_limits: bool = False) -> Iterator[SandboxServer]:
     """Run ejabberd in a new folder until the block ends, then remove the folder.
 
     Args:
-        rate_limits: apply ejabberd's default `normal` client shaper.
+        rate_limits: apply ejabberd's default `normal` client shaper to every
+            account but the sandbox's owner and occupants.
 
     Yields:
         The running server.
@@ -144,6 +151,7 @@ def _prepare(root: Path, rate_limits: bool) -> SandboxServer:
             component_port=component_port,
             certificate=certificate,
             shaper="normal" if rate_limits else "none",
+            helper_users=", ".join(HELPER_USERS),
             **NAMES,
         ),
         encoding="utf-8",

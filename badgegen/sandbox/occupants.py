@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from slixmpp import JID, ClientXMPP
 
-from badgegen.sandbox.server import SandboxServer
+from badgegen.sandbox.server import OWNER_USER, SandboxServer, occupant_user
 
 PASSWORD = "sandbox-occupant"  # noqa: S105, throwaway accounts on a throwaway server
 TIMEOUT = 15.0
+# Joins in flight at once while populating: thousands of rooms in seconds.
+JOINS_IN_FLIGHT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +74,22 @@ class Occupants:
     def _run(self, coroutine: Any) -> Any:
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
-            return future.result(timeout=120)
+            return future.result(timeout=120 + len(self.rooms) / 20)
         except concurrent.futures.TimeoutError as exc:
             raise RuntimeError("sandbox occupants did not settle in time") from exc
 
     async def _populate(self) -> None:
-        owner = await self._connect("owner")
-        for room in self.rooms:
-            await self._create(owner, room)
+        owner = await self._connect(OWNER_USER)
+        await _bounded(self._create(owner, room) for room in self.rooms)
         most = max((room.occupants for room in self.rooms), default=0)
         for index in range(most):
-            client = await self._connect(f"occupant{index + 1}")
-            for room in self.rooms:
-                if index < room.occupants:
-                    await _join(client, self.room_jid(room.name), f"person{index + 1}")
+            client = await self._connect(occupant_user(index + 1))
+            nick = f"person{index + 1}"
+            await _bounded(
+                _join(client, self.room_jid(room.name), nick)
+                for room in self.rooms
+                if index < room.occupants
+            )
 
     async def _create(self, owner: ClientXMPP, room: SampleRoom) -> None:
         """Create a persistent room, emptied again, by joining and leaving."""
@@ -114,6 +118,17 @@ class Occupants:
         for task in others:
             task.cancel()
         await asyncio.gather(*others, return_exceptions=True)
+
+
+async def _bounded(coroutines: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Await every coroutine, JOINS_IN_FLIGHT at a time."""
+    slots = asyncio.Semaphore(JOINS_IN_FLIGHT)
+
+    async def in_slot(coroutine: Coroutine[Any, Any, None]) -> None:
+        async with slots:
+            await coroutine
+
+    await asyncio.gather(*(in_slot(coroutine) for coroutine in coroutines))
 
 
 async def _configure(owner: ClientXMPP, room: str, settings: dict[str, bool | str]) -> None:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.sandbox.server import (
+    DOMAIN,
+    HELPER_USERS,
     NAMES,
     SandboxServer,
     free_port,
@@ -37,6 +39,7 @@ http_ports = {{}}
 https_ports = {{}}
 modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules} }}
 modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
+unlimited_jids = {{ {unlimited_jids} }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
 ssl = {{ certificate = "{certificate.cert}", key = "{certificate.key}" }}
@@ -71,7 +74,8 @@ def running_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[Sandbo
 
     Args:
         root: an empty folder for its config, certificate, data and log.
-        rate_limits: enable mod_limits with its default client limit (10 kB/s).
+        rate_limits: enable mod_limits with its default client limit (10 KiB/s),
+            for every account but the sandbox's owner and occupants.
 
     Yields:
         The running server.
@@ -103,6 +107,7 @@ def _prepare(root: Path, port: int, rate_limits: bool) -> SandboxServer:
             component_port=component_port,
             certificate=certificate,
             extra_modules=', "limits"' if rate_limits else "",
+            unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
             **NAMES,
         ),
         encoding="utf-8",

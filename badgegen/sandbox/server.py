@@ -25,6 +25,22 @@ START_TIMEOUT = 30.0
 CERTIFICATE_LIFETIME = datetime.timedelta(days=30)
 
 
+# The sandbox's own accounts: the rooms' owner and occupant1, occupant2...
+OWNER_USER = "owner"
+MOST_OCCUPANTS = 32
+
+
+def occupant_user(number: int) -> str:
+    """The account of the number-th occupant in each room (person1 is occupant1)."""
+    if not 1 <= number <= MOST_OCCUPANTS:
+        raise ValueError(f"the sandbox has {MOST_OCCUPANTS} occupant accounts, not {number}")
+    return f"occupant{number}"
+
+
+# Rate limits, when on, spare these, so that only the client under test meets them.
+HELPER_USERS = (OWNER_USER, *(occupant_user(n) for n in range(1, MOST_OCCUPANTS + 1)))
+
+
 # The names every server config is written with, besides its own settings.
 NAMES = {
     "domain": DOMAIN,
