@@ -473,7 +473,7 @@ def _limits_verdicts(results: ServerResults) -> list[Verdict]:
 
 HEADER = (
     f"{'server':9}{'condition':10}{'rooms':>6} {'method':9}{'wall s':>8}{'rooms/s':>9}"
-    f"{'client CPU':>11}{'server CPU':>11}{'peak MB':>8}  {'right':6}{'baseline/badgegen':>18}"
+    f"{'client CPU':>11}{'server CPU':>11}{'peak MB':>8}  {'right':6}{'busiest':>18}"
 )
 
 
