@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from badgegen import __version__
 from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
 from badgegen.vocabulary import FORMATS, STYLES
 
@@ -53,8 +52,23 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
     )
 
 
+def _print_version(context: click.Context, _option: click.Parameter, asked: bool) -> None:
+    if asked and not context.resilient_parsing:
+        import badgegen
+
+        click.echo(f"badgegen, version {badgegen.__version__}")
+        context.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="badgegen")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Static SVG badges showing how many people are in XMPP group chats."""
 
