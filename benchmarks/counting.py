@@ -31,6 +31,7 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -537,6 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conditions", default=",".join(CONDITIONS))
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still stop the servers (the `with` blocks' exits run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes: dict[str, Sequence[int]] = dict(QUICK_SIZES if args.quick else SIZES)
     if args.sizes:
         given = tuple(int(size) for size in args.sizes.split(","))
