@@ -29,7 +29,9 @@ TIMEOUT = 60.0
 NICK = "baseline"
 
 
-async def count_rooms(method: str, rooms: list[str], address: str, ca_file: str) -> dict:
+async def count_rooms(
+    method: str, rooms: list[str], address: str, ca_file: str
+) -> dict[str, int | None]:
     client = ClientXMPP(os.environ["BADGEGEN_JID"], os.environ["BADGEGEN_PASSWORD"])
     client.ca_certs = Path(ca_file)
     for plugin in ("xep_0030", "xep_0004", "xep_0128", "xep_0045"):

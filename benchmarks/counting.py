@@ -1,7 +1,8 @@
 """Count N rooms with badgegen and with two baselines, on real servers, in three conditions.
 
     benchmarks/run counting              # Prosody and ejabberd, N = 100, 1,000, 5,000
-    benchmarks/run counting --quick      # small N, a few minutes
+    benchmarks/run counting --quick      # N = 50 and 250, one run each: a few minutes
+    benchmarks/run counting --profile    # also where badgegen's time goes, per condition
     benchmarks/run counting --json results.json --servers prosody --repeats 5
 
 For each server (its own Prosody / ejabberd on 127.0.0.1, rooms populated with
@@ -28,9 +29,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import platform
+import pstats
 import signal
 import statistics
 import subprocess
@@ -40,6 +43,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from badgegen.sandbox import running_server
 from badgegen.sandbox.occupants import Occupants, SampleRoom
@@ -82,7 +86,7 @@ class Cell:
     runs: list[Run] = field(default_factory=list)
 
     def median(self, name: str) -> float:
-        return statistics.median(getattr(run, name) for run in self.runs)
+        return float(statistics.median(getattr(run, name) for run in self.runs))
 
     @property
     def correct(self) -> bool:
@@ -168,19 +172,40 @@ def rooms_files(workdir: Path, server: SandboxServer, sizes: Sequence[int]) -> N
         (workdir / f"rooms-{size}.txt").write_text("\n".join(jids) + "\n")
 
 
-def run_badgegen(target: Target, size: int, out: Path) -> tuple[Run, dict]:
-    """badgegen refresh, process start to exit, into out; returns its --json result too."""
-    command = [
-        *BADGEGEN, "refresh", "--json", "--config", str(target.workdir / f"rooms-{size}.yaml"),
-        "--out", str(out), "--server", target.address, "--ca-file", str(target.server.ca_file),
-        "--deadline", "900",
+def refresh_arguments(target: Target, size: int, out: Path) -> list[str]:
+    """`badgegen refresh`'s arguments for the first size rooms, into out."""
+    return [
+        "refresh", "--config", str(target.workdir / f"rooms-{size}.yaml"), "--out", str(out),
+        "--server", target.address, "--ca-file", str(target.server.ca_file), "--deadline", "900",
     ]  # fmt: skip
+
+
+def run_badgegen(target: Target, size: int, out: Path) -> tuple[Run, dict[str, Any]]:
+    """badgegen refresh, process start to exit, into out; returns its --json result too."""
+    command = [*BADGEGEN, *refresh_arguments(target, size, out), "--json"]
     run, text = run_measured(command, target.env, target.server.process_id, target.workdir)
     result = json.loads(text[text.index("{") :])
     counts = [room["occupants"] for room in result["rooms"]]
     run.correct = counts == [expected_count(index) for index in range(size)]
     run.written = len(result["written"])
     return run, result
+
+
+def profile_badgegen(target: Target, condition: str, size: int, top: int = 15) -> str:
+    """One more badgegen run under cProfile: the functions with the most time of their own."""
+    stats_file = target.workdir / f"profile-{condition}-{size}.pstats"
+    out = target.workdir / f"out-profile-{condition}-{size}"
+    profiled = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "badgegen"]
+    subprocess.run(
+        [*profiled, *refresh_arguments(target, size, out), "-q"],
+        env=target.env, cwd=target.workdir, check=True,
+    )  # fmt: skip
+    report = io.StringIO()
+    pstats.Stats(str(stats_file), stream=report).sort_stats("tottime").print_stats(top)
+    lines = report.getvalue().strip().splitlines()
+    text = "\n".join(line for line in lines if line.strip() and not line.startswith(" " * 8))
+    print(f"profile of badgegen, {target.server.kind} {condition}, {size} rooms:\n{text}")
+    return text
 
 
 def run_baseline(method: str, target: Target, size: int) -> Run:
@@ -312,6 +337,7 @@ class ServerResults:
     setup_wall: float = 0.0  # badgegen over the link with one room: start-up and logging in
     second_run: Run | None = None
     second_run_changed: int = -1
+    profiles: dict[str, str] = field(default_factory=dict)  # by condition
 
     def find(self, condition: str, method: str, rooms: int) -> Cell | None:
         for cell in self.cells:
@@ -327,7 +353,12 @@ class ServerResults:
 
 
 def measure_condition(
-    results: ServerResults, condition: str, target: Target, sizes: Sequence[int], repeats: int
+    results: ServerResults,
+    condition: str,
+    target: Target,
+    sizes: Sequence[int],
+    repeats: int,
+    profile: bool,
 ) -> None:
     """Every method at every size, the methods' runs interleaved so drift hits all alike."""
     for size in sizes:
@@ -342,10 +373,16 @@ def measure_condition(
         for cell in cells:
             print_cell(cell)
         results.cells += cells
+    if profile:
+        results.profiles[condition] = profile_badgegen(target, condition, max(sizes))
 
 
 def bench_server(
-    kind: str, sizes: dict[str, Sequence[int]], repeats: int, conditions: Sequence[str]
+    kind: str,
+    sizes: dict[str, Sequence[int]],
+    repeats: int,
+    conditions: Sequence[str],
+    profile: bool,
 ) -> ServerResults:
     results = ServerResults(kind)
     open_sizes = [
@@ -359,7 +396,9 @@ def bench_server(
                 rooms_files(target.workdir, target.server, [1, *open_sizes])
                 results.bytes_per_room = bytes_per_room(target)
                 if "loopback" in conditions:
-                    measure_condition(results, "loopback", target, sizes["loopback"], repeats)
+                    measure_condition(
+                        results, "loopback", target, sizes["loopback"], repeats, profile
+                    )
                     largest = max(sizes["loopback"])
                     out = target.workdir / f"out-loopback-{largest}-0"
                     results.second_run, results.second_run_changed = second_run(
@@ -370,12 +409,12 @@ def bench_server(
                         linked = Target(target.server, address, target.jid, target.workdir)
                         setup = [run_badgegen(linked, 1, root / f"one-{i}")[0] for i in range(3)]
                         results.setup_wall = statistics.median(run.wall for run in setup)
-                        measure_condition(results, "link", linked, sizes["link"], repeats)
+                        measure_condition(results, "link", linked, sizes["link"], repeats, profile)
         if "limits" in conditions:
             (root / "limited").mkdir()
             with populated_server(kind, root / "limited", max(sizes["limits"]), True) as target:
                 rooms_files(target.workdir, target.server, sizes["limits"])
-                measure_condition(results, "limits", target, sizes["limits"], repeats)
+                measure_condition(results, "limits", target, sizes["limits"], repeats, profile)
     return results
 
 
@@ -531,12 +570,17 @@ def machine() -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small N (50, 250), fewer runs")
+    parser.add_argument("--quick", action="store_true", help="N = 50 and 250, one run each")
     parser.add_argument("--sizes", help="room counts for every condition, e.g. 100,1000")
     parser.add_argument("--repeats", type=int, help="runs per measurement (default 3)")
     parser.add_argument("--servers", default="prosody,ejabberd")
     parser.add_argument("--conditions", default=",".join(CONDITIONS))
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after each condition, profile one more badgegen run at its largest N",
+    )
     args = parser.parse_args(argv)
     # Stopped with SIGTERM, still stop the servers (the `with` blocks' exits run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -556,7 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      "python_start_s": python_wall, "servers": {}}  # fmt: skip
     failures = 0
     for kind in args.servers.split(","):
-        results = bench_server(kind, sizes, repeats, conditions)
+        results = bench_server(kind, sizes, repeats, conditions, args.profile)
         print_ratios(results)
         print(f"{kind}: badgegen sends {results.bytes_per_room:.0f} bytes per room")
         found = verdicts(results, help_wall)
@@ -570,6 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "setup_wall_link_s": results.setup_wall,
             "second_run_changed_files": results.second_run_changed,
             "targets": [asdict(verdict) for verdict in found],
+            "profiles": results.profiles,
         }
     if args.json:
         args.json.write_text(json.dumps(everything, indent=2) + "\n")
