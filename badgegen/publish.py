@@ -89,20 +89,22 @@ def _replace_all(folder: Path, writes: list[tuple[Path, bytes]]) -> None:
         return
     sync_each = len(writes) <= SYNC_EACH_UP_TO or _syncfs is None
     staged: list[tuple[Path, Path]] = []  # (temporary file, its target)
+    renamed = 0
     try:
         for path, content in writes:
             staged.append((_stage(path, content, sync_each), path))
         if not sync_each:
             _guarded(folder, _sync_filesystem, folder)
-        while staged:
-            temp, path = staged[0]
+        for temp, path in staged:
             _guarded(path, temp.replace, path)
-            staged.pop(0)
-        _guarded(folder, _sync_directory, folder)
+            renamed += 1
     finally:
-        for temp, _path in staged:
+        for temp, _path in staged[renamed:]:
             with contextlib.suppress(OSError):
                 temp.unlink()
+    # Best effort: some filesystems cannot sync a directory, and every file is in place.
+    with contextlib.suppress(OSError):
+        _sync_directory(folder)
 
 
 def _stage(path: Path, content: bytes, sync: bool) -> Path:
