@@ -103,7 +103,7 @@ def main() -> None:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 1000),
-    default=32,
+    default=64,
     show_default=True,
     help="Queries in flight at once.",
 )

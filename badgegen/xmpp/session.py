@@ -27,7 +27,7 @@ class ConnectOptions:
     ca_file: Path | None = None
     timeout: float = 10.0
     deadline: float = 120.0
-    concurrency: int = 32
+    concurrency: int = 64  # as the CLI's --concurrency default
     progress: Callable[[int, int], None] | None = None  # called with (done, total)
 
 
