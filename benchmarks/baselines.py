@@ -23,7 +23,7 @@ from pathlib import Path
 from slixmpp import JID, ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
-from badgegen.xmpp import occupants_from_info, occupants_from_presences
+from badgegen.xmpp import count_from_reply, occupants_from_presences
 
 TIMEOUT = 60.0
 NICK = "baseline"
@@ -51,7 +51,7 @@ async def count_by_disco(client: ClientXMPP, room: str) -> int | None:
         info = await client.plugin["xep_0030"].get_info(jid=JID(room), timeout=TIMEOUT)
     except (IqError, IqTimeout):
         return None
-    return occupants_from_info(info)
+    return count_from_reply(room, info.xml).occupants
 
 
 async def count_by_joining(client: ClientXMPP, room: str) -> int | None:

@@ -16,7 +16,7 @@ from slixmpp import ClientXMPP
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.login import Login
-from badgegen.xmpp.disco import DiscoQueries, count_from_reply, occupants_from_info
+from badgegen.xmpp.disco import DiscoQueries, count_from_reply
 from badgegen.xmpp.join import count_by_joining, occupants_from_presences
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
 
@@ -25,7 +25,6 @@ __all__ = [
     "count_from_reply",
     "fetch_counts",
     "make_client",
-    "occupants_from_info",
     "occupants_from_presences",
 ]
 

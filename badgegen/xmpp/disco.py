@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any
 from xml.etree.ElementTree import Element
 
 from slixmpp import ClientXMPP
@@ -135,18 +134,6 @@ def webchat_url(roominfo: dict[str, list[str]]) -> str | None:
     """The room's advertised web client address, when it is an http(s) URL."""
     url = _single(roominfo.get(WEBCHAT_FIELD))
     return url if url and url.startswith(("https://", "http://")) else None
-
-
-def occupants_from_info(info: Any) -> int | None:
-    """The occupant count in a disco#info reply (an <iq/> element or a slixmpp Iq).
-
-    Returns:
-        The count, or None when the room does not publish one.
-    """
-    xml = info if isinstance(info, Element) else info.xml
-    query = xml.find(f"{{{DISCO_INFO}}}query")
-    values = roominfo_values(query) if query is not None else {}
-    return _count_value(_single(values.get(OCCUPANTS_FIELD)))
 
 
 def _single(values: list[str] | None) -> str | None:
