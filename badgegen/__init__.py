@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The name on PyPI ("badgegen" there is an unrelated project); the import
+# package and the command are badgegen.
+DISTRIBUTION = "xmpp-badgegen"
+UNKNOWN_VERSION = "0+unknown"
+
 
 def __getattr__(name: str) -> str:
     """__version__, looked up only when asked for: importlib.metadata costs 50 ms a run."""
@@ -10,6 +15,6 @@ def __getattr__(name: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("badgegen")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
+        return UNKNOWN_VERSION

@@ -12,7 +12,18 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from badgegen.errors import BadgegenError, BusyError, ConfigError, XmppError
+from badgegen.errors import (
+    EXIT_BUSY,
+    EXIT_NOTHING_COUNTED,
+    EXIT_OK,
+    EXIT_OUTPUT_FAILED,
+    EXIT_SOME_UNCOUNTED,
+    EXIT_USAGE,
+    BadgegenError,
+    BusyError,
+    ConfigError,
+    XmppError,
+)
 from badgegen.vocabulary import FORMATS, STYLES
 
 # The core is imported inside each command, so that --help answers at once.
@@ -21,14 +32,6 @@ if TYPE_CHECKING:
     from badgegen.counts import Count
     from badgegen.login import Login
     from badgegen.pipeline import Counter, RefreshResult
-
-EXIT_OK = 0
-EXIT_BUG = 1  # Python's status for an uncaught exception
-EXIT_USAGE = 2  # also click's own status for usage errors
-EXIT_SOME_UNCOUNTED = 3
-EXIT_NOTHING_COUNTED = 4
-EXIT_OUTPUT_FAILED = 5
-EXIT_BUSY = 6
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -269,11 +272,16 @@ def snippet_command(
     help="The repository to set up.",
 )
 def init_command(folder: Path) -> None:
-    """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept."""
+    """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept.
+
+    The workflow installs exactly this version of badgegen (xmpp-badgegen on
+    PyPI); to upgrade, change the version it names.
+    """
+    import badgegen
     from badgegen.scaffold import scaffold
 
     with _errors_reported():
-        results = scaffold(folder)
+        results = scaffold(folder, badgegen.__version__)
     for path, created in results:
         click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
     click.echo(
@@ -287,11 +295,13 @@ def init_command(folder: Path) -> None:
 def demo_command(out_dir: Path) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 
-    Needs Debian's `prosody` package and the `sandbox` extra
-    (pip install 'badgegen[sandbox]'). Nothing leaves this machine.
+    Needs Debian's `prosody` package and the `demo` extra
+    (pip install 'xmpp-badgegen[demo]'). Nothing leaves this machine.
     """
-    from badgegen.sandbox.demo import run_demo
+    from badgegen.sandbox.demo import missing_prerequisites, run_demo
 
+    if missing := missing_prerequisites():
+        _fail([f"the demo needs {' and '.join(missing)}"], EXIT_USAGE)
     sys.exit(run_demo(out_dir))
 
 

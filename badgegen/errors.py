@@ -1,4 +1,12 @@
-"""The exceptions badgegen raises for expected failures."""
+"""The exceptions badgegen raises for expected failures, and the exit statuses."""
+
+EXIT_OK = 0
+EXIT_BUG = 1  # Python's status for an uncaught exception
+EXIT_USAGE = 2  # also click's own status for usage errors
+EXIT_SOME_UNCOUNTED = 3
+EXIT_NOTHING_COUNTED = 4
+EXIT_OUTPUT_FAILED = 5
+EXIT_BUSY = 6
 
 
 class BadgegenError(Exception):

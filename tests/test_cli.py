@@ -11,10 +11,17 @@ from click.testing import CliRunner, Result
 
 from badgegen.appearance import APPEARANCE_KEYS
 from badgegen.arguments import parse_server
-from badgegen.cli import EXIT_BUSY, EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED, main
+from badgegen.cli import main
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
-from badgegen.errors import ConfigError, XmppError
+from badgegen.errors import (
+    EXIT_BUSY,
+    EXIT_NOTHING_COUNTED,
+    EXIT_SOME_UNCOUNTED,
+    EXIT_USAGE,
+    ConfigError,
+    XmppError,
+)
 from badgegen.login import Login
 from badgegen.publish import lock_directory
 
@@ -300,3 +307,18 @@ def test_previous_must_be_https(config: Path) -> None:
     result = refresh(config, FakeCounter({}), "--previous", "http://example.org/badges.json")
     assert result.exit_code == 2
     assert "is not https" in result.stderr
+
+
+def test_demo_without_prosody_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No prosody on PATH: one line naming the Debian package, exit 2, nothing written."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = CliRunner().invoke(
+        main, ["demo", "--out", str(tmp_path / "out")], catch_exceptions=False
+    )
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: the demo needs Prosody (")
+    assert "apt-get install prosody" in result.stderr
+    assert not (tmp_path / "out").exists()

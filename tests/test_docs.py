@@ -12,12 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 import badgegen
-from badgegen import cli
+from badgegen import DISTRIBUTION, errors
 from badgegen.cli import main
 from badgegen.config import load_rooms
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# README without its code blocks: what a reader sees as text, images and links.
+PROSE = re.sub(r"^```.*?^```", "", README, flags=re.MULTILINE | re.DOTALL)
 
 
 def test_readme_rooms_yaml_parses(tmp_path: Path) -> None:
@@ -43,14 +45,31 @@ def test_readme_appearance_example_parses(tmp_path: Path) -> None:
     assert (room.appearance.style, room.appearance.logo is not None) == ("flat", True)
 
 
+def test_readme_shows_no_repository_relative_link() -> None:
+    """README is the PyPI page too: every image and link is absolute (or an anchor on the page)."""
+    targets = re.findall(r"\]\(([^)\s]+)\)", PROSE)
+    assert targets
+    relative = [target for target in targets if not target.startswith(("https://", "#"))]
+    assert relative == []
+
+
 def test_readme_images_exist() -> None:
-    """Every image README shows is in the repository."""
-    images = [
-        image for image in re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", README) if "://" not in image
-    ]
+    """Every image README shows from this repository is in it."""
+    prefix = "https://raw.githubusercontent.com/xmpp-badgegen/badgegen/main/"
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", PROSE)
     assert images
     for image in images:
-        assert (ROOT / image).is_file(), image
+        assert image.startswith(prefix), image
+        assert (ROOT / image.removeprefix(prefix)).is_file(), image
+
+
+@pytest.mark.parametrize("path", ["README.md", "badgegen/cli.py", "badgegen/data/init/badges.yml"])
+def test_install_instructions_name_our_distribution(path: str) -> None:
+    """Every pip install of badgegen names xmpp-badgegen: "badgegen" on PyPI is somebody else's."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    installs = re.findall(r"pip install ['\"]?([\w.-]+)", text)
+    assert "badgegen" not in installs
+    assert any(name.startswith("xmpp-badgegen") for name in installs)
 
 
 def test_example_rooms_yaml_passes_check() -> None:
@@ -73,7 +92,7 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 def test_every_exit_status_is_documented() -> None:
     """README's exit status table lists each status the CLI uses."""
-    statuses = {getattr(cli, name) for name in dir(cli) if name.startswith("EXIT_")}
+    statuses = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
     table = README.split("### Exit status", 1)[1].split("\n## ", 1)[0]
     documented = {int(row) for row in re.findall(r"^\| (\d) \|", table, re.MULTILINE)}
     assert documented == statuses
@@ -82,8 +101,16 @@ def test_every_exit_status_is_documented() -> None:
 def test_version_comes_from_the_package_metadata() -> None:
     """`badgegen --version` prints the installed distribution's version."""
     result = CliRunner().invoke(main, ["--version"], catch_exceptions=False)
-    assert result.stdout == f"badgegen, version {version('badgegen')}\n"
-    assert badgegen.__version__ == version("badgegen")
+    assert result.stdout == f"badgegen, version {version(DISTRIBUTION)}\n"
+    assert badgegen.__version__ == version(DISTRIBUTION)
+
+
+def test_changelog_newest_heading_is_the_version() -> None:
+    """CHANGELOG.md's newest heading names the version that --version prints."""
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = re.search(r"^## \[([^\]]+)\]", changelog, re.MULTILINE)
+    assert newest is not None
+    assert newest.group(1) == badgegen.__version__
 
 
 def test_help_imports_nothing_heavy() -> None:

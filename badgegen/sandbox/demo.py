@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from badgegen.cli import EXIT_SOME_UNCOUNTED
+from badgegen import DISTRIBUTION
+from badgegen.errors import EXIT_SOME_UNCOUNTED
 from badgegen.sandbox.occupants import Occupants, SampleRoom
 from badgegen.sandbox.prosody import prosody_available, running_prosody
 
@@ -43,6 +45,16 @@ rooms:
 """
 
 
+def missing_prerequisites() -> list[str]:
+    """What this machine lacks for the demo, each said with how to install it."""
+    missing = []
+    if not prosody_available():
+        missing.append("Prosody (on Debian or Ubuntu: sudo apt-get install prosody)")
+    if importlib.util.find_spec("trustme") is None:
+        missing.append(f"the demo extra (pip install '{DISTRIBUTION}[demo]')")
+    return missing
+
+
 def run_demo(out_dir: Path) -> int:
     """Start Prosody, fill sample rooms, run `badgegen refresh` into out_dir.
 
@@ -52,9 +64,6 @@ def run_demo(out_dir: Path) -> int:
     Returns:
         The refresh's exit status.
     """
-    if not prosody_available():
-        click.echo("Error: the demo needs Prosody: apt-get install prosody", err=True)
-        return 2
     with tempfile.TemporaryDirectory(prefix="badgegen-demo-") as folder:
         root = Path(folder)
         with (

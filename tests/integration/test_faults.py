@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.config import Room
 from badgegen.counts import Problem
+from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.login import Login, Secret
 from badgegen.sandbox import running_server
 from badgegen.sandbox.component import FLAKY_COUNT, SlowRooms

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from badgegen.cli import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
+from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
 from badgegen.sandbox.occupants import Occupants
 from badgegen.sandbox.server import SandboxServer, free_port
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count, Problem
+from badgegen.errors import BadgegenError
 from badgegen.pipeline import RefreshResult
 from badgegen.publish import WriteReport
 from badgegen.scaffold import scaffold
@@ -83,10 +85,25 @@ def test_page_escapes_and_lists_every_room() -> None:
 def test_init_never_overwrites(tmp_path: Path) -> None:
     """init creates rooms.yaml and the workflow, and keeps files that exist."""
     (tmp_path / "rooms.yaml").write_text("mine")
-    created = dict(scaffold(tmp_path))
+    created = dict(scaffold(tmp_path, "1.2.3"))
     assert created == {"rooms.yaml": False, ".github/workflows/badges.yml": True}
     assert (tmp_path / "rooms.yaml").read_text() == "mine"
     assert "actions/deploy-pages@" in (tmp_path / ".github/workflows/badges.yml").read_text()
+
+
+def test_init_pins_the_version_that_wrote_it(tmp_path: Path) -> None:
+    """The workflow installs exactly the given version of xmpp-badgegen, and nothing unpinned."""
+    scaffold(tmp_path, "1.2.3rc1")
+    workflow = (tmp_path / ".github/workflows/badges.yml").read_text()
+    installs = re.findall(r"pip install (.*)", workflow)
+    assert installs == ['"xmpp-badgegen==1.2.3rc1"']
+
+
+def test_init_refuses_a_version_pypi_cannot_have(tmp_path: Path) -> None:
+    """From a source tree that was never installed the version is 0+unknown: nothing is written."""
+    with pytest.raises(BadgegenError, match=r"cannot pin the workflow to badgegen 0\+unknown"):
+        scaffold(tmp_path, "0+unknown")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_json_and_step_summary() -> None:

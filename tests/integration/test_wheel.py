@@ -1,0 +1,144 @@
+"""The built wheel, installed as users install it, used from a directory outside the repository.
+
+scripts/check_dist.py builds the wheel from a clean copy of the tree and installs
+it (not editable) into a new virtual environment; BADGEGEN_WHEEL_VENV names it
+(.ci/run sets it). A module or data file missing from the wheel fails here.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from badgegen.errors import EXIT_USAGE
+from badgegen.sandbox.occupants import Occupants
+from badgegen.sandbox.server import SandboxServer
+
+from .conftest import EXPECTED, Account
+
+ROOT = Path(__file__).parent.parent.parent
+VERSION = configparser.ConfigParser()
+VERSION.read(ROOT / "setup.cfg")
+RELEASE = VERSION["metadata"]["version"]
+
+# Only against Prosody: the wheel is the subject here, not the server.
+pytestmark = pytest.mark.parametrize("server", ["prosody"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def wheel_bin() -> Path:
+    """The bin/ folder of the virtual environment the wheel was installed into."""
+    folder = os.environ.get("BADGEGEN_WHEEL_VENV")
+    if not folder:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test the wheel: .ci/run builds it and sets BADGEGEN_WHEEL_VENV")
+        pytest.skip(
+            "no wheel: scripts/check_dist.py, then BADGEGEN_WHEEL_VENV=build/dist-check/venv"
+        )
+    return Path(folder).resolve() / "bin"
+
+
+@pytest.fixture
+def empty_dir(tmp_path: Path) -> Path:
+    """A new empty directory outside the repository, to run the commands in."""
+    folder = tmp_path / "user"
+    folder.mkdir()
+    assert not folder.resolve().is_relative_to(ROOT.resolve())
+    return folder
+
+
+def run(
+    wheel_bin: Path, cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `badgegen` with a user's environment: no PYTHONPATH, no repository."""
+    user_env = {
+        "PATH": f"{wheel_bin}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(cwd),
+        "LANG": "C.UTF-8",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [str(wheel_bin / "badgegen"), *args],
+        cwd=cwd, env=user_env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_wheel_is_what_runs(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
+    """The command imports badgegen from the environment's site-packages, not from a checkout."""
+    python = wheel_bin / "python"
+    code = "import badgegen, badgegen.render, badgegen.xmpp; print(badgegen.__file__)"
+    result = subprocess.run(
+        [str(python), "-c", code], cwd=empty_dir, env={"PATH": os.environ["PATH"]},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    location = Path(result.stdout.strip())
+    assert "site-packages" in location.parts
+    assert location.is_relative_to(wheel_bin.parent)
+
+
+def test_version_is_the_release(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
+    """--version names the version setup.cfg declares."""
+    result = run(wheel_bin, empty_dir, "--version")
+    assert (result.returncode, result.stdout) == (0, f"badgegen, version {RELEASE}\n")
+
+
+def test_badge_prints_an_svg(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
+    """`badge` renders with the installed templates and width tables."""
+    result = run(wheel_bin, empty_dir, "badge", "chat", "12 online", "--logo", "xmpp")
+    assert result.returncode == 0, result.stderr
+    root = ElementTree.fromstring(result.stdout)
+    assert root.get("aria-label") == "chat: 12 online"
+
+
+def test_init_pins_this_version(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
+    """`init` writes a workflow that installs exactly this release of xmpp-badgegen."""
+    result = run(wheel_bin, empty_dir, "init")
+    assert result.returncode == 0, result.stderr
+    workflow = (empty_dir / ".github" / "workflows" / "badges.yml").read_text()
+    assert f'pip install "xmpp-badgegen=={RELEASE}"' in workflow
+    assert "@BADGEGEN_VERSION@" not in workflow
+    assert (empty_dir / "rooms.yaml").is_file()
+
+
+def test_demo_without_its_extra_says_what_to_install(
+    wheel_bin: Path, empty_dir: Path, server: SandboxServer
+) -> None:
+    """A plain install has no trustme: `demo` says in one line what to install, no traceback."""
+    result = run(wheel_bin, empty_dir, "demo")
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.count("\n") == 1
+    assert "pip install 'xmpp-badgegen[demo]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_and_refresh_count_real_occupants(
+    wheel_bin: Path,
+    empty_dir: Path,
+    server: SandboxServer,
+    occupants: Occupants,
+    account: Account,
+) -> None:
+    """`check` then `refresh` against the test Prosody: every sample room's real count."""
+    rooms = "rooms:\n" + "".join(f"  - {occupants.room_jid(name)}\n" for name in EXPECTED)
+    (empty_dir / "rooms.yaml").write_text(rooms)
+    checked = run(wheel_bin, empty_dir, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.endswith(f"rooms.yaml: OK, {len(EXPECTED)} rooms\n")
+    secrets = {"BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    refreshed = run(
+        wheel_bin, empty_dir, "refresh", "--server", server.address,
+        "--ca-file", str(server.ca_file), "--timeout", "5", env=secrets,
+    )  # fmt: skip
+    assert refreshed.returncode == 0, refreshed.stderr
+    record = json.loads((empty_dir / "public" / "badges.json").read_text())
+    counted = {jid.split("@")[0]: room["occupants"] for jid, room in record["rooms"].items()}
+    assert counted == EXPECTED
+    for name, count in EXPECTED.items():
+        svg = (empty_dir / "public" / f"{occupants.room_jid(name)}.svg").read_text()
+        assert f'aria-label="chat: {count} online"' in svg
