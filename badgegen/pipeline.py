@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from badgegen.badges import badge_for, endpoint_json
 from badgegen.config import Config, Room
 from badgegen.counts import Count
 from badgegen.login import Login
-from badgegen.previous import load_previous
+from badgegen.previous import check_source, load_previous
 from badgegen.publish import WriteReport, lock_directory, write_badges
 from badgegen.render import render_badge
 from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html
 from badgegen.state import STATE_FILE, RoomState, resolve, state_json
 
-# fetch_counts's shape, so the CLI's tests can count without a server.
+if TYPE_CHECKING:
+    from badgegen.xmpp import ConnectOptions
+
+# What counts the rooms: badgegen.xmpp.fetch_counts with its options, or a test's fake.
 Counter = Callable[[Login, Iterable[Room]], tuple[Count, ...]]
+
+# The seam for tests of the command line: a counter set with counting_with()
+# replaces the XMPP one for every refresh started inside the block.
+_TEST_COUNTER: ContextVar[Counter | None] = ContextVar("badgegen_test_counter", default=None)
+
+
+@contextmanager
+def counting_with(counter: Counter) -> Iterator[None]:
+    """Count with counter instead of over XMPP until the block ends (for tests).
+
+    Args:
+        counter: takes the login and the rooms, returns a Count per room.
+    """
+    token = _TEST_COUNTER.set(counter)
+    try:
+        yield
+    finally:
+        _TEST_COUNTER.reset(token)
+
+
+def make_counter(options: ConnectOptions) -> Counter:
+    """The counter a refresh uses: one XMPP session with these options (or a test's fake).
+
+    Args:
+        options: where to connect and how long to wait.
+    """
+    if (fake := _TEST_COUNTER.get()) is not None:
+        return fake
+    from badgegen.xmpp import fetch_counts
+
+    def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+        return fetch_counts(login, rooms, options)
+
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +121,12 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
         The counts, what each badge shows, and what was written.
 
     Raises:
+        ConfigError: --previous is a URL but not https; nothing connected.
         XmppError: nothing could be counted; no file was touched.
         BusyError: another run holds the output directory.
         PublishError: a badge could not be written; those in place are whole.
     """
+    check_source(output.previous)
     if output.dry_run:
         return _count(config, login, counter, output, None)
     with lock_directory(output.out_dir, output.lock_wait):

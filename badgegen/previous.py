@@ -7,6 +7,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from badgegen.errors import ConfigError
 from badgegen.state import STATE_FILE, RoomState, parse_state
 
 FETCH_TIMEOUT = 10.0
@@ -19,6 +20,16 @@ class Previous:
 
     states: dict[str, RoomState]
     warning: str = ""
+
+
+def check_source(source: str | None) -> None:
+    """Refuse a --previous that is a URL but not https: the record must come over verified TLS.
+
+    Raises:
+        ConfigError: source is an http:// (or other non-https) URL.
+    """
+    if source and "://" in source and not source.startswith("https://"):
+        raise ConfigError([f"--previous: {source} is not https (expected a path or https URL)"])
 
 
 def load_previous(source: str | None, out_dir: Path) -> Previous:

@@ -45,9 +45,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from badgegen.sandbox import running_server
-from badgegen.sandbox.occupants import Occupants, SampleRoom
-from badgegen.sandbox.server import SandboxServer, free_port
+from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.demo.server import SandboxServer, free_port
+from tests.sandbox import running_server
 
 HERE = Path(__file__).parent
 BADGEGEN = (sys.executable, "-m", "badgegen")

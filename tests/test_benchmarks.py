@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from badgegen.sandbox.server import free_port
+from badgegen.demo.server import free_port
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 

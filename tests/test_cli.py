@@ -1,4 +1,4 @@
-"""The click layer: options, exit statuses and messages, with a fake counter injected via obj."""
+"""The click layer: options, exit statuses and messages, counting with a fake counter."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from badgegen.appearance import APPEARANCE_KEYS
-from badgegen.arguments import parse_server
 from badgegen.cli import main
+from badgegen.cli.arguments import parse_server
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import (
@@ -23,6 +23,7 @@ from badgegen.errors import (
     XmppError,
 )
 from badgegen.login import Login
+from badgegen.pipeline import counting_with
 from badgegen.publish import lock_directory
 
 ROOMS = """\
@@ -67,13 +68,13 @@ def config(tmp_path: Path) -> Path:
 def refresh(config: Path, counter: FakeCounter, *args: str) -> Result:
     """Run `badgegen refresh` in-process with the fake counter."""
     out = config.parent / "public"
-    return CliRunner().invoke(
-        main,
-        ["refresh", "--config", str(config), "--out", str(out), *args],
-        obj={"counter": counter},
-        env=ENV,
-        catch_exceptions=False,
-    )
+    with counting_with(counter):
+        return CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(config), "--out", str(out), *args],
+            env=ENV,
+            catch_exceptions=False,
+        )
 
 
 def test_refresh_writes_one_badge_per_room(config: Path) -> None:
@@ -156,13 +157,13 @@ def test_config_errors_exit_2_without_traceback(tmp_path: Path) -> None:
 
 def test_missing_password_is_a_config_error(config: Path) -> None:
     """Without BADGEGEN_PASSWORD the run stops before connecting, with status 2."""
-    result = CliRunner().invoke(
-        main,
-        ["refresh", "--config", str(config)],
-        obj={"counter": FakeCounter({})},
-        env={**ENV, "BADGEGEN_PASSWORD": None},
-        catch_exceptions=False,
-    )
+    with counting_with(FakeCounter({})):
+        result = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(config)],
+            env={**ENV, "BADGEGEN_PASSWORD": None},
+            catch_exceptions=False,
+        )
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: no password: set BADGEGEN_PASSWORD")
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from badgegen.cli import main
 from badgegen.config import Config, load_rooms
 from badgegen.errors import ConfigError
+from badgegen.pipeline import counting_with
 
 from .test_cli import ENV, FakeCounter
 
@@ -39,13 +40,13 @@ EXPECTED = {
 def refresh_with(path: Path) -> tuple[int, str, FakeCounter]:
     """Run refresh on a config file; return status, stderr and the counter."""
     counter = FakeCounter({})
-    result = CliRunner().invoke(
-        main,
-        ["refresh", "--config", str(path), "--out", str(path.parent / "public")],
-        obj={"counter": counter},
-        env=ENV,
-        catch_exceptions=False,
-    )
+    with counting_with(counter):
+        result = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(path), "--out", str(path.parent / "public")],
+            env=ENV,
+            catch_exceptions=False,
+        )
     return result.exit_code, result.stderr, counter
 
 

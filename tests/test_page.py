@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
 
 from badgegen.cli import main
+from badgegen.pipeline import counting_with
 
 from .test_cli import ENV, FakeCounter
 
@@ -49,13 +50,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "dev@conference.example.org": 3,
         "gone@conference.example.org": None,
     }
-    result = CliRunner().invoke(
-        main,
-        ["refresh", "--config", str(folder / "rooms.yaml"), "--out", str(folder / "public")],
-        obj={"counter": FakeCounter(counts)},
-        env=ENV,
-        catch_exceptions=False,
-    )
+    with counting_with(FakeCounter(counts)):
+        result = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(folder / "rooms.yaml"), "--out", str(folder / "public")],
+            env=ENV,
+            catch_exceptions=False,
+        )
     assert result.exit_code == 3, result.output
     return folder / "public"
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from badgegen.sandbox import KINDS, running_server, server_available
-from badgegen.sandbox.occupants import Occupants, SampleRoom
-from badgegen.sandbox.server import SandboxServer
+from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.demo.server import SandboxServer
+from tests.sandbox import KINDS, running_server, server_available
 
 # Known occupant counts; "hidden" is not listed in the service's room list.
 SAMPLE_ROOMS = (

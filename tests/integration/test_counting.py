@@ -8,10 +8,10 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
+from badgegen.demo.occupants import Occupants
+from badgegen.demo.server import SandboxServer, free_port
 from badgegen.errors import XmppError
 from badgegen.login import Login, Secret
-from badgegen.sandbox.occupants import Occupants
-from badgegen.sandbox.server import SandboxServer, free_port
 from badgegen.xmpp import ConnectOptions, fetch_counts
 
 from .conftest import EXPECTED, MEMBERS_ONLY, Account

@@ -16,13 +16,13 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.counts import Problem
+from badgegen.demo.server import SandboxServer
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.login import Login, Secret
-from badgegen.sandbox import running_server
-from badgegen.sandbox.component import FLAKY_COUNT, SlowRooms
-from badgegen.sandbox.server import SandboxServer
 from badgegen.state import TIMESTAMP
 from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.sandbox import running_server
+from tests.sandbox.component import FLAKY_COUNT, SlowRooms
 
 from .conftest import Account
 

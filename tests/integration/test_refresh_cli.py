@@ -11,10 +11,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from click.testing import CliRunner
 
+from badgegen.cli import main
+from badgegen.demo.occupants import Occupants
+from badgegen.demo.server import SandboxServer, free_port
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
-from badgegen.sandbox.occupants import Occupants
-from badgegen.sandbox.server import SandboxServer, free_port
+from tests.sandbox import server_available
 
 from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account
 
@@ -142,3 +145,22 @@ def test_room_name_label_is_escaped(
     tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
     assert not tags & {"script", "a", "foreignObject"}
     assert "<script" not in svg
+
+
+def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
+    """`badgegen demo` (README's quick start) counts its sample rooms' real occupants in-process."""
+    if not server_available("prosody"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the demo: install Debian's prosody")
+        pytest.skip("prosody cannot run here")
+    out = tmp_path / "public"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    labels = badge_labels(out)
+    assert {name: labels[name] for name in ("lobby", "dev", "quiet")} == {
+        "lobby": "chat: 5 online",
+        "dev": "dev chat: 2 online",
+        "quiet": "quiet room: 0 online",
+    }
+    assert labels["missing"] == "missing: unknown"
+    assert "One sample room does not exist on purpose" in result.stdout

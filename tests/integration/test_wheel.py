@@ -16,9 +16,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+from badgegen.demo.occupants import Occupants
+from badgegen.demo.server import SandboxServer
 from badgegen.errors import EXIT_USAGE
-from badgegen.sandbox.occupants import Occupants
-from badgegen.sandbox.server import SandboxServer
 
 from .conftest import EXPECTED, Account
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from badgegen.cli.summary import result_json, step_summary
 from badgegen.config import Config, Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import BadgegenError
@@ -18,7 +19,6 @@ from badgegen.scaffold import scaffold
 from badgegen.site import HEADERS_TEXT, index_html
 from badgegen.snippets import link_for, snippet
 from badgegen.state import RoomState
-from badgegen.summary import result_json, step_summary
 
 ROOM = Room("lobby@conference.example.org", file="lobby")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -1,20 +1,17 @@
-"""`badgegen demo`: the real refresh job against a throwaway Prosody with sample rooms."""
+"""`badgegen demo`: a throwaway Prosody with sample rooms and real occupants, to refresh."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-import os
-import subprocess
-import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from badgegen import DISTRIBUTION
-from badgegen.errors import EXIT_SOME_UNCOUNTED
-from badgegen.sandbox.occupants import Occupants, SampleRoom
-from badgegen.sandbox.prosody import prosody_available, running_prosody
+from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.demo.prosody import prosody_available, running_prosody
 
 SAMPLE_ROOMS = (
     SampleRoom("lobby", occupants=5),
@@ -55,14 +52,22 @@ def missing_prerequisites() -> list[str]:
     return missing
 
 
-def run_demo(out_dir: Path) -> int:
-    """Start Prosody, fill sample rooms, run `badgegen refresh` into out_dir.
+@dataclass(frozen=True, slots=True)
+class DemoServer:
+    """The running demo: what `badgegen refresh` needs to count its sample rooms."""
 
-    Args:
-        out_dir: where the badges go.
+    config: Path  # a rooms.yaml naming the sample rooms and the account
+    address: str  # host:port for --server
+    ca_file: Path  # the throwaway CA, for --ca-file
+    password: str
+
+
+@contextlib.contextmanager
+def demo_server() -> Iterator[DemoServer]:
+    """Start Prosody with sample rooms and their occupants; stop it when the block ends.
 
     Returns:
-        The refresh's exit status.
+        A context manager yielding what a refresh against it needs.
     """
     with tempfile.TemporaryDirectory(prefix="badgegen-demo-") as folder:
         root = Path(folder)
@@ -75,32 +80,4 @@ def run_demo(out_dir: Path) -> int:
             missing = occupants.room_jid("missing")
             config = root / "rooms.yaml"
             config.write_text(ROOMS_YAML.format(account=account, missing=missing, **names), "utf-8")
-            click.echo(f"Prosody is running on {server.address} with sample rooms; refreshing:")
-            status = _refresh(config, out_dir, server.address, server.ca_file)
-    click.echo(f"Badges are in {out_dir.resolve()}/ (the server is stopped again).")
-    if status == EXIT_SOME_UNCOUNTED:
-        click.echo("One sample room does not exist on purpose, so refresh exited with 3.")
-        return 0
-    return status
-
-
-def _refresh(config: Path, out_dir: Path, address: str, ca_file: Path) -> int:
-    command = [
-        sys.executable,
-        "-m",
-        "badgegen",
-        "refresh",
-        "--config",
-        str(config),
-        "--out",
-        str(out_dir),
-        "--server",
-        address,
-        "--ca-file",
-        str(ca_file),
-    ]
-    click.echo("$ badgegen " + " ".join(command[3:]))
-    env = {**os.environ, "BADGEGEN_PASSWORD": DEMO_PASSWORD}
-    env.pop("BADGEGEN_JID", None)
-    env.pop("BADGEGEN_PASSWORD_FILE", None)
-    return subprocess.run(command, env=env, check=False).returncode
+            yield DemoServer(config, server.address, server.ca_file, DEMO_PASSWORD)

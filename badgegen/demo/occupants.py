@@ -11,7 +11,7 @@ from typing import Any
 
 from slixmpp import JID, ClientXMPP
 
-from badgegen.sandbox.server import OWNER_USER, SandboxServer, occupant_user
+from badgegen.demo.server import OWNER_USER, SandboxServer, occupant_user
 
 PASSWORD = "sandbox-occupant"  # noqa: S105, throwaway accounts on a throwaway server
 TIMEOUT = 15.0

@@ -101,7 +101,7 @@ class Certificate:
 
 def make_certificate(folder: Path) -> Certificate:
     """Issue a certificate for the sandbox's domains from a new CA."""
-    import trustme  # only the sandbox needs it (the `sandbox` extra)
+    import trustme  # only the demo and the tests need it (the `demo` extra)
 
     folder.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA(organization_name="badgegen sandbox")

@@ -1,13 +1,19 @@
-"""The lines a refresh prints: one per room, then one that sums up."""
+"""What a refresh prints: progress, a line per room and a sum, JSON, the job summary."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from badgegen.config import Config
 from badgegen.counts import Count
+from badgegen.login import Login
 from badgegen.pipeline import RefreshResult
 from badgegen.state import RoomState, describe_age
 
@@ -89,3 +95,41 @@ def step_summary(config: Config, result: RefreshResult) -> str:
         text = room_result(count, state).replace("|", "\\|")
         rows.append(f"| `{room.jid}` | {text} |")
     return "### XMPP chat badges\n\n" + "\n".join(rows) + "\n\n"
+
+
+def start_logging(verbose: int, login: Login) -> None:
+    """Turn on logging for -v / -vv, with the login's password redacted from every record."""
+    from badgegen.logs import configure_logging
+
+    secrets = [login.password.reveal()] if login.password else []
+    configure_logging(verbose, secrets)
+
+
+def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
+    """Rooms done out of total, on a terminal only (not with -q or --json, in CI logs or pipes)."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\r" if done < total else "\r" + " " * 30 + "\r"
+        click.echo(f"{done}/{total} rooms" + end, err=True, nl=False)
+
+    return show
+
+
+def report(
+    config: Config, result: RefreshResult, out_dir: Path, status: int, *, quiet: bool, as_json: bool
+) -> None:
+    """The summary on the terminal (or JSON), and GitHub's job summary inside Actions."""
+    from badgegen.publish import append_text
+
+    if as_json:
+        click.echo(result_json(config, result, status))
+    else:
+        for line in summary(config, result, out_dir):
+            if line.problem:
+                click.echo(f"Warning: {line.text}", err=True)
+            elif not quiet:
+                click.echo(line.text)
+    if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
+        append_text(Path(summary_file), step_summary(config, result))

@@ -1,4 +1,4 @@
-"""Throwaway local XMPP servers with sample rooms, for `badgegen demo` and the tests."""
+"""Test-only servers: ejabberd beside the demo's Prosody, and a fault-injecting component."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from badgegen.sandbox.server import SandboxServer
+from badgegen.demo.server import SandboxServer
 
 KINDS = ("prosody", "ejabberd")
 
@@ -14,10 +14,10 @@ KINDS = ("prosody", "ejabberd")
 def server_available(kind: str) -> bool:
     """Whether this machine can run a sandbox server of this kind."""
     if kind == "ejabberd":
-        from badgegen.sandbox.ejabberd import ejabberd_available
+        from tests.sandbox.ejabberd import ejabberd_available
 
         return ejabberd_available()
-    from badgegen.sandbox.prosody import prosody_available
+    from badgegen.demo.prosody import prosody_available
 
     return prosody_available()
 
@@ -32,12 +32,12 @@ def running_server(kind: str, root: Path, *, rate_limits: bool = False) -> Itera
         rate_limits: turn on the server's default client rate limit.
     """
     if kind == "ejabberd":
-        from badgegen.sandbox.ejabberd import running_ejabberd
+        from tests.sandbox.ejabberd import running_ejabberd
 
         with running_ejabberd(rate_limits=rate_limits) as server:
             yield server
         return
-    from badgegen.sandbox.prosody import running_prosody
+    from badgegen.demo.prosody import running_prosody
 
     with running_prosody(root, rate_limits=rate_limits) as server:
         yield server

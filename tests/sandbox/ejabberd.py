@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from badgegen.sandbox.server import (
+from badgegen.demo.server import (
     HELPER_USERS,
     NAMES,
     SandboxServer,

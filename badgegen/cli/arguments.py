@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from badgegen.appearance import Logo
 from badgegen.config import Config, Room
 from badgegen.errors import ConfigError
+
+if TYPE_CHECKING:
+    from badgegen.cli.refresh import RefreshOptions
+    from badgegen.xmpp import ConnectOptions
 
 
 def parse_server(text: str) -> tuple[str, int]:
@@ -68,3 +74,25 @@ def logo_option(text: str) -> Logo:
         return load_logo(Path(text))
     except ValueError as exc:
         raise ConfigError([f"--logo: {exc}"]) from exc
+
+
+def connect_options(
+    options: RefreshOptions, progress: Callable[[int, int], None] | None
+) -> ConnectOptions:
+    """Where and how refresh connects, from its options.
+
+    Args:
+        options: the refresh command's options.
+        progress: called with (done, total) as rooms are counted.
+    """
+    # Importing slixmpp takes a fifth of a second; --help and check skip it.
+    from badgegen.xmpp import ConnectOptions
+
+    return ConnectOptions(
+        server=parse_server(options.server) if options.server else None,
+        ca_file=options.ca_file,
+        timeout=options.timeout,
+        deadline=options.deadline,
+        concurrency=options.concurrency,
+        progress=progress,
+    )

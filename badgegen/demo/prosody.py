@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from badgegen.sandbox.server import (
+from badgegen.demo.server import (
     DOMAIN,
     HELPER_USERS,
     NAMES,

@@ -1,0 +1,45 @@
+"""The command line: a thin click layer that turns options into requests and results into output.
+
+The core is imported inside each command, so that --help answers at once.
+"""
+
+from __future__ import annotations
+
+import click
+
+from badgegen.cli.commands import badge_command, check_command, init_command, snippet_command
+from badgegen.cli.refresh import demo_command, refresh_command
+
+__all__ = ["main"]
+
+
+def _print_version(context: click.Context, _option: click.Parameter, asked: bool) -> None:
+    if asked and not context.resilient_parsing:
+        import badgegen
+
+        click.echo(f"badgegen, version {badgegen.__version__}")
+        context.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
+def main() -> None:
+    """Static SVG badges showing how many people are in XMPP group chats."""
+
+
+for _command in (
+    refresh_command,
+    check_command,
+    badge_command,
+    snippet_command,
+    init_command,
+    demo_command,
+):
+    main.add_command(_command)

@@ -1,0 +1,127 @@
+"""The offline commands: check rooms.yaml, print a badge or snippets, start a repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from badgegen.cli.options import CONFIG_OPTION, errors_reported, out_option
+from badgegen.vocabulary import FORMATS, STYLES
+
+
+@click.command("check")
+@CONFIG_OPTION
+@out_option("Where badges would be written.")
+def check_command(config_path: Path, out_dir: Path) -> None:
+    """Validate rooms.yaml offline and say what refresh would write."""
+    from badgegen.cli.summary import plural
+    from badgegen.config import load_rooms
+
+    with errors_reported():
+        config = load_rooms(config_path)
+    for room in config.rooms:
+        click.echo(
+            f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
+        )
+    click.echo(f"{config_path}: OK, {plural(len(config.rooms), 'room')}")
+
+
+@click.command("badge")
+@click.argument("label")
+@click.argument("message")
+@click.option(
+    "--color",
+    default="brightgreen",
+    show_default=True,
+    help="Message colour: a shields name or alias, or 3/6 hex digits.",
+)
+@click.option("--label-color", default="grey", show_default=True, help="Label colour.")
+@click.option("--style", type=click.Choice(STYLES), default="flat", show_default=True)
+@click.option("--logo", metavar="xmpp|FILE.svg", help="A built-in logo or an SVG file.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of templates overriding the built-in ones by name.",
+)
+def badge_command(
+    label: str,
+    message: str,
+    color: str,
+    label_color: str,
+    style: str,
+    logo: str | None,
+    templates: Path | None,
+) -> None:
+    """Print one SVG badge to standard output, like shields' badge-maker CLI.
+
+    Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
+    """
+    from badgegen.badges import id_suffix, logo_uri
+    from badgegen.cli.arguments import color_option, logo_option
+    from badgegen.render import Badge, render_badge
+
+    with errors_reported():
+        badge = Badge(
+            label=label,
+            message=message,
+            color=color_option("--color", color),
+            label_color=color_option("--label-color", label_color),
+            style=style,
+            logo=logo_uri(logo_option(logo), style) if logo else None,
+            id_suffix=id_suffix(f"{label}\0{message}"),
+        )
+        click.echo(render_badge(badge, templates), nl=False)
+
+
+@click.command("snippet")
+@click.argument("rooms", nargs=-1, metavar="[ROOM]...")
+@CONFIG_OPTION
+@out_option("The output directory, whose badges.json has rooms' web client links.")
+@click.option("--format", "kind", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
+)
+def snippet_command(
+    rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
+) -> None:
+    """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file)."""
+    from badgegen.cli.arguments import choose_rooms
+    from badgegen.config import load_rooms
+    from badgegen.previous import load_previous
+    from badgegen.snippets import snippet
+
+    with errors_reported():
+        config = load_rooms(config_path)
+        chosen = choose_rooms(config, rooms)
+    states = load_previous(None, out_dir).states
+    for room in chosen:
+        click.echo(snippet(room, states.get(room.jid), kind, base_url or config.base_url))
+
+
+@click.command("init")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The repository to set up.",
+)
+def init_command(folder: Path) -> None:
+    """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept.
+
+    The workflow installs exactly this version of badgegen (xmpp-badgegen on
+    PyPI); to upgrade, change the version it names.
+    """
+    import badgegen
+    from badgegen.scaffold import scaffold
+
+    with errors_reported():
+        results = scaffold(folder, badgegen.__version__)
+    for path, created in results:
+        click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
+    click.echo(
+        "Next: list your rooms in rooms.yaml, run `badgegen check`, add the"
+        " BADGEGEN_JID and BADGEGEN_PASSWORD secrets, and set Pages to GitHub Actions."
+    )

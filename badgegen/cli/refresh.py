@@ -1,0 +1,146 @@
+"""`badgegen refresh` and `badgegen demo`: options in, one refresh, the result out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from badgegen.cli.options import CONFIG_OPTION, errors_reported, fail, out_option
+from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOptions:
+    """The options of one refresh, as typed."""
+
+    config_path: Path
+    out_dir: Path
+    server: str | None = None
+    ca_file: Path | None = None
+    timeout: float = 10.0
+    deadline: float = 120.0
+    concurrency: int = 64  # as badgegen.xmpp.ConnectOptions's default
+    previous: str | None = None
+    lock_wait: float = 10.0
+    dry_run: bool = False
+    verbose: int = 0
+    quiet: bool = False
+    as_json: bool = False
+
+
+@click.command("refresh")
+@CONFIG_OPTION
+@out_option("Where to write the badges.")
+@click.option(
+    "--server",
+    metavar="HOST[:PORT]",
+    help="Connect here instead of the address DNS gives for the account's domain.",
+)
+@click.option(
+    "--ca-file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Also trust this CA certificate (PEM), e.g. a server's own CA.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for login and for each room.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds the whole run may take.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=64,
+    show_default=True,
+    help="Queries in flight at once.",
+)
+@click.option(
+    "--previous",
+    metavar="PATH|URL",
+    help="The last published badges.json (a path or an https:// URL), for stateless CI."
+    " Default: badges.json in --out.",
+)
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another refresh writing to --out.",
+)
+@click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
+@click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
+def refresh_command(**options: Any) -> None:
+    """Count every room's occupants and write one SVG badge per room.
+
+    Logs in as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
+    password in BADGEGEN_PASSWORD or the file named by BADGEGEN_PASSWORD_FILE.
+    """
+    sys.exit(run_refresh(RefreshOptions(**options), os.environ))
+
+
+@click.command("demo")
+@out_option("Where to write the sample badges.")
+def demo_command(out_dir: Path) -> None:
+    """Run refresh against a throwaway local Prosody with sample rooms.
+
+    Needs Debian's `prosody` package and the `demo` extra
+    (pip install 'xmpp-badgegen[demo]'). Nothing leaves this machine.
+    """
+    from badgegen.demo import demo_server, missing_prerequisites
+
+    if missing := missing_prerequisites():
+        fail([f"the demo needs {' and '.join(missing)}"], EXIT_USAGE)
+    with demo_server() as demo:
+        click.echo(f"Prosody is running on {demo.address} with sample rooms; refreshing:")
+        options = RefreshOptions(demo.config, out_dir, server=demo.address, ca_file=demo.ca_file)
+        status = run_refresh(options, {"BADGEGEN_PASSWORD": demo.password})
+    click.echo(f"Badges are in {out_dir.resolve()}/ (the server is stopped again).")
+    if status == EXIT_SOME_UNCOUNTED:
+        click.echo("One sample room does not exist on purpose, so refresh exited with 3.")
+        status = EXIT_OK
+    sys.exit(status)
+
+
+def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
+    """Load the rooms and the login, refresh, print the outcome; return the exit status.
+
+    Args:
+        options: the command's options.
+        environ: where BADGEGEN_JID and the password come from.
+    """
+    from badgegen.cli.arguments import connect_options
+    from badgegen.cli.summary import progress_printer, report, start_logging
+    from badgegen.config import load_rooms
+    from badgegen.login import resolve_login
+    from badgegen.pipeline import Output, make_counter, refresh
+
+    with errors_reported():
+        config = load_rooms(options.config_path)
+        login = resolve_login(config.account, environ)
+        start_logging(options.verbose, login)
+        quiet = options.quiet or options.as_json
+        counter = make_counter(connect_options(options, progress_printer(quiet)))
+        output = Output(
+            options.out_dir, datetime.now(UTC), options.previous, options.lock_wait, options.dry_run
+        )
+        result = refresh(config, login, counter, output)
+    status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
+    report(config, result, options.out_dir, status, quiet=options.quiet, as_json=options.as_json)
+    return status
