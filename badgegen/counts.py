@@ -19,20 +19,6 @@ class Problem(Enum):
     ERROR = "error"
 
 
-# XMPP error conditions (RFC 6120 section 8.3.3) by the problem they mean here.
-_PROBLEM_BY_CONDITION = {
-    "item-not-found": Problem.NOT_FOUND,
-    "gone": Problem.NOT_FOUND,
-    "forbidden": Problem.NOT_ALLOWED,
-    "registration-required": Problem.NOT_ALLOWED,
-    "not-authorized": Problem.NOT_ALLOWED,
-    "not-allowed": Problem.NOT_ALLOWED,
-    "remote-server-not-found": Problem.REMOTE_UNREACHABLE,
-    "remote-server-timeout": Problem.REMOTE_UNREACHABLE,
-    "service-unavailable": Problem.SERVICE_UNAVAILABLE,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Count:
     """One room's result: occupants, or None with the problem."""
@@ -55,25 +41,3 @@ class Count:
             return f"{self.occupants} online"
         reason = self.problem.value if self.problem else "unknown"
         return f"{reason} ({self.detail})" if self.detail else reason
-
-
-def problem_for_condition(condition: str) -> Problem:
-    """Classify an XMPP error condition.
-
-    Args:
-        condition: the condition element's name, e.g. "item-not-found".
-
-    Returns:
-        The matching problem; Problem.ERROR for conditions with no class.
-    """
-    return _PROBLEM_BY_CONDITION.get(condition, Problem.ERROR)
-
-
-def failed(room: str, condition: str) -> Count:
-    """The result for a room whose query got an XMPP error.
-
-    Args:
-        room: the room's JID.
-        condition: the XMPP error condition.
-    """
-    return Count(room, None, problem_for_condition(condition), condition)

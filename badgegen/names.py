@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from badgegen.xmpp.jids import parse_jid
+
 _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Embeddings, overrides and isolates reorder text; marks are harmless.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -23,21 +25,18 @@ def parse_room_jid(text: str) -> tuple[str | None, str | None]:
     Returns:
         The normalised bare JID, or None with the reason it is not one.
     """
-    # slixmpp's import is slow; only the commands that read rooms pay for it.
-    from slixmpp.jid import JID, InvalidJID
-
     expected = "(expected name@service)"
     try:
-        jid = JID(text)
-    except InvalidJID as exc:
+        jid = parse_jid(text)
+    except ValueError as exc:
         return None, f'"{text}" is not a valid JID: {exc} {expected}'
-    if not jid.user:
+    if not jid.local:
         return None, f'"{text}" is not a room JID {expected}'
     if jid.resource:
         return None, f'"{text}" has a /resource part {expected}'
-    if scripts := mixed_scripts(str(jid.user)) or mixed_scripts(str(jid.domain)):
+    if scripts := mixed_scripts(jid.local) or mixed_scripts(jid.domain):
         return None, f'"{text}" mixes {scripts} letters, so it looks like another JID {expected}'
-    return str(jid.bare), None
+    return jid.bare, None
 
 
 def account_jid_problem(text: str, *, anonymous: bool) -> str | None:
@@ -47,16 +46,14 @@ def account_jid_problem(text: str, *, anonymous: bool) -> str | None:
         text: the JID as written.
         anonymous: an anonymous login names only a domain.
     """
-    from slixmpp.jid import JID, InvalidJID
-
     expected = "(expected a domain that offers anonymous login)"
     if not anonymous:
         expected = "(expected user@domain)"
     try:
-        jid = JID(text)
-    except InvalidJID as exc:
+        jid = parse_jid(text)
+    except ValueError as exc:
         return f'"{text}" is not a valid JID: {exc} {expected}'
-    if jid.resource or bool(jid.user) == anonymous:
+    if jid.resource or bool(jid.local) == anonymous:
         return f'"{text}" is not an account JID {expected}'
     return None
 

@@ -23,7 +23,8 @@ from pathlib import Path
 from slixmpp import JID, ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
-from badgegen.xmpp import count_from_reply, occupants_from_presences
+from badgegen.xmpp.disco import count_from_reply
+from badgegen.xmpp.join import occupants_from_presences
 
 TIMEOUT = 60.0
 NICK = "baseline"

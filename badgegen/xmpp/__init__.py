@@ -1,137 +1,14 @@
 """The one network boundary: count every room's occupants over one XMPP connection.
 
-Only this package imports slixmpp (the sandbox for tests and the demo aside).
+Only this package imports slixmpp (and the demo's occupants, which are clients
+themselves). Its public surface is what the rest of badgegen and the benchmarks
+use: fetch_counts with its ConnectOptions; the parsers of replies are public in
+disco and join, JID parsing in jids, error conditions in conditions.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
-from collections.abc import Iterable
-from typing import Any
+from badgegen.xmpp.scheduler import fetch_counts
+from badgegen.xmpp.session import ConnectOptions
 
-from slixmpp import ClientXMPP
-
-from badgegen.config import Room
-from badgegen.counts import Count, Problem
-from badgegen.login import Login
-from badgegen.xmpp.disco import DiscoQueries, count_from_reply
-from badgegen.xmpp.join import count_by_joining, occupants_from_presences
-from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
-
-__all__ = [
-    "ConnectOptions",
-    "count_from_reply",
-    "fetch_counts",
-    "make_client",
-    "occupants_from_presences",
-]
-
-log = logging.getLogger(__name__)
-
-
-def fetch_counts(login: Login, rooms: Iterable[Room], options: ConnectOptions) -> tuple[Count, ...]:
-    """Log in once and count every room's occupants.
-
-    Args:
-        login: the account to log in with.
-        rooms: the rooms to count.
-        options: connection settings and time limits.
-
-    Returns:
-        One Count per room, in the order given.
-
-    Raises:
-        XmppError: the connection, TLS or login failed; nothing was counted.
-    """
-    return asyncio.run(_fetch_counts(login, tuple(rooms), options))
-
-
-async def _fetch_counts(
-    login: Login, rooms: tuple[Room, ...], options: ConnectOptions
-) -> tuple[Count, ...]:
-    started = time.monotonic()
-    client = make_client(login, options)
-    try:
-        await start_session(client, login, options)
-        results = await _count_rooms(client, rooms, options, started + options.deadline)
-    finally:
-        client.cancel_connection_attempt()
-        await close(client)
-    return results
-
-
-async def _count_rooms(
-    client: ClientXMPP, rooms: tuple[Room, ...], options: ConnectOptions, deadline_at: float
-) -> tuple[Count, ...]:
-    """Count with a bounded number of queries in flight until the deadline."""
-    remaining = deadline_at - time.monotonic()
-    queue: asyncio.Queue[tuple[int, Room]] = asyncio.Queue()
-    for index, room in enumerate(rooms):
-        queue.put_nowait((index, room))
-    results: dict[int, Count] = {}
-    workers = min(options.concurrency, len(rooms)) or 1
-    queries = DiscoQueries(client)
-    tasks = [
-        asyncio.create_task(
-            _worker(client, queries, queue, results, options, deadline_at, len(rooms))
-        )
-        for _ in range(workers)
-    ]
-    lost = _disconnection(client)
-    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
-    await asyncio.wait(
-        [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-    )
-    everything.cancel()
-    await asyncio.gather(everything, return_exceptions=True)
-    problem = Problem.CONNECTION_LOST if lost.done() else Problem.TIMEOUT
-    unfinished = [Count(room.jid, None, problem, _unfinished(problem)) for room in rooms]
-    return tuple(results.get(index, unfinished[index]) for index in range(len(rooms)))
-
-
-def _disconnection(client: ClientXMPP) -> asyncio.Future[Any]:
-    """A future that completes when the connection drops."""
-    lost: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-
-    def on_disconnected(reason: Any) -> None:
-        if not lost.done():
-            lost.set_result(reason)
-
-    client.add_event_handler("disconnected", on_disconnected)
-    return lost
-
-
-def _unfinished(problem: Problem) -> str:
-    return "run deadline reached" if problem is Problem.TIMEOUT else ""
-
-
-async def _worker(
-    client: ClientXMPP,
-    queries: DiscoQueries,
-    queue: asyncio.Queue[tuple[int, Room]],
-    results: dict[int, Count],
-    options: ConnectOptions,
-    deadline_at: float,
-    total: int,
-) -> None:
-    while not queue.empty():
-        index, room = queue.get_nowait()
-        result = await _count_room(client, queries, room, options.timeout)
-        # A lost or slow reply may pass; an error reply (item-not-found...) will not.
-        if result.problem is Problem.TIMEOUT and time.monotonic() + options.timeout < deadline_at:
-            log.debug("%s: timed out; asking once more", room.jid)
-            result = await _count_room(client, queries, room, options.timeout)
-        results[index] = result
-        log.debug("%s: %s", room.jid, result.describe())
-        if options.progress:
-            options.progress(len(results), total)
-
-
-async def _count_room(
-    client: ClientXMPP, queries: DiscoQueries, room: Room, timeout: float
-) -> Count:
-    if room.method == "join":
-        return await count_by_joining(client, room.jid, timeout)
-    return await queries.count(room.jid, timeout)
+__all__ = ["ConnectOptions", "fetch_counts"]

@@ -15,7 +15,8 @@ from xml.etree.ElementTree import Element
 
 from slixmpp import ClientXMPP
 
-from badgegen.counts import Count, Problem, failed
+from badgegen.counts import Count, Problem
+from badgegen.xmpp.conditions import failed
 
 CLIENT = "jabber:client"
 DISCO_INFO = "http://jabber.org/protocol/disco#info"

@@ -7,12 +7,14 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slixmpp import ClientXMPP
 
 from badgegen.errors import XmppError
-from badgegen.login import Login
+
+if TYPE_CHECKING:  # login parses JIDs with badgegen.xmpp.jids, below this package
+    from badgegen.login import Login
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ import pytest
 
 from badgegen.counts import Count, Problem
 from badgegen.login import Login, Secret
-from badgegen.xmpp import ConnectOptions, count_from_reply, make_client
-from badgegen.xmpp.disco import DiscoQueries, query_stanza
+from badgegen.xmpp import ConnectOptions
+from badgegen.xmpp.disco import DiscoQueries, count_from_reply, query_stanza
+from badgegen.xmpp.session import make_client
 
 DISCO = Path(__file__).parent.parent / "data" / "disco"
 

@@ -1,0 +1,40 @@
+"""XMPP error conditions, classified as the problems a badge can say."""
+
+from __future__ import annotations
+
+from badgegen.counts import Count, Problem
+
+# XMPP error conditions (RFC 6120 section 8.3.3) by the problem they mean here.
+_PROBLEM_BY_CONDITION = {
+    "item-not-found": Problem.NOT_FOUND,
+    "gone": Problem.NOT_FOUND,
+    "forbidden": Problem.NOT_ALLOWED,
+    "registration-required": Problem.NOT_ALLOWED,
+    "not-authorized": Problem.NOT_ALLOWED,
+    "not-allowed": Problem.NOT_ALLOWED,
+    "remote-server-not-found": Problem.REMOTE_UNREACHABLE,
+    "remote-server-timeout": Problem.REMOTE_UNREACHABLE,
+    "service-unavailable": Problem.SERVICE_UNAVAILABLE,
+}
+
+
+def problem_for_condition(condition: str) -> Problem:
+    """Classify an XMPP error condition.
+
+    Args:
+        condition: the condition element's name, e.g. "item-not-found".
+
+    Returns:
+        The matching problem; Problem.ERROR for conditions with no class.
+    """
+    return _PROBLEM_BY_CONDITION.get(condition, Problem.ERROR)
+
+
+def failed(room: str, condition: str) -> Count:
+    """The result for a room whose query got an XMPP error.
+
+    Args:
+        room: the room's JID.
+        condition: the XMPP error condition.
+    """
+    return Count(room, None, problem_for_condition(condition), condition)

@@ -1,0 +1,44 @@
+"""The house's layers hold: one network boundary, nothing of the tests in the product."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[2] / "badgegen"
+# The demo's occupants are XMPP clients themselves, so they may use slixmpp.
+SLIXMPP_ALLOWED = ("xmpp/", "demo/occupants.py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a source file imports, at any depth of the file."""
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+    return modules
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_only_the_network_boundary_imports_slixmpp(path: Path) -> None:
+    """slixmpp is imported in badgegen/xmpp/ (and by the demo's occupants) only."""
+    name = path.relative_to(PACKAGE).as_posix()
+    uses_slixmpp = any(module.split(".")[0] == "slixmpp" for module in imported_modules(path))
+    assert not uses_slixmpp or name.startswith(SLIXMPP_ALLOWED)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_the_product_never_imports_the_tests_or_the_command_line(path: Path) -> None:
+    """Nothing in badgegen imports tests/; only badgegen/cli/ (and __main__) import the CLI."""
+    name = path.relative_to(PACKAGE).as_posix()
+    modules = imported_modules(path)
+    assert not any(module.split(".")[0] == "tests" for module in modules)
+    if not name.startswith("cli/") and name != "__main__.py":
+        assert not any(module.startswith("badgegen.cli") for module in modules)
