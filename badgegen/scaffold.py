@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from badgegen import DISTRIBUTION
-from badgegen.errors import BadgegenError
+from badgegen.errors import ConfigError
 from badgegen.publish import create_new
 
 FILES = {
@@ -38,8 +38,10 @@ def scaffold(folder: Path, version: str) -> list[tuple[str, bool]]:
 def _release_version(version: str) -> str:
     """The version to pin, refused when PyPI cannot have it (a local version such as 0+unknown)."""
     if "+" in version:
-        raise BadgegenError(
-            f"cannot pin the workflow to badgegen {version}: it is not a released version"
-            f" (install {DISTRIBUTION} from PyPI, or from a checkout with pip install .)"
+        raise ConfigError(
+            [
+                f"cannot pin the workflow to badgegen {version}: it is not a released version"
+                f" (install {DISTRIBUTION} from PyPI, or from a checkout with pip install .)"
+            ]
         )
     return version
