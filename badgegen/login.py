@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from badgegen.config import Account
+from badgegen.config.names import account_jid_problem
 from badgegen.errors import ConfigError
-from badgegen.names import account_jid_problem
 
 JID_VAR = "BADGEGEN_JID"
 PASSWORD_VAR = "BADGEGEN_PASSWORD"  # noqa: S105 (a variable name)

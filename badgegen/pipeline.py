@@ -10,13 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from badgegen.badges import badge_for, endpoint_json
 from badgegen.config import Config, Room
 from badgegen.counts import Count
 from badgegen.login import Login
 from badgegen.previous import check_source, load_previous
 from badgegen.publish import WriteReport, lock_directory, write_badges
 from badgegen.render import render_badge
+from badgegen.render.content import badge_for, endpoint_json
 from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html
 from badgegen.state import STATE_FILE, RoomState, resolve, state_json
 

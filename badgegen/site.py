@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from badgegen.badges import badge_for, id_suffix, stale_note
 from badgegen.config import Room
 from badgegen.counts import Problem
 from badgegen.render import render_page
+from badgegen.render.content import badge_for, id_suffix, stale_note
 from badgegen.snippets import link_for, snippet
 from badgegen.state import RoomState, describe_age
 

@@ -23,9 +23,9 @@ from xml.etree import ElementTree
 import resvg_py
 from PIL import Image, ImageChops
 
-from badgegen.appearance import builtin_logo
-from badgegen.badges import logo_uri
+from badgegen.config.appearance import builtin_logo
 from badgegen.render import STYLES, Badge, parse_color, render_badge
+from badgegen.render.content import logo_uri
 
 HERE = Path(__file__).parent
 MAX_WIDTH_DIFFERENCE = 1.0

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from badgegen.appearance import APPEARANCE_KEYS
 from badgegen.cli import main
 from badgegen.cli.arguments import parse_server
 from badgegen.config import Room
+from badgegen.config.appearance import APPEARANCE_KEYS
 from badgegen.counts import Count, Problem
 from badgegen.errors import (
     EXIT_BUSY,

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from badgegen.appearance import Logo
 from badgegen.config import Config, Room
+from badgegen.config.appearance import Logo
 from badgegen.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
 
 def color_option(option: str, text: str) -> str:
     """A colour option's SVG colour, or a ConfigError naming the option."""
-    from badgegen.render.colors import color_names, parse_color
+    from badgegen.colors import color_names, parse_color
 
     color = parse_color(text)
     if color is None:
@@ -66,7 +66,7 @@ def color_option(option: str, text: str) -> str:
 
 def logo_option(text: str) -> Logo:
     """--logo: a built-in logo's name or an SVG file, or a ConfigError."""
-    from badgegen.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
+    from badgegen.config.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
 
     if text in BUILTIN_LOGOS:
         return builtin_logo(text)

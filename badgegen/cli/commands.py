@@ -57,9 +57,9 @@ def badge_command(
 
     Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
     """
-    from badgegen.badges import id_suffix, logo_uri
     from badgegen.cli.arguments import color_option, logo_option
     from badgegen.render import Badge, render_badge
+    from badgegen.render.content import id_suffix, logo_uri
 
     with errors_reported():
         badge = Badge(

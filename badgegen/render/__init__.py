@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
+from badgegen.colors import parse_color
 from badgegen.errors import RenderError
-from badgegen.render.colors import parse_color
 from badgegen.render.compiled import render_fast
 from badgegen.render.styles import Badge, Layout, lay_out
 from badgegen.render.text import clean_text, text_width

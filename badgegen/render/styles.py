@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from badgegen.render.colors import text_colors
+from badgegen.colors import text_colors
 from badgegen.render.text import Font, graphemes, preferred_width, text_width
 
 SCALE = 10  # text is drawn at font-size 110 under scale(.1), for sub-pixel placement

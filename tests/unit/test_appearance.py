@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.appearance import Appearance, load_logo
 from badgegen.config import load_rooms
+from badgegen.config.appearance import Appearance, load_logo
 from badgegen.errors import ConfigError
 
 GOOD_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0h1v1z"/></svg>'

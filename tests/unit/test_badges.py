@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from badgegen.appearance import Appearance, builtin_logo
-from badgegen.badges import (
+from badgegen.config import Room
+from badgegen.config.appearance import Appearance, builtin_logo
+from badgegen.render.content import (
     badge_for,
     color_for,
     compact_number,
@@ -16,7 +17,6 @@ from badgegen.badges import (
     label_for,
     message_for,
 )
-from badgegen.config import Room
 from badgegen.state import RoomState
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.appearance import APPEARANCE_KEYS
 from badgegen.config import Account, Room, load_rooms
+from badgegen.config.appearance import APPEARANCE_KEYS
+from badgegen.config.names import file_name_problem, parse_room_jid
 from badgegen.errors import ConfigError
-from badgegen.names import file_name_problem, parse_room_jid
 
 CASES = Path(__file__).parent.parent / "data" / "config"
 DEFAULT_KEYS = ", ".join(("label", "link", "method", *APPEARANCE_KEYS))
@@ -203,7 +203,7 @@ def test_libyaml_and_python_parsers_read_the_same_file_alike() -> None:
     """The fast libyaml path yields the nodes, tags and line numbers PyYAML's own does."""
     import yaml
 
-    from badgegen.yamlnodes import FAST_LOADER
+    from badgegen.config.yamlnodes import FAST_LOADER
 
     assert FAST_LOADER is not None, "PyYAML without libyaml: the fast path is never taken"
     text = (Path(__file__).parents[2] / "rooms.yaml").read_text(encoding="utf-8")

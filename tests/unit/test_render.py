@@ -7,11 +7,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from badgegen.appearance import builtin_logo
-from badgegen.badges import logo_uri
+from badgegen.colors import brightness, text_colors
+from badgegen.config.appearance import builtin_logo
 from badgegen.errors import RenderError
 from badgegen.render import STYLES, Badge, clean_text, parse_color, render_badge, text_width
-from badgegen.render.colors import brightness, text_colors
+from badgegen.render.content import logo_uri
 from badgegen.render.text import Font, preferred_width
 
 GOLDEN = Path(__file__).parent.parent / "golden"

@@ -10,10 +10,10 @@ from xml.etree import ElementTree
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from badgegen.names import text_problem
-from badgegen.render.colors import NAMED, color_names, parse_color
+from badgegen.colors import NAMED, color_names, parse_color
+from badgegen.config.names import text_problem
+from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
 from badgegen.vocabulary import STYLES
-from badgegen.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
 
 BUILTIN_LOGOS = ("xmpp",)
 MAX_LOGO_BYTES = 32 * 1024

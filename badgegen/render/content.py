@@ -6,8 +6,8 @@ import base64
 import hashlib
 import json
 
-from badgegen.appearance import Appearance, Logo
 from badgegen.config import Room
+from badgegen.config.appearance import Appearance, Logo
 from badgegen.render import Badge
 from badgegen.state import RoomState, describe_age
 

@@ -1,19 +1,30 @@
-"""Load and validate rooms.yaml into frozen dataclasses."""
+"""Load and validate rooms.yaml: every problem with its file and line, then one ConfigError."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from badgegen.appearance import APPEARANCE_KEYS, Appearance, parse_option
-from badgegen.names import account_jid_problem, file_name_problem, parse_room_jid, text_problem
-from badgegen.yamlnodes import (
+from badgegen.config.appearance import APPEARANCE_KEYS, Appearance, parse_option
+from badgegen.config.model import (
+    DEFAULT_STALE_AFTER,
+    METHODS,
+    SVG_SUFFIX,
+    Account,
+    Config,
+    Room,
+)
+from badgegen.config.names import (
+    account_jid_problem,
+    file_name_problem,
+    parse_room_jid,
+    text_problem,
+)
+from badgegen.config.yamlnodes import (
     STR,
     Problems,
     boolean,
@@ -26,63 +37,14 @@ from badgegen.yamlnodes import (
     string,
 )
 
-Method = Literal["disco", "join"]
 _ROOM_FIELDS = ("jid", "label", "file", "method", "link")
-METHODS: tuple[Method, ...] = ("disco", "join")
-DEFAULT_LABEL = "chat"
-SVG_SUFFIX = ".svg"
-JSON_SUFFIX = ".json"
-
 TOP_KEYS = ("account", "base_url", "defaults", "rooms", "stale_after", "templates")
-DEFAULT_STALE_AFTER = timedelta(hours=1)
 _DURATION = re.compile(r"(\d+)\s*([smhd]?)")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
 DEFAULT_KEYS = ("label", "link", "method", *APPEARANCE_KEYS)
 ROOM_KEYS = ("file", "jid", *DEFAULT_KEYS)
-
-
-@dataclass(frozen=True, slots=True)
-class Room:
-    """One group chat to badge."""
-
-    jid: str
-    label: str = DEFAULT_LABEL
-    file: str = ""
-    method: Method = "disco"
-    link: str = "xmpp"  # "xmpp", "webchat" or an http(s) URL template with {jid}
-    appearance: Appearance = field(default_factory=Appearance)
-
-    @property
-    def svg_name(self) -> str:
-        """The badge's file name inside the output directory."""
-        return self.file + SVG_SUFFIX
-
-    @property
-    def json_name(self) -> str:
-        """The file name of the badge's shields endpoint JSON."""
-        return self.file + JSON_SUFFIX
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """The account named in rooms.yaml; the password never is."""
-
-    jid: str | None = None
-    anonymous: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """A validated rooms.yaml."""
-
-    path: Path
-    rooms: tuple[Room, ...]
-    account: Account = field(default_factory=Account)
-    templates: Path | None = None
-    stale_after: timedelta = DEFAULT_STALE_AFTER
-    base_url: str = ""  # where the output directory is published
 
 
 def load_rooms(path: Path) -> Config:

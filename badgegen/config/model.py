@@ -1,0 +1,59 @@
+"""A validated rooms.yaml as frozen dataclasses: the rooms, the account, the run's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from badgegen.config.appearance import Appearance
+
+Method = Literal["disco", "join"]
+METHODS: tuple[Method, ...] = ("disco", "join")
+DEFAULT_LABEL = "chat"
+SVG_SUFFIX = ".svg"
+JSON_SUFFIX = ".json"
+DEFAULT_STALE_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """One group chat to badge."""
+
+    jid: str
+    label: str = DEFAULT_LABEL
+    file: str = ""
+    method: Method = "disco"
+    link: str = "xmpp"  # "xmpp", "webchat" or an http(s) URL template with {jid}
+    appearance: Appearance = field(default_factory=Appearance)
+
+    @property
+    def svg_name(self) -> str:
+        """The badge's file name inside the output directory."""
+        return self.file + SVG_SUFFIX
+
+    @property
+    def json_name(self) -> str:
+        """The file name of the badge's shields endpoint JSON."""
+        return self.file + JSON_SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The account named in rooms.yaml; the password never is."""
+
+    jid: str | None = None
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A validated rooms.yaml."""
+
+    path: Path
+    rooms: tuple[Room, ...]
+    account: Account = field(default_factory=Account)
+    templates: Path | None = None
+    stale_after: timedelta = DEFAULT_STALE_AFTER
+    base_url: str = ""  # where the output directory is published
