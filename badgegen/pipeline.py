@@ -16,9 +16,10 @@ from badgegen.login import Login
 from badgegen.previous import check_source, load_previous
 from badgegen.publish import WriteReport, lock_directory, write_badges
 from badgegen.render import render_badge
-from badgegen.render.content import badge_for, endpoint_json
+from badgegen.render.content import endpoint_json
+from badgegen.results import RoomResult, settle
 from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html
-from badgegen.state import STATE_FILE, RoomState, resolve, state_json
+from badgegen.state import STATE_FILE, state_json
 
 if TYPE_CHECKING:
     from badgegen.xmpp import ConnectOptions
@@ -45,35 +46,37 @@ def counting_with(counter: Counter) -> Iterator[None]:
         _TEST_COUNTER.reset(token)
 
 
-def make_counter(options: ConnectOptions) -> Counter:
+def make_counter(
+    options: ConnectOptions, progress: Callable[[int, int], None] | None = None
+) -> Counter:
     """The counter a refresh uses: one XMPP session with these options (or a test's fake).
 
     Args:
         options: where to connect and how long to wait.
+        progress: told (rooms done, rooms in all) as each room is settled.
     """
     if (fake := _TEST_COUNTER.get()) is not None:
         return fake
     from badgegen.xmpp import fetch_counts
 
     def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
-        return fetch_counts(login, rooms, options)
+        return fetch_counts(login, rooms, options, progress)
 
     return count
 
 
 @dataclass(frozen=True, slots=True)
 class RefreshResult:
-    """What a refresh counted, what each badge shows, and what was written."""
+    """Every room's result, what was written (None on a dry run), and warnings."""
 
-    counts: tuple[Count, ...]
-    states: tuple[RoomState, ...]
+    rooms: tuple[RoomResult, ...]
     report: WriteReport | None
     warnings: tuple[str, ...] = ()
 
     @property
     def all_counted(self) -> bool:
         """Whether every room got a count this run."""
-        return all(count.counted for count in self.counts)
+        return all(result.counted for result in self.rooms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,24 +90,21 @@ class Output:
     dry_run: bool = False
 
 
-def render_badges(
-    rooms: Iterable[Room], states: Iterable[RoomState], templates: Path | None = None
-) -> dict[str, bytes]:
+def render_badges(results: Iterable[RoomResult], templates: Path | None = None) -> dict[str, bytes]:
     """Render each room's badge and its shields endpoint JSON.
 
     Args:
-        rooms: the rooms, in the same order as states.
-        states: what each room shows.
+        results: every room's result, its badge computed.
         templates: a folder of templates overriding the built-in ones.
 
     Returns:
         File name to bytes: NAME.svg and NAME.json per room.
     """
     files = {}
-    for room, state in zip(rooms, states, strict=True):
-        svg = render_badge(badge_for(room, state), templates)
-        files[room.svg_name] = svg.encode("utf-8")
-        files[room.json_name] = endpoint_json(room, state).encode("utf-8")
+    for result in results:
+        room = result.room
+        files[room.svg_name] = render_badge(result.badge, templates).encode("utf-8")
+        files[room.json_name] = endpoint_json(result).encode("utf-8")
     return files
 
 
@@ -118,7 +118,7 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
         output: where to write, the time of the run, the previous record.
 
     Returns:
-        The counts, what each badge shows, and what was written.
+        Every room's result, and what was written.
 
     Raises:
         ConfigError: --previous is a URL but not https; nothing connected.
@@ -138,16 +138,16 @@ def _count(
 ) -> RefreshResult:
     previous = load_previous(output.previous, output.out_dir)
     counts = counter(login, config.rooms)
-    states = resolve(counts, previous.states, output.now, config.stale_after)
+    results = settle(config.rooms, counts, previous.states, output.now, config.stale_after)
     warnings = (previous.warning,) if previous.warning else ()
     if out_dir is None:
-        return RefreshResult(counts, states, None, warnings)
-    files = render_badges(config.rooms, states, config.templates)
-    files[INDEX] = index_html(config.rooms, states, config.base_url).encode("utf-8")
+        return RefreshResult(results, None, warnings)
+    files = render_badges(results, config.templates)
+    files[INDEX] = index_html(results, config.base_url).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
-    record = {STATE_FILE: state_json(config.rooms, states).encode("utf-8")}
+    record = {STATE_FILE: state_json(results).encode("utf-8")}
     written = write_badges(out_dir, record)
     report = WriteReport(badges.written + written.written, badges.unchanged + written.unchanged)
-    return RefreshResult(counts, states, report, warnings)
+    return RefreshResult(results, report, warnings)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from badgegen.config import Room
-from badgegen.counts import Problem
 from badgegen.render import render_page
-from badgegen.render.content import badge_for, id_suffix, stale_note
+from badgegen.render.content import stale_note
+from badgegen.results import RoomResult
 from badgegen.snippets import link_for, snippet
-from badgegen.state import RoomState, describe_age
+from badgegen.state import describe_age
 
 INDEX = "index.html"
 HEADERS = "_headers"
@@ -45,47 +44,43 @@ class PageRoom:
     snippets: tuple[Snippet, ...]
 
 
-def index_html(rooms: Iterable[Room], states: Sequence[RoomState], base_url: str) -> str:
+def index_html(results: Sequence[RoomResult], base_url: str) -> str:
     """index.html: every badge with its room, count, freshness and snippets.
 
     The page shows the time of the newest count on record, not of the run,
     so that a run that changes no count leaves the page as it was.
 
     Args:
-        rooms: the rooms, in the order of states.
-        states: what each shows.
+        results: every room's result, its badge computed.
         base_url: where the directory is published, for the snippets.
     """
-    entries = [_entry(room, state, base_url) for room, state in zip(rooms, states, strict=True)]
-    newest = max((state.counted_at for state in states if state.counted_at), default=None)
+    entries = [_entry(result, base_url) for result in results]
+    times = (result.state.counted_at for result in results if result.state.counted_at)
+    newest = max(times, default=None)
     counted = describe_age(newest) if newest else None
     return render_page("index.html.j2", rooms=entries, counted=counted)
 
 
-def _entry(room: Room, state: RoomState, base_url: str) -> PageRoom:
-    badge = badge_for(room, state)
+def _entry(result: RoomResult, base_url: str) -> PageRoom:
+    room, state, badge = result.room, result.state, result.badge
     return PageRoom(
         jid=room.jid,
-        id=id_suffix(room.jid),
+        id=badge.id_suffix,
         image=room.svg_name,
         title=f"{badge.label}: {badge.message}",
         link=link_for(room, state),
-        status=_status(state),
+        status=_status(result),
         snippets=tuple(
             Snippet(kind, snippet(room, state, kind, base_url)) for kind in PAGE_FORMATS
         ),
     )
 
 
-def _status(state: RoomState) -> str:
+def _status(result: RoomResult) -> str:
+    state, problem = result.state, result.count.problem
+    reason = problem.value if problem else "not counted"
     if state.status == "counted" and state.counted_at:
         return f"{state.occupants} online, counted {describe_age(state.counted_at)}"
     if state.status == "stale":
-        return f"{state.occupants} online ({stale_note(state)}); now: {_reason(state)}"
-    return f"unknown: {_reason(state)}"
-
-
-def _reason(state: RoomState) -> str:
-    """The problem's words ("room does not exist"), from its name in badges.json."""
-    names = {problem.name.lower(): problem.value for problem in Problem}
-    return names.get(state.problem or "", "not counted")
+        return f"{state.occupants} online ({stale_note(state)}); now: {reason}"
+    return f"unknown: {reason}"

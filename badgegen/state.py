@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from badgegen.config import Room
 from badgegen.counts import Count
+
+if TYPE_CHECKING:
+    from badgegen.results import RoomResult
 
 STATE_FILE = "badges.json"
 STATE_VERSION = 1
@@ -22,69 +24,48 @@ Status = Literal["counted", "stale", "unknown"]
 
 @dataclass(frozen=True, slots=True)
 class RoomState:
-    """What a room's badge shows after a run.
+    """What a room's badge shows after a run, as badges.json records it.
 
     occupants is the count shown: this run's, or while stale the last good
     one; None when the badge says unknown. counted_at is when the room was
-    last counted successfully.
+    last counted successfully. name and webchat are the room's own, from this
+    run or, when it did not say, from the record. Why a room has no count this
+    run is its Count's problem, not part of the state.
     """
 
     room: str
     status: Status
     occupants: int | None
     counted_at: datetime | None = None
-    problem: str | None = None
-    detail: str = ""
     name: str | None = None
     webchat: str | None = None
 
 
-def resolve(
-    counts: Iterable[Count],
-    previous: Mapping[str, RoomState],
-    now: datetime,
-    stale_after: timedelta,
-) -> tuple[RoomState, ...]:
-    """Decide what each room shows: its new count, its last good one, or unknown.
+def resolve_state(
+    count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
+) -> RoomState:
+    """Decide what a room shows: its new count, its last good one, or unknown.
 
     Args:
-        counts: this run's results.
-        previous: the last run's record by room JID.
+        count: this run's result for the room.
+        before: the room's entry in the last run's record, if any.
         now: the time of this run (UTC).
         stale_after: how long a last good count may stand in for a failed one.
 
     Returns:
-        One state per count, in order. A count is never invented.
+        The room's state. A count is never invented.
     """
-    return tuple(
-        _resolve_one(count, previous.get(count.room), now, stale_after) for count in counts
-    )
-
-
-def _resolve_one(
-    count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
-) -> RoomState:
     if count.occupants is not None:
         counted_at = _recorded_time(count, before, now, stale_after)
         return RoomState(
-            count.room,
-            "counted",
-            count.occupants,
-            counted_at,
-            name=count.name,
-            webchat=count.webchat,
+            count.room, "counted", count.occupants, counted_at, count.name, count.webchat
         )
-    problem = count.problem.name.lower() if count.problem else None
     webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:
         name = count.name or before.name
-        return RoomState(
-            count.room, "stale", before.occupants, last_good, problem, count.detail, name, webchat
-        )
-    return RoomState(
-        count.room, "unknown", None, last_good, problem, count.detail, count.name, webchat
-    )
+        return RoomState(count.room, "stale", before.occupants, last_good, name, webchat)
+    return RoomState(count.room, "unknown", None, last_good, count.name, webchat)
 
 
 def _recorded_time(
@@ -102,30 +83,31 @@ def _recorded_time(
     return now
 
 
-def state_json(rooms: Iterable[Room], states: Iterable[RoomState]) -> str:
-    """badges.json: each room's state and files, with sorted keys.
+def state_json(results: Iterable[RoomResult]) -> str:
+    """badges.json: each room's state, this run's problem and its files, with sorted keys.
 
     Args:
-        rooms: the rooms, in the order of states.
-        states: what each shows.
+        results: every room's result of the run.
     """
     document = {
         "version": STATE_VERSION,
-        "rooms": {
-            state.room: {
-                "status": state.status,
-                "occupants": state.occupants,
-                "counted_at": _timestamp(state.counted_at),
-                "problem": state.problem,
-                "detail": state.detail,
-                "name": state.name,
-                "webchat": state.webchat,
-                "files": [room.svg_name, room.json_name],
-            }
-            for room, state in zip(rooms, states, strict=True)
-        },
+        "rooms": {result.room.jid: _record(result) for result in results},
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _record(result: RoomResult) -> dict[str, object]:
+    state, count = result.state, result.count
+    return {
+        "status": state.status,
+        "occupants": state.occupants,
+        "counted_at": _timestamp(state.counted_at),
+        "problem": count.problem.name.lower() if count.problem else None,
+        "detail": count.detail,
+        "name": state.name,
+        "webchat": state.webchat,
+        "files": [result.room.svg_name, result.room.json_name],
+    }
 
 
 def parse_state(text: str) -> dict[str, RoomState]:

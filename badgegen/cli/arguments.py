@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,14 +75,11 @@ def logo_option(text: str) -> Logo:
         raise ConfigError([f"--logo: {exc}"]) from exc
 
 
-def connect_options(
-    options: RefreshOptions, progress: Callable[[int, int], None] | None
-) -> ConnectOptions:
+def connect_options(options: RefreshOptions) -> ConnectOptions:
     """Where and how refresh connects, from its options.
 
     Args:
         options: the refresh command's options.
-        progress: called with (done, total) as rooms are counted.
     """
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
     from badgegen.xmpp import ConnectOptions
@@ -94,5 +90,4 @@ def connect_options(
         timeout=options.timeout,
         deadline=options.deadline,
         concurrency=options.concurrency,
-        progress=progress,
     )

@@ -58,19 +58,17 @@ def badge_command(
     Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
     """
     from badgegen.cli.arguments import color_option, logo_option
-    from badgegen.render import Badge, render_badge
-    from badgegen.render.content import id_suffix, logo_uri
+    from badgegen.config.appearance import Appearance
+    from badgegen.render import render_badge
+    from badgegen.render.content import message_badge
 
     with errors_reported():
-        badge = Badge(
-            label=label,
-            message=message,
-            color=color_option("--color", color),
-            label_color=color_option("--label-color", label_color),
+        look = Appearance(
             style=style,
-            logo=logo_uri(logo_option(logo), style) if logo else None,
-            id_suffix=id_suffix(f"{label}\0{message}"),
+            label_color=color_option("--label-color", label_color),
+            logo=logo_option(logo) if logo else None,
         )
+        badge = message_badge(label, message, color_option("--color", color), look)
         click.echo(render_badge(badge, templates), nl=False)
 
 

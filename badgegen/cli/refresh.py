@@ -136,11 +136,11 @@ def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
         login = resolve_login(config.account, environ)
         start_logging(options.verbose, login)
         quiet = options.quiet or options.as_json
-        counter = make_counter(connect_options(options, progress_printer(quiet)))
+        counter = make_counter(connect_options(options), progress_printer(quiet))
         output = Output(
             options.out_dir, datetime.now(UTC), options.previous, options.lock_wait, options.dry_run
         )
         result = refresh(config, login, counter, output)
     status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
-    report(config, result, options.out_dir, status, quiet=options.quiet, as_json=options.as_json)
+    report(result, options.out_dir, status, quiet=options.quiet, as_json=options.as_json)
     return status

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from badgegen.config import Config
-from badgegen.counts import Count
 from badgegen.login import Login
 from badgegen.pipeline import RefreshResult
-from badgegen.state import RoomState, describe_age
+from badgegen.results import RoomResult
+from badgegen.state import describe_age
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,24 +25,23 @@ class Line:
     problem: bool = False
 
 
-def summary(config: Config, result: RefreshResult, out_dir: Path) -> list[Line]:
+def summary(result: RefreshResult, out_dir: Path) -> list[Line]:
     """Every line of a refresh's summary.
 
     Args:
-        config: the rooms, in order.
         result: what the refresh counted, showed and wrote.
         out_dir: where it wrote.
     """
     lines = [Line(warning, problem=True) for warning in result.warnings]
-    for room, count, state in zip(config.rooms, result.counts, result.states, strict=True):
-        lines.append(Line(f"{room.jid}: {room_result(count, state)}", problem=not count.counted))
+    for room in result.rooms:
+        lines.append(Line(f"{room.room.jid}: {room_result(room)}", problem=not room.counted))
     lines.append(Line(closing_line(result, out_dir)))
     return lines
 
 
-def room_result(count: Count, state: RoomState) -> str:
+def room_result(result: RoomResult) -> str:
     """What happened to one room, e.g. "12 online" or why it has no count."""
-    text = count.describe()
+    text, state = result.count.describe(), result.state
     if state.status == "stale" and state.counted_at:
         text += f"; showing {state.occupants} from {describe_age(state.counted_at)} (stale)"
     return text
@@ -51,8 +49,8 @@ def room_result(count: Count, state: RoomState) -> str:
 
 def closing_line(result: RefreshResult, out_dir: Path) -> str:
     """ "3 of 4 rooms counted; 8 files written, 1 unchanged in public/"."""
-    rooms = len(result.counts)
-    counted = f"{sum(count.counted for count in result.counts)} of {plural(rooms, 'room')} counted"
+    rooms = len(result.rooms)
+    counted = f"{sum(room.counted for room in result.rooms)} of {plural(rooms, 'room')} counted"
     if result.report is None:
         return f"{counted}; dry run, nothing written"
     written, unchanged = len(result.report.written), len(result.report.unchanged)
@@ -64,23 +62,12 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def result_json(config: Config, result: RefreshResult, status: int) -> str:
+def result_json(result: RefreshResult, status: int) -> str:
     """The run's result for scripts (--json): each room, what was written, the status."""
-    rooms = [
-        {
-            "jid": room.jid,
-            "status": state.status,
-            "occupants": state.occupants,
-            "problem": count.problem.name.lower() if count.problem else None,
-            "detail": count.detail,
-            "files": [room.svg_name, room.json_name],
-        }
-        for room, count, state in zip(config.rooms, result.counts, result.states, strict=True)
-    ]
     report = result.report
     document = {
         "status": status,
-        "rooms": rooms,
+        "rooms": [_room_json(room) for room in result.rooms],
         "written": list(report.written) if report else [],
         "unchanged": list(report.unchanged) if report else [],
         "warnings": list(result.warnings),
@@ -88,12 +75,25 @@ def result_json(config: Config, result: RefreshResult, status: int) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def step_summary(config: Config, result: RefreshResult) -> str:
+def _room_json(result: RoomResult) -> dict[str, object]:
+    room, count, badge = result.room, result.count, result.badge
+    return {
+        "jid": room.jid,
+        "status": result.state.status,
+        "occupants": result.state.occupants,
+        "problem": count.problem.name.lower() if count.problem else None,
+        "detail": count.detail,
+        "badge": {"label": badge.label, "message": badge.message, "color": badge.color},
+        "files": [room.svg_name, room.json_name],
+    }
+
+
+def step_summary(result: RefreshResult) -> str:
     """A Markdown table of the run for GitHub Actions' job summary."""
     rows = ["| room | result |", "| --- | --- |"]
-    for room, count, state in zip(config.rooms, result.counts, result.states, strict=True):
-        text = room_result(count, state).replace("|", "\\|")
-        rows.append(f"| `{room.jid}` | {text} |")
+    for room in result.rooms:
+        text = room_result(room).replace("|", "\\|")
+        rows.append(f"| `{room.room.jid}` | {text} |")
     return "### XMPP chat badges\n\n" + "\n".join(rows) + "\n\n"
 
 
@@ -118,18 +118,18 @@ def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
 
 
 def report(
-    config: Config, result: RefreshResult, out_dir: Path, status: int, *, quiet: bool, as_json: bool
+    result: RefreshResult, out_dir: Path, status: int, *, quiet: bool, as_json: bool
 ) -> None:
     """The summary on the terminal (or JSON), and GitHub's job summary inside Actions."""
     from badgegen.publish import append_text
 
     if as_json:
-        click.echo(result_json(config, result, status))
+        click.echo(result_json(result, status))
     else:
-        for line in summary(config, result, out_dir):
+        for line in summary(result, out_dir):
             if line.problem:
                 click.echo(f"Warning: {line.text}", err=True)
             elif not quiet:
                 click.echo(line.text)
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
-        append_text(Path(summary_file), step_summary(config, result))
+        append_text(Path(summary_file), step_summary(result))

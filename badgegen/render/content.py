@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance, Logo
 from badgegen.render import Badge
 from badgegen.state import RoomState, describe_age
+
+if TYPE_CHECKING:
+    from badgegen.results import RoomResult
 
 ROOM_NAME = "{name}"
 _PREFIXES = ("k", "M", "G", "T")
@@ -38,6 +42,26 @@ def badge_for(room: Room, state: RoomState) -> Badge:
         logo=logo_uri(look.logo, look.style) if look.logo else None,
         id_suffix=id_suffix(room.jid),
         note=stale_note(state),
+    )
+
+
+def message_badge(label: str, message: str, color: str, look: Appearance) -> Badge:
+    """A badge with a message of one's own (`badgegen badge`), drawn like a room's.
+
+    Args:
+        label: the left text.
+        message: the right text.
+        color: the message's colour, parsed.
+        look: the style, label colour and logo.
+    """
+    return Badge(
+        label=label,
+        message=message,
+        color=color,
+        label_color=look.label_color,
+        style=look.style,
+        logo=logo_uri(look.logo, look.style) if look.logo else None,
+        id_suffix=id_suffix(f"{label}\0{message}"),
     )
 
 
@@ -111,26 +135,25 @@ def id_suffix(seed: str) -> str:
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]
 
 
-def endpoint_json(room: Room, state: RoomState) -> str:
-    """shields.io's endpoint schema for the badge, to render it through shields.
+def endpoint_json(result: RoomResult) -> str:
+    """shields.io's endpoint schema for the room's badge, to render it through shields.
 
     Args:
-        room: the room and its appearance.
-        state: what it shows.
+        result: the room's result, its badge computed.
 
     Returns:
         The JSON document on one line (C-fast to write), with sorted keys so it is
         byte-identical run to run.
     """
-    look = room.appearance
+    badge, look = result.badge, result.room.appearance
     document: dict[str, object] = {
         "schemaVersion": 1,
-        "label": label_for(room, state.name),
-        "message": message_for(look, state.occupants),
-        "color": color_for(look, state.occupants, stale=state.status == "stale"),
-        "labelColor": look.label_color,
-        "isError": state.occupants is None,
-        "style": look.style,
+        "label": badge.label,
+        "message": badge.message,
+        "color": badge.color,
+        "labelColor": badge.label_color,
+        "isError": result.state.occupants is None,
+        "style": badge.style,
         "cacheSeconds": 300,
     }
     if look.logo and look.logo.name:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slixmpp import ClientXMPP
@@ -23,13 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def fetch_counts(login: Login, rooms: Iterable[Room], options: ConnectOptions) -> tuple[Count, ...]:
+# Called with (rooms done, rooms in all) as each room is settled.
+Progress = Callable[[int, int], None]
+
+
+def fetch_counts(
+    login: Login, rooms: Iterable[Room], options: ConnectOptions, progress: Progress | None = None
+) -> tuple[Count, ...]:
     """Log in once and count every room's occupants.
 
     Args:
         login: the account to log in with.
         rooms: the rooms to count.
         options: connection settings and time limits.
+        progress: told how many rooms are done, as each is.
 
     Returns:
         One Count per room, in the order given.
@@ -37,17 +45,32 @@ def fetch_counts(login: Login, rooms: Iterable[Room], options: ConnectOptions) -
     Raises:
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
-    return asyncio.run(_fetch_counts(login, tuple(rooms), options))
+    return asyncio.run(_fetch_counts(login, tuple(rooms), options, progress))
+
+
+@dataclass(slots=True)
+class _Round:
+    """What the workers of one run share: the session, the rooms left, the results so far."""
+
+    client: ClientXMPP
+    queries: DiscoQueries
+    queue: asyncio.Queue[tuple[int, Room]]
+    results: dict[int, Count]
+    options: ConnectOptions
+    deadline_at: float
+    total: int
+    progress: Progress | None
 
 
 async def _fetch_counts(
-    login: Login, rooms: tuple[Room, ...], options: ConnectOptions
+    login: Login, rooms: tuple[Room, ...], options: ConnectOptions, progress: Progress | None
 ) -> tuple[Count, ...]:
     started = time.monotonic()
     client = make_client(login, options)
     try:
         await start_session(client, login, options)
-        results = await _count_rooms(client, rooms, options, started + options.deadline)
+        deadline_at = started + options.deadline
+        results = await _count_rooms(client, rooms, options, deadline_at, progress)
     finally:
         client.cancel_connection_attempt()
         await close(client)
@@ -55,7 +78,11 @@ async def _fetch_counts(
 
 
 async def _count_rooms(
-    client: ClientXMPP, rooms: tuple[Room, ...], options: ConnectOptions, deadline_at: float
+    client: ClientXMPP,
+    rooms: tuple[Room, ...],
+    options: ConnectOptions,
+    deadline_at: float,
+    progress: Progress | None,
 ) -> tuple[Count, ...]:
     """Count with a bounded number of queries in flight until the deadline."""
     remaining = deadline_at - time.monotonic()
@@ -63,14 +90,11 @@ async def _count_rooms(
     for index, room in enumerate(rooms):
         queue.put_nowait((index, room))
     results: dict[int, Count] = {}
+    shared = _Round(
+        client, DiscoQueries(client), queue, results, options, deadline_at, len(rooms), progress
+    )
     workers = min(options.concurrency, len(rooms)) or 1
-    queries = DiscoQueries(client)
-    tasks = [
-        asyncio.create_task(
-            _worker(client, queries, queue, results, options, deadline_at, len(rooms))
-        )
-        for _ in range(workers)
-    ]
+    tasks = [asyncio.create_task(_worker(shared)) for _ in range(workers)]
     lost = _disconnection(client)
     everything: asyncio.Future[Any] = asyncio.gather(*tasks)
     await asyncio.wait(
@@ -99,26 +123,19 @@ def _unfinished(problem: Problem) -> str:
     return "run deadline reached" if problem is Problem.TIMEOUT else ""
 
 
-async def _worker(
-    client: ClientXMPP,
-    queries: DiscoQueries,
-    queue: asyncio.Queue[tuple[int, Room]],
-    results: dict[int, Count],
-    options: ConnectOptions,
-    deadline_at: float,
-    total: int,
-) -> None:
-    while not queue.empty():
-        index, room = queue.get_nowait()
-        result = await _count_room(client, queries, room, options.timeout)
+async def _worker(run: _Round) -> None:
+    timeout = run.options.timeout
+    while not run.queue.empty():
+        index, room = run.queue.get_nowait()
+        result = await _count_room(run.client, run.queries, room, timeout)
         # A lost or slow reply may pass; an error reply (item-not-found...) will not.
-        if result.problem is Problem.TIMEOUT and time.monotonic() + options.timeout < deadline_at:
+        if result.problem is Problem.TIMEOUT and time.monotonic() + timeout < run.deadline_at:
             log.debug("%s: timed out; asking once more", room.jid)
-            result = await _count_room(client, queries, room, options.timeout)
-        results[index] = result
+            result = await _count_room(run.client, run.queries, room, timeout)
+        run.results[index] = result
         log.debug("%s: %s", room.jid, result.describe())
-        if options.progress:
-            options.progress(len(results), total)
+        if run.progress:
+            run.progress(len(run.results), run.total)
 
 
 async def _count_room(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,6 @@ class ConnectOptions:
     timeout: float = 10.0
     deadline: float = 120.0
     concurrency: int = 64  # as the CLI's --concurrency default
-    progress: Callable[[int, int], None] | None = None  # called with (done, total)
 
 
 def make_client(login: Login, options: ConnectOptions) -> ClientXMPP:

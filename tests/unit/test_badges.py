@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance, builtin_logo
+from badgegen.counts import Count, Problem
 from badgegen.render.content import (
     badge_for,
     color_for,
@@ -17,6 +18,7 @@ from badgegen.render.content import (
     label_for,
     message_for,
 )
+from badgegen.results import RoomResult, settle
 from badgegen.state import RoomState
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -101,15 +103,21 @@ def test_badge_ids_differ_per_room_and_stay_stable() -> None:
 def test_endpoint_json() -> None:
     """The JSON follows shields' endpoint schema and is byte-stable."""
     room = Room("lobby@conference.example.org", appearance=Appearance(logo=builtin_logo("xmpp")))
-    text = endpoint_json(room, counted(room.jid, 4))
+    text = endpoint_json(result_of(room, Count(room.jid, 4)))
     assert json.loads(text) == {
         "schemaVersion": 1, "label": "chat", "message": "4 online", "color": "#4b0",
         "labelColor": "#555", "isError": False, "style": "flat", "cacheSeconds": 300,
         "namedLogo": "xmpp",
     }  # fmt: skip
-    assert text == endpoint_json(room, counted(room.jid, 4))
-    unknown = json.loads(endpoint_json(room, RoomState(room.jid, "unknown", None)))
+    assert text == endpoint_json(result_of(room, Count(room.jid, 4)))
+    unknown = json.loads(endpoint_json(result_of(room, Count(room.jid, None, Problem.TIMEOUT))))
     assert (unknown["message"], unknown["isError"]) == ("unknown", True)
+
+
+def result_of(room: Room, count: Count) -> RoomResult:
+    """The room's result of a first run that got this count."""
+    (result,) = settle([room], [count], {}, NOW, timedelta(hours=1))
+    return result
 
 
 def counted(jid: str, occupants: int) -> RoomState:
@@ -120,6 +128,6 @@ def counted(jid: str, occupants: int) -> RoomState:
 def test_stale_badge_says_so() -> None:
     """A stale count keeps its number, turns grey and says since when in its title."""
     room = Room("lobby@conference.example.org")
-    badge = badge_for(room, RoomState(room.jid, "stale", 12, NOW, "timeout"))
+    badge = badge_for(room, RoomState(room.jid, "stale", 12, NOW))
     assert (badge.message, badge.color) == ("12 online", "#939393")
     assert badge.note == "stale: last counted 2026-11-25 12:00 UTC"

@@ -42,3 +42,28 @@ def test_the_product_never_imports_the_tests_or_the_command_line(path: Path) -> 
     assert not any(module.split(".")[0] == "tests" for module in modules)
     if not name.startswith("cli/") and name != "__main__.py":
         assert not any(module.startswith("badgegen.cli") for module in modules)
+
+
+# Data flows config -> xmpp -> state -> render -> publish: no import runs back up.
+LATER_LAYERS = {
+    "config/": ("pipeline", "publish", "render", "results", "site", "state"),
+    "xmpp/": ("pipeline", "publish", "render", "results", "site", "state"),
+    "render/": ("pipeline", "publish", "site", "xmpp"),
+}
+
+
+LAYERED = [
+    (path, folder)
+    for path in SOURCES
+    for folder in LATER_LAYERS
+    if path.relative_to(PACKAGE).as_posix().startswith(folder)
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "layer"), LAYERED, ids=[str(path.relative_to(PACKAGE)) for path, _ in LAYERED]
+)
+def test_no_import_runs_back_up_the_layers(path: Path, layer: str) -> None:
+    """config and xmpp know nothing of what comes after them; render nothing of the network."""
+    forbidden = tuple(f"badgegen.{module}" for module in LATER_LAYERS[layer])
+    assert not [module for module in imported_modules(path) if module.startswith(forbidden)]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from badgegen.cli.summary import result_json, step_summary
-from badgegen.config import Config, Room
+from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import BadgegenError
 from badgegen.pipeline import RefreshResult
 from badgegen.publish import WriteReport
+from badgegen.results import settle
 from badgegen.scaffold import scaffold
 from badgegen.site import HEADERS_TEXT, index_html
 from badgegen.snippets import link_for, snippet
@@ -22,6 +23,7 @@ from badgegen.state import RoomState
 
 ROOM = Room("lobby@conference.example.org", file="lobby")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
 BASE = "https://example.github.io/project/"
 
 
@@ -68,11 +70,8 @@ def test_link_targets() -> None:
 def test_page_escapes_and_lists_every_room() -> None:
     """index.html names every room, escapes room names, and loads nothing from elsewhere."""
     rooms = [ROOM, Room("x@y.example", label="<b>")]
-    states = [
-        RoomState(ROOM.jid, "counted", 3, NOW),
-        RoomState("x@y.example", "unknown", None, problem="not_found"),
-    ]
-    page = index_html(rooms, states, BASE)
+    counts = [Count(ROOM.jid, 3), Count("x@y.example", None, Problem.NOT_FOUND)]
+    page = index_html(settle(rooms, counts, {}, NOW, HOUR), BASE)
     assert "lobby@conference.example.org" in page
     assert "unknown: room does not exist" in page
     assert "&lt;b&gt;" in page
@@ -108,17 +107,18 @@ def test_init_refuses_a_version_pypi_cannot_have(tmp_path: Path) -> None:
 
 def test_json_and_step_summary() -> None:
     """--json and the job summary describe every room."""
-    config = Config(Path("rooms.yaml"), (ROOM,))
     count = Count(ROOM.jid, None, Problem.TIMEOUT)
-    state = RoomState(ROOM.jid, "stale", 4, NOW, "timeout")
-    result = RefreshResult((count,), (state,), WriteReport(("lobby.svg",), ()), ())
-    document = json.loads(result_json(config, result, 3))
+    before = {ROOM.jid: RoomState(ROOM.jid, "counted", 4, NOW - timedelta(minutes=5))}
+    results = settle([ROOM], [count], before, NOW, HOUR)
+    result = RefreshResult(results, WriteReport(("lobby.svg",), ()), ())
+    document = json.loads(result_json(result, 3))
     assert document["status"] == 3
     assert document["rooms"][0] == {
         "jid": ROOM.jid, "status": "stale", "occupants": 4, "problem": "timeout",
-        "detail": "", "files": ["lobby.svg", "lobby.json"],
+        "detail": "", "badge": {"label": "chat", "message": "4 online", "color": "#939393"},
+        "files": ["lobby.svg", "lobby.json"],
     }  # fmt: skip
-    table = step_summary(config, result)
+    table = step_summary(result)
     assert (
-        "| `lobby@conference.example.org` | timed out; showing 4 from 2026-11-25 12:00 UTC" in table
+        "| `lobby@conference.example.org` | timed out; showing 4 from 2026-11-25 11:55 UTC" in table
     )
