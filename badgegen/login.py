@@ -9,10 +9,12 @@ from pathlib import Path
 from badgegen.config import Account
 from badgegen.config.names import account_jid_problem
 from badgegen.errors import ConfigError
+from badgegen.reading import NotReadable, describe_size, read_bounded
 
 JID_VAR = "BADGEGEN_JID"
 PASSWORD_VAR = "BADGEGEN_PASSWORD"  # noqa: S105 (a variable name)
 PASSWORD_FILE_VAR = "BADGEGEN_PASSWORD_FILE"  # noqa: S105 (a variable name)
+MAX_PASSWORD_FILE_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,10 @@ def _password(environ: Mapping[str, str]) -> Secret:
 
 def _read_password_file(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_PASSWORD_FILE_BYTES).decode("utf-8")
+    except NotReadable as exc:
+        expected = f"expected a file of at most {describe_size(MAX_PASSWORD_FILE_BYTES)}"
+        raise ConfigError([f"{PASSWORD_FILE_VAR}: {exc} ({expected})"]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not UTF-8 text"
         raise ConfigError([f"{PASSWORD_FILE_VAR}: cannot read {path}: {reason}"]) from exc

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from badgegen.config import Config, Room
 from badgegen.counts import Count
 from badgegen.login import Login
-from badgegen.previous import check_source, load_previous
-from badgegen.publish import WriteReport, lock_directory, write_badges
+from badgegen.previous import Previous, check_source, is_url, load_previous
+from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.render import render_badge
 from badgegen.render.content import endpoint_json
 from badgegen.results import RoomResult, settle
@@ -127,21 +127,35 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
         PublishError: a badge could not be written; those in place are whole.
     """
     check_source(output.previous)
+    # A URL is fetched before the lock: no other run waits on this one's network.
+    fetched = _previous(config, output) if is_url(output.previous) else None
     if output.dry_run:
-        return _count(config, login, counter, output, None)
+        previous = fetched if fetched is not None else _previous(config, output)
+        return _count(config, login, counter, output, previous, None)
     with lock_directory(output.out_dir, output.lock_wait):
-        return _count(config, login, counter, output, output.out_dir)
+        # The local record is read under the lock, as the last run left it.
+        previous = fetched if fetched is not None else _previous(config, output)
+        return _count(config, login, counter, output, previous, output.out_dir)
+
+
+def _previous(config: Config, output: Output) -> Previous:
+    return load_previous(output.previous, output.out_dir, output.now, len(config.rooms))
 
 
 def _count(
-    config: Config, login: Login, counter: Counter, output: Output, out_dir: Path | None
+    config: Config,
+    login: Login,
+    counter: Counter,
+    output: Output,
+    previous: Previous,
+    out_dir: Path | None,
 ) -> RefreshResult:
-    previous = load_previous(output.previous, output.out_dir)
     counts = counter(login, config.rooms)
     results = settle(config.rooms, counts, previous.states, output.now, config.stale_after)
     warnings = (previous.warning,) if previous.warning else ()
     if out_dir is None:
         return RefreshResult(results, None, warnings)
+    remove_leftovers(out_dir)  # of killed runs; this one holds the lock
     files = render_badges(results, config.templates)
     files[INDEX] = index_html(results, config.base_url).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")

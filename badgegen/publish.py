@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import fcntl
 import os
+import re
 import stat
 import tempfile
 import time
@@ -21,6 +22,10 @@ FILE_MODE = 0o644
 # Up to this many files, each is flushed (fsync) on its own; beyond, one syncfs
 # flushes them all: 10,000 fsyncs cost seconds, one syncfs a fraction of one.
 SYNC_EACH_UP_TO = 16
+# Every temporary file is named like this, whatever it becomes, so that the
+# ones a killed run left behind can be found and removed by the next.
+TEMP_PREFIX, TEMP_SUFFIX = ".badgegen-", ".tmp"
+_LEFTOVER = re.compile(rf"{re.escape(TEMP_PREFIX)}[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}")
 
 
 def _find_syncfs() -> Callable[[int], int] | None:
@@ -110,7 +115,7 @@ def _replace_all(folder: Path, writes: list[tuple[Path, bytes]]) -> None:
 def _stage(path: Path, content: bytes, sync: bool) -> Path:
     """Write content to a new temporary file beside path and return it."""
     handle, name = _guarded(
-        path, tempfile.mkstemp, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        path, tempfile.mkstemp, dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX
     )
     temp = Path(name)
     try:
@@ -157,6 +162,28 @@ def _sync_directory(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Remove the temporary files of runs that were killed while writing into out_dir.
+
+    Only while holding out_dir's lock: then no other run is writing there,
+    and every temporary file is a leftover (a reader never saw it).
+
+    Returns:
+        How many were removed.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        if _LEFTOVER.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+                removed += 1
+    return removed
 
 
 def create_new(path: Path, content: bytes) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 import urllib.parse
 
 from badgegen.config import Room
 from badgegen.state import RoomState
+from badgegen.untrusted import https_url
 
 
 def link_for(room: Room, state: RoomState | None) -> str:
@@ -14,10 +16,11 @@ def link_for(room: Room, state: RoomState | None) -> str:
 
     Args:
         room: the room, whose `link` option says which.
-        state: its last record, for the web client URL the room advertises.
+        state: its last record, for the web client URL the room advertises
+            (checked to be absolute https where it came in).
     """
-    if room.link == "webchat" and state and state.webchat:
-        return state.webchat
+    if room.link == "webchat" and state and (webchat := https_url(state.webchat)):
+        return webchat
     if room.link.startswith(("https://", "http://")):
         return room.link.replace("{jid}", urllib.parse.quote(room.jid, safe="@"))
     # RFC 5122: xmpp:room@service?join
@@ -35,8 +38,23 @@ def alt_text(room: Room) -> str:
     return f"XMPP chat {room.jid}"
 
 
+def embeddable(url: str) -> str:
+    """url with every character that could end it or escape it in a snippet percent-encoded.
+
+    White space, quotes, brackets, parentheses, angle brackets and backslashes
+    end a URL or a link in at least one of Markdown, HTML, reStructuredText
+    and AsciiDoc; in a URL they mean the same percent-encoded. Only an IPv6
+    host keeps its brackets.
+    """
+    scheme, separator, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if separator and _HOST.fullmatch(host):
+        return f"{scheme}://{host}{slash}{urllib.parse.quote(path, safe=_SAFE)}"
+    return urllib.parse.quote(url, safe=_SAFE)
+
+
 def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> str:
-    """Embed code for one badge.
+    """Embed code for one badge, every part escaped for its syntax.
 
     Args:
         room: the room.
@@ -44,7 +62,8 @@ def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> st
         kind: one of FORMATS.
         base_url: where the output directory is published.
     """
-    image, link, alt = image_url(room, base_url), link_for(room, state), alt_text(room)
+    image, link = embeddable(image_url(room, base_url)), embeddable(link_for(room, state))
+    alt = " ".join(alt_text(room).split())  # one line, whatever the JID holds
     if kind == "html":
         return (
             f'<a href="{html.escape(link)}"><img src="{html.escape(image)}"'
@@ -53,9 +72,19 @@ def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> st
     if kind == "rst":
         return f".. image:: {image}\n   :alt: {alt}\n   :target: {link}"
     if kind == "asciidoc":
-        return f'image:{image}[{alt.replace("]", "")},link="{link}"]'
+        return f'image:{image}[{_asciidoc(alt)},link="{link}"]'
     return f"[![{_markdown(alt)}]({image})]({link})"
 
 
+# RFC 3986's unreserved and reserved characters that no snippet syntax minds.
+_SAFE = "-._~:/?#@!$&*+,;=%"
+_HOST = re.compile(r"[A-Za-z0-9.\-_~%]+(:[0-9]*)?|\[[0-9A-Fa-f:.]+\](:[0-9]*)?")
+
+
 def _markdown(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _asciidoc(text: str) -> str:
+    # In an inline macro's attribute list, "]" ends it and "," starts another attribute.
+    return text.replace("]", "").replace(",", " ").replace('"', "")

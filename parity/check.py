@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 import resvg_py
 from PIL import Image, ImageChops
 
-from badgegen.config.appearance import builtin_logo
+from badgegen.config.logo import builtin_logo
 from badgegen.render import STYLES, Badge, parse_color, render_badge
 from badgegen.render.content import logo_uri
 

@@ -1,35 +1,105 @@
-"""--previous: the last badges.json from a file or over HTTPS, bounded; a failure only warns."""
+"""--previous and badges.json as untrusted input: bounded, verified, at most a warning.
+
+A hostile HTTPS server (redirects, slow drip, oversize, stalls) and a corpus
+of poisoned records: every case asserts what the good room shows.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import json
+import os
 import ssl
 import threading
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import trustme
+from click.testing import CliRunner
 
 from badgegen import previous as previous_module
+from badgegen.cli import main
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.pipeline import counting_with
 from badgegen.previous import load_previous
-from badgegen.state import RoomState
+from badgegen.publish import lock_directory
+from badgegen.results import settle
+from badgegen.state import RoomState, parse_state, record_limit, state_json
+from badgegen.untrusted import MAX_NAME_CODE_POINTS, MAX_URL_LENGTH
 
+from .test_cli import ENV, FakeCounter
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 RECORD = '{"version": 1, "rooms": {"a@b": {"status": "counted", "occupants": 3}}}'
+DRIP_INTERVAL = 0.3
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Serves RECORD at /badges.json, 404 elsewhere."""
+class HostileHandler(http.server.BaseHTTPRequestHandler):
+    """Serves RECORD at /badges.json, and misbehaves on the other paths."""
 
     def do_GET(self) -> None:
-        body = RECORD.encode() if self.path == "/badges.json" else b""
-        self.send_response(200 if body else 404)
+        port = self.server.server_address[1]
+        redirects = {
+            "/to-http": f"http://127.0.0.1:{port}/badges.json",
+            "/to-https": f"https://127.0.0.1:{port}/badges.json",
+            "/loop": "/loop",
+        }
+        if self.path in redirects:
+            self.send_response(302)
+            self.send_header("Location", redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/badges.json":
+            self._send(RECORD.encode())
+        elif self.path == "/drip":
+            self._drip()
+        elif self.path == "/stall":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            time.sleep(30)
+        elif self.path in ("/huge", "/huge-unannounced"):
+            self._huge(announce=self.path == "/huge")
+        else:
+            self._send(b"", 404)
+
+    def _send(self, body: bytes, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
+    def _drip(self) -> None:
+        """A valid record, one byte at a time, each well within any socket timeout."""
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(RECORD)))
+        self.end_headers()
+        for byte in RECORD.encode():
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(DRIP_INTERVAL)
+
+    def _huge(self, *, announce: bool) -> None:
+        self.send_response(200)
+        if announce:
+            self.send_header("Content-Length", str(2**34))
+        self.end_headers()
+        block = b" " * 65536
+        for _ in range(2**34 // len(block)):
+            self.wfile.write(block)
+
     def log_message(self, *_args: object) -> None:
         pass
+
+    def handle(self) -> None:
+        # The client hanging up early is what the tests want of it.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            super().handle()
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +110,9 @@ def authority() -> trustme.CA:
 
 @pytest.fixture
 def https_url(authority: trustme.CA) -> Iterator[str]:
-    """An HTTPS server on 127.0.0.1 serving a badges.json."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    """The hostile HTTPS server on 127.0.0.1 (plain HTTP answers on no port at all)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
+    server.daemon_threads = True
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -49,14 +120,6 @@ def https_url(authority: trustme.CA) -> Iterator[str]:
     thread.start()
     yield f"https://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-def test_default_is_the_output_directory(tmp_path: Path) -> None:
-    """Without --previous, the out directory's badges.json is read; none is no warning."""
-    assert load_previous(None, tmp_path).states == {}
-    assert load_previous(None, tmp_path).warning == ""
-    (tmp_path / "badges.json").write_text(RECORD)
-    assert load_previous(None, tmp_path).states == {"a@b": RoomState("a@b", "counted", 3)}
 
 
 @pytest.fixture
@@ -67,28 +130,219 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
 
 
+def load(source: str | None, folder: Path) -> previous_module.Previous:
+    return load_previous(source, folder, NOW, rooms=2)
+
+
+def test_default_is_the_output_directory(tmp_path: Path) -> None:
+    """Without --previous, the out directory's badges.json is read; none is no warning."""
+    assert load(None, tmp_path) == previous_module.Previous({}, "")
+    (tmp_path / "badges.json").write_text(RECORD)
+    assert load(None, tmp_path).states == {"a@b": RoomState("a@b", "counted", 3)}
+
+
 @pytest.mark.usefixtures("trusted")
 def test_https_with_a_trusted_certificate(https_url: str, tmp_path: Path) -> None:
-    """A published badges.json is fetched over verified TLS."""
-    loaded = load_previous(f"{https_url}/badges.json", tmp_path)
-    assert (loaded.states, loaded.warning) == ({"a@b": RoomState("a@b", "counted", 3)}, "")
+    """A published badges.json is fetched over verified TLS, redirects within https followed."""
+    for path in ("/badges.json", "/to-https"):
+        loaded = load(f"{https_url}{path}", tmp_path)
+        assert (loaded.states, loaded.warning) == ({"a@b": RoomState("a@b", "counted", 3)}, "")
 
 
 def test_untrusted_certificate_is_a_warning(https_url: str, tmp_path: Path) -> None:
     """TLS is verified: an untrusted server gives a warning and no states."""
-    loaded = load_previous(f"{https_url}/badges.json", tmp_path)
+    loaded = load(f"{https_url}/badges.json", tmp_path)
     assert loaded.states == {}
     assert "CERTIFICATE_VERIFY_FAILED" in loaded.warning
 
 
 @pytest.mark.usefixtures("trusted")
-def test_missing_or_oversized_is_a_warning(
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-http", "which is not https"),
+        ("/loop", "redirect"),
+        ("/huge", "larger than 4112 KiB"),
+        ("/huge-unannounced", "larger than 4112 KiB"),
+        ("/gone.json", "does not exist"),
+    ],
+)
+def test_hostile_server_is_a_warning(
+    https_url: str, tmp_path: Path, path: str, reason: str
+) -> None:
+    """Never off https, never more than the size bound: a warning and no states, quickly."""
+    started = time.monotonic()
+    loaded = load(f"{https_url}{path}", tmp_path)
+    assert loaded.states == {}
+    assert reason in loaded.warning
+    assert time.monotonic() - started < previous_module.FETCH_TIMEOUT
+
+
+@pytest.mark.usefixtures("trusted")
+@pytest.mark.parametrize("path", ["/drip", "/stall"])
+def test_slow_server_is_cut_off_at_the_deadline(
+    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """A byte every DRIP_INTERVAL (or none) never resets the clock: the fetch ends on time."""
+    monkeypatch.setattr(previous_module, "FETCH_TIMEOUT", 2.0)
+    started = time.monotonic()
+    loaded = load(f"{https_url}{path}", tmp_path)
+    elapsed = time.monotonic() - started
+    assert loaded.states == {}
+    assert "2 seconds" in loaded.warning or "timed out" in loaded.warning
+    assert elapsed < 3.0
+
+
+@pytest.mark.usefixtures("trusted")
+def test_the_lock_is_free_while_fetching(
     https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A 404, a missing file or a file over the size bound: a warning, never an error."""
-    assert load_previous(f"{https_url}/gone.json", tmp_path).warning.endswith("does not exist")
-    assert load_previous(str(tmp_path / "nope.json"), tmp_path).warning.endswith("does not exist")
-    monkeypatch.setattr(previous_module, "MAX_BYTES", 10)
-    loaded = load_previous(f"{https_url}/badges.json", tmp_path)
+    """--previous over the network never holds the output directory's lock."""
+    monkeypatch.setattr(previous_module, "FETCH_TIMEOUT", 3.0)
+    config = tmp_path / "rooms.yaml"
+    config.write_text("account: {jid: bot@example.org}\nrooms: [a@b.example]\n")
+    out = tmp_path / "public"
+    out.mkdir()
+    counter = FakeCounter({"a@b.example": 1})
+    outputs: list[str] = []
+
+    def run() -> None:
+        with counting_with(counter):
+            args = ["refresh", "--config", str(config), "--out", str(out)]
+            args += ["--previous", f"{https_url}/stall"]
+            outputs.append(CliRunner().invoke(main, args, env=ENV).output)
+
+    refresh = threading.Thread(target=run)
+    refresh.start()
+    time.sleep(1.0)
+    with lock_directory(out, wait=0):  # raises BusyError if the refresh held it
+        assert not counter.calls  # still fetching
+    refresh.join()
+    assert (out / "a@b.example.svg").exists(), outputs
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "sparse"])
+def test_special_files_are_a_warning(tmp_path: Path, kind: str) -> None:
+    """A FIFO (which would block for ever), a directory or a huge sparse file: a warning."""
+    record = tmp_path / "badges.json"
+    if kind == "fifo":
+        os.mkfifo(record)
+    elif kind == "directory":
+        record.mkdir()
+    else:
+        with record.open("wb") as stream:
+            stream.truncate(2**30)
+    expected = {"fifo": "a FIFO", "directory": "a directory", "sparse": "larger than"}[kind]
+    started = time.monotonic()
+    loaded = load(None, tmp_path)
     assert loaded.states == {}
-    assert loaded.warning.endswith("badges.json: larger than 10 bytes")
+    assert expected in loaded.warning
+    assert time.monotonic() - started < 1
+
+
+GOOD = {"status": "counted", "occupants": 3, "counted_at": "2026-11-30T11:00:00Z"}
+# A poisoned entry for c@d next to a good one for a@b: a@b must stay stale 3.
+POISONED_ENTRIES = {
+    "huge-number": {"status": "counted", "occupants": int("9" * 400)},
+    "number-past-int-limit": "HUGE",
+    "negative": {"status": "counted", "occupants": -1},
+    "fraction": {"status": "counted", "occupants": 2.5},
+    "boolean": {"status": "counted", "occupants": True},
+    "string-count": {"status": "counted", "occupants": "12"},
+    "future": {"status": "counted", "occupants": 7, "counted_at": "2999-01-01T00:00:00Z"},
+    "bad-status": {"status": "party", "occupants": 7},
+    "not-an-object": [1, 2, 3],
+    "nested": {"status": "counted", "occupants": {"a": [[[[{}]]]]}},
+    "bad-timestamp": {"status": "counted", "occupants": 7, "counted_at": "yesterday"},
+    "huge-name": {**GOOD, "name": "\u202e" + "x\u0301" * 100_000},
+    "hostile-url": {**GOOD, "webchat": 'javascript:alert(1)"\n<script>'},
+}
+
+
+@pytest.mark.parametrize("case", sorted(POISONED_ENTRIES))
+def test_a_poisoned_entry_costs_its_room_only(case: str, tmp_path: Path) -> None:
+    """Whatever one entry holds, the other room keeps its stale count; no traceback."""
+    entries = {"a@b.example": GOOD, "c@d.example": POISONED_ENTRIES[case]}
+    text = json.dumps({"version": 1, "rooms": entries})
+    text = text.replace('"HUGE"', '{"status": "counted", "occupants": ' + "9" * 5000 + "}")
+    result, out = refresh_after(tmp_path, text)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 3, result.output
+    shown = json.loads((out / "badges.json").read_text())["rooms"]
+    assert (shown["a@b.example"]["status"], shown["a@b.example"]["occupants"]) == ("stale", 3)
+    poisoned = shown["c@d.example"]
+    if case in ("huge-name", "hostile-url"):  # the count is fine; the text is cleaned
+        assert poisoned["status"] == "stale"
+        assert poisoned["webchat"] is None
+        assert poisoned["name"] is None or len(poisoned["name"]) <= MAX_NAME_CODE_POINTS
+    else:
+        assert (poisoned["status"], poisoned["occupants"]) == ("unknown", None)
+    svg = (out / "c@d.example.svg").read_text()
+    assert "\u202e" not in svg
+    assert "javascript" not in svg
+
+
+WHOLE_RECORDS = {
+    "deep-nesting": '{"version": 1, "rooms": ' + "[" * 200_000 + "]" * 200_000 + "}",
+    "deep-nesting-unclosed": "[" * 1_000_000,
+    "not-json": "<html>",
+    "wrong-version": '{"version": 99, "rooms": {}}',
+    "rooms-not-a-mapping": '{"version": 1, "rooms": []}',
+    "not-utf8": b'{"version": 1, "rooms": {"\xff": 1}}'.decode("latin-1"),
+    "nan": '{"version": NaN, "rooms": {}}',
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE_RECORDS))
+def test_a_poisoned_record_is_a_warning(case: str, tmp_path: Path) -> None:
+    """A record that is no badges.json at all: one warning, rooms start afresh, exit 3."""
+    encoding = "latin-1" if case == "not-utf8" else "utf-8"
+    result, out = refresh_after(tmp_path, WHOLE_RECORDS[case], encoding)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 3, result.output
+    assert "previous badges.json" in result.stderr
+    shown = json.loads((out / "badges.json").read_text())["rooms"]
+    assert {room["status"] for room in shown.values()} == {"unknown"}
+
+
+def refresh_after(
+    tmp_path: Path, record: str, encoding: str = "utf-8"
+) -> tuple[object, Path]:  # (click Result, out dir)
+    """Refresh two rooms that both fail, with record as the last run's badges.json."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(
+        "account: {jid: bot@example.org}\nstale_after: 1d\n"
+        "rooms:\n  - a@b.example\n  - {jid: c@d.example, label: '{name}', link: webchat}\n"
+    )
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "badges.json").write_bytes(record.encode(encoding))
+    with counting_with(FakeCounter({"a@b.example": None, "c@d.example": None})):
+        result = CliRunner().invoke(
+            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
+        )
+    return result, out
+
+
+def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
+    """At 10,000 rooms with the longest names, URLs and JIDs allowed, the record is read back."""
+    local, domain = "l" * 1018, ".".join(["d" * 63] * 15) + ".example"  # RFC 7622's limits
+    rooms = [Room(f"{local}{index}@{domain}", file=f"room{index}") for index in range(10_000)]
+    name, url = "\U0001f600" * MAX_NAME_CODE_POINTS, "https://e.example/" + "u" * MAX_URL_LENGTH
+    counts = [
+        Count(room.jid, None, Problem.ERROR, "unexpected RuntimeError", name, url[:MAX_URL_LENGTH])
+        for room in rooms
+    ]
+    before = {
+        room.jid: RoomState(room.jid, "counted", 999_999, NOW - timedelta(minutes=5))
+        for room in rooms
+    }
+    results = settle(rooms, counts, before, NOW, timedelta(days=1))
+    text = state_json(results)
+    assert len(text.encode()) <= record_limit(len(rooms))
+    (tmp_path / "badges.json").write_text(text)
+    loaded = load_previous(None, tmp_path, NOW, len(rooms))
+    assert loaded.warning == ""
+    assert len(loaded.states) == len(rooms)
+    assert parse_state(text, NOW).states == loaded.states

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from badgegen.config import Config, Room
-from badgegen.config.appearance import Logo
+from badgegen.config.logo import Logo
 from badgegen.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def color_option(option: str, text: str) -> str:
 
 def logo_option(text: str) -> Logo:
     """--logo: a built-in logo's name or an SVG file, or a ConfigError."""
-    from badgegen.config.appearance import BUILTIN_LOGOS, builtin_logo, load_logo
+    from badgegen.config.logo import BUILTIN_LOGOS, builtin_logo, load_logo
 
     if text in BUILTIN_LOGOS:
         return builtin_logo(text)

@@ -84,6 +84,8 @@ def snippet_command(
     rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
 ) -> None:
     """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file)."""
+    from datetime import UTC, datetime
+
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
     from badgegen.previous import load_previous
@@ -92,7 +94,7 @@ def snippet_command(
     with errors_reported():
         config = load_rooms(config_path)
         chosen = choose_rooms(config, rooms)
-    states = load_previous(None, out_dir).states
+    states = load_previous(None, out_dir, datetime.now(UTC), len(config.rooms)).states
     for room in chosen:
         click.echo(snippet(room, states.get(room.jid), kind, base_url or config.base_url))
 

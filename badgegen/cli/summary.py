@@ -92,9 +92,14 @@ def step_summary(result: RefreshResult) -> str:
     """A Markdown table of the run for GitHub Actions' job summary."""
     rows = ["| room | result |", "| --- | --- |"]
     for room in result.rooms:
-        text = room_result(room).replace("|", "\\|")
-        rows.append(f"| `{room.room.jid}` | {text} |")
+        cells = (_code_span(room.room.jid), room_result(room))
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "### XMPP chat badges\n\n" + "\n".join(rows) + "\n\n"
+
+
+def _code_span(text: str) -> str:
+    """text as a Markdown code span, fenced so that a backtick inside cannot end it."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def start_logging(verbose: int, login: Login) -> None:

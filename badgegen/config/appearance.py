@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from importlib import resources
 from pathlib import Path
-from xml.etree import ElementTree
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from badgegen.colors import NAMED, color_names, parse_color
+from badgegen.config.logo import BUILTIN_LOGOS, Logo, builtin_logo, load_logo
 from badgegen.config.names import text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
 from badgegen.vocabulary import STYLES
-
-BUILTIN_LOGOS = ("xmpp",)
-MAX_LOGO_BYTES = 32 * 1024
-_SVG_NS = "{http://www.w3.org/2000/svg}"
-# Elements and attributes that make an SVG active or reach outside it.
-_UNSAFE_ELEMENTS = ("script", "foreignObject", "iframe", "use")
-
-
-@dataclass(frozen=True, slots=True)
-class Logo:
-    """An SVG logo: one of badgegen's own (name) or a user's file (its text)."""
-
-    svg: str
-    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +32,10 @@ class Appearance:
     unknown_message: str = "unknown"
     compact: bool = True
     logo: Logo | None = None
+
+
+# A threshold is a plain decimal count; YAML 1.1 would also read 0x10 or 1:30 as numbers.
+_COUNT = re.compile(r"[0-9]{1,7}")
 
 
 APPEARANCE_KEYS = tuple(field.name for field in fields(Appearance) if field.name != "message_one")
@@ -139,8 +129,9 @@ def _thresholds(node: Node, where: str, problems: Problems) -> tuple[tuple[int, 
         return ()
     steps = []
     for key, value in node.value:
-        if not (isinstance(key, ScalarNode) and key.tag.endswith(":int") and int(key.value) >= 0):
-            problems.add(key, where, f"expected a count of 0 or more, found {kind(key)}")
+        if not (isinstance(key, ScalarNode) and _COUNT.fullmatch(key.value)):
+            found = f'"{key.value}"' if isinstance(key, ScalarNode) else kind(key)
+            problems.add(key, where, f"expected a count such as 0 or 10, found {found}")
             continue
         color = _color(value, join(where, key.value), problems)
         if color:
@@ -161,51 +152,6 @@ def _logo(node: Node, where: str, problems: Problems, base: Path) -> Logo | None
     except ValueError as exc:
         problems.add(node, where, f"{exc} (expected {one_of(BUILTIN_LOGOS)} or an SVG file)")
         return None
-
-
-def builtin_logo(name: str) -> Logo:
-    """One of the logos badgegen ships (see badgegen/data/README.md for sources)."""
-    path = resources.files("badgegen").joinpath(f"data/logo-{name}.svg")
-    return Logo(svg=path.read_text("utf-8"), name=name)
-
-
-def load_logo(path: Path) -> Logo:
-    """Read a user's SVG logo, refusing anything active or external.
-
-    Raises:
-        ValueError: saying what is wrong with the file.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from exc
-    if len(data) > MAX_LOGO_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-        raise ValueError(f"{path} declares a DOCTYPE or entities")
-    try:
-        root = ElementTree.fromstring(data)  # noqa: S314 (no DOCTYPE, so no entity expansion)
-    except ElementTree.ParseError as exc:
-        raise ValueError(f"{path} is not well-formed XML: {exc}") from exc
-    if root.tag != f"{_SVG_NS}svg":
-        raise ValueError(f"{path} is not an SVG document")
-    if problem := _active_content(root):
-        raise ValueError(f"{path} {problem}")
-    return Logo(svg=data.decode("utf-8"))
-
-
-def _active_content(root: ElementTree.Element) -> str | None:
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag in _UNSAFE_ELEMENTS:
-            return f"contains <{tag}>"
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1]
-            if local.lower().startswith("on"):
-                return f"has an event handler ({local})"
-            if local == "href" and not value.startswith("#"):
-                return "links to something outside it"
-    return None
 
 
 def _is_number(node: Node) -> bool:

@@ -39,7 +39,8 @@ from badgegen.config.yamlnodes import (
 
 _ROOM_FIELDS = ("jid", "label", "file", "method", "link")
 TOP_KEYS = ("account", "base_url", "defaults", "rooms", "stale_after", "templates")
-_DURATION = re.compile(r"(\d+)\s*([smhd]?)")
+_DURATION = re.compile(r"([0-9]{1,12})\s*([smhd]?)")
+MAX_STALE_AFTER = timedelta(days=365)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
@@ -78,7 +79,14 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
     templates = _templates(top.get("templates"), problems)
     stale_after = _duration(top.get("stale_after"), "stale_after", problems)
     base_url = _url(top.get("base_url"), "base_url", problems) or ""
-    return Config(path, rooms, account, templates, stale_after or DEFAULT_STALE_AFTER, base_url)
+    return Config(
+        path,
+        rooms,
+        account,
+        templates,
+        DEFAULT_STALE_AFTER if stale_after is None else stale_after,
+        base_url,
+    )
 
 
 def _room_defaults(node: Node | None, problems: Problems) -> dict[str, object]:
@@ -174,14 +182,19 @@ def _url(node: Node | None, where: str, problems: Problems) -> str | None:
 
 
 def _duration(node: Node | None, where: str, problems: Problems) -> timedelta | None:
-    """A duration: seconds, or a number with s, m, h or d (90s, 30m, 2h, 1d)."""
+    """A duration: seconds, or a number with s, m, h or d (90s, 30m, 2h, 1d), up to a year."""
     if node is None:
         return None
+    expected = f"expected a duration from 1s to {MAX_STALE_AFTER.days}d, such as 30m, 2h or 1d"
     match = _DURATION.fullmatch(str(node.value).strip()) if isinstance(node, ScalarNode) else None
     if not match:
-        problems.add(node, where, f"expected a duration such as 30m, 2h or 1d, found {kind(node)}")
+        problems.add(node, where, f"{expected}, found {kind(node)}")
         return None
-    return timedelta(seconds=int(match.group(1)) * _SECONDS[match.group(2)])
+    seconds = int(match.group(1)) * _SECONDS[match.group(2)]
+    if not 0 < seconds <= MAX_STALE_AFTER.total_seconds():
+        problems.add(node, where, f"{node.value} is out of range ({expected})")
+        return None
+    return timedelta(seconds=seconds)
 
 
 def _templates(node: Node | None, problems: Problems) -> Path | None:

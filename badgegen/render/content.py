@@ -8,7 +8,8 @@ import json
 from typing import TYPE_CHECKING
 
 from badgegen.config import Room
-from badgegen.config.appearance import Appearance, Logo
+from badgegen.config.appearance import Appearance
+from badgegen.config.logo import Logo
 from badgegen.render import Badge
 from badgegen.state import RoomState, describe_age
 

@@ -17,6 +17,16 @@ _PROBLEM_BY_CONDITION = {
     "service-unavailable": Problem.SERVICE_UNAVAILABLE,
 }
 
+# Every defined stanza error condition: a server's reply names one of these or none.
+DEFINED_CONDITIONS = frozenset((
+    "bad-request", "conflict", "feature-not-implemented", "forbidden", "gone",
+    "internal-server-error", "item-not-found", "jid-malformed", "not-acceptable",
+    "not-allowed", "not-authorized", "policy-violation", "recipient-unavailable",
+    "redirect", "registration-required", "remote-server-not-found",
+    "remote-server-timeout", "resource-constraint", "service-unavailable",
+    "subscription-required", "undefined-condition", "unexpected-request",
+))  # fmt: skip
+
 
 def problem_for_condition(condition: str) -> Problem:
     """Classify an XMPP error condition.
@@ -35,6 +45,9 @@ def failed(room: str, condition: str) -> Count:
 
     Args:
         room: the room's JID.
-        condition: the XMPP error condition.
+        condition: the XMPP error condition; one RFC 6120 does not define
+            (untrusted text from any server) reads "undefined-condition".
     """
+    if condition not in DEFINED_CONDITIONS:
+        condition = "undefined-condition"
     return Count(room, None, problem_for_condition(condition), condition)

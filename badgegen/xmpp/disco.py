@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from slixmpp import ClientXMPP
 
 from badgegen.counts import Count, Problem
+from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_count, https_url
 from badgegen.xmpp.conditions import failed
 
 CLIENT = "jabber:client"
@@ -87,10 +88,12 @@ def count_from_reply(room: str, reply: Element) -> Count:
     query = reply.find(f"{{{DISCO_INFO}}}query")
     info = query if query is not None else Element("query")
     roominfo = roominfo_values(info)
-    occupants = _count_value(_single(roominfo.get(OCCUPANTS_FIELD)))
+    published = _single(roominfo.get(OCCUPANTS_FIELD))
+    occupants = credible_count(published)
     name, webchat = room_name(info, roominfo), webchat_url(roominfo)
     if occupants is None:
-        return Count(room, None, Problem.NOT_PUBLISHED, name=name, webchat=webchat)
+        detail = "" if published is None else f"not a whole number from 0 to {MAX_OCCUPANTS}"
+        return Count(room, None, Problem.NOT_PUBLISHED, detail, name=name, webchat=webchat)
     return Count(room, occupants, name=name, webchat=webchat)
 
 
@@ -119,29 +122,21 @@ def roominfo_values(info: Element) -> dict[str, list[str]]:
 def room_name(info: Element, roominfo: dict[str, list[str]]) -> str | None:
     """The room's own name: its roominfo form's room name, else its identity's name.
 
-    It is untrusted text.
+    It is untrusted text, cleaned (badgegen.untrusted.clean_name).
     """
-    name = _single(roominfo.get(ROOM_NAME_FIELD))
-    if name and name.strip():
+    if name := clean_name(_single(roominfo.get(ROOM_NAME_FIELD))):
         return name
     for identity in info.findall(f"{{{DISCO_INFO}}}identity"):
-        identity_name = identity.get("name", "")
-        if identity.get("category") == "conference" and identity_name.strip():
-            return identity_name
+        if identity.get("category") == "conference" and (name := clean_name(identity.get("name"))):
+            return name
     return None
 
 
 def webchat_url(roominfo: dict[str, list[str]]) -> str | None:
-    """The room's advertised web client address, when it is an http(s) URL."""
-    url = _single(roominfo.get(WEBCHAT_FIELD))
-    return url if url and url.startswith(("https://", "http://")) else None
+    """The room's advertised web client address, when it is an absolute https URL."""
+    return https_url(_single(roominfo.get(WEBCHAT_FIELD)))
 
 
 def _single(values: list[str] | None) -> str | None:
     """A field's one value; none or several make no answer."""
     return values[0] if values and len(values) == 1 else None
-
-
-def _count_value(value: str | None) -> int | None:
-    text = value.strip() if value is not None else ""
-    return int(text) if text.isdigit() and text.isascii() else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import encodings.idna
 from dataclasses import dataclass
 
 
@@ -33,6 +34,23 @@ def parse_jid(text: str) -> ParsedJid:
 
     try:
         jid = JID(text)
-    except InvalidJID as exc:
+        domain = unicode_domain(str(jid.domain))
+        if domain != jid.domain:
+            jid.domain = domain  # validated and normalised again by slixmpp
+    except (InvalidJID, UnicodeError) as exc:
         raise ValueError(str(exc)) from exc
     return ParsedJid(str(jid.user), str(jid.domain), str(jid.resource))
+
+
+def unicode_domain(domain: str) -> str:
+    """The domain with its A-labels (xn--...) as U-labels, as RFC 7622 compares JIDs.
+
+    room@xn--bcher-kva.example and room@bücher.example are one room.
+
+    Raises:
+        UnicodeError: a label is not valid punycode.
+    """
+    labels = domain.split(".")
+    if not any(label.startswith("xn--") for label in labels):
+        return domain
+    return ".".join(encodings.idna.ToUnicode(label) for label in labels)

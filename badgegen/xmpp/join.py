@@ -12,6 +12,7 @@ from slixmpp import JID, ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
 from badgegen.counts import Count, Problem
+from badgegen.untrusted import MAX_OCCUPANTS
 from badgegen.xmpp.conditions import failed
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,11 @@ async def count_by_joining(client: ClientXMPP, room: str, timeout: float) -> Cou
         await _destroy(client, room)
         return Count(room, None, Problem.NOT_FOUND, "created by joining; destroyed")
     muc.leave_muc(JID(room), own["from"].resource)
-    return Count(room, occupants_from_presences(presences, own["from"].resource))
+    occupants = occupants_from_presences(presences, own["from"].resource)
+    if occupants > MAX_OCCUPANTS:
+        detail = f"more than {MAX_OCCUPANTS} occupants, not credible"
+        return Count(room, None, Problem.NOT_PUBLISHED, detail)
+    return Count(room, occupants)
 
 
 async def _join(client: ClientXMPP, room: str, nick: str, timeout: float) -> tuple[Any, Any]:

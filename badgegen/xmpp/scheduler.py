@@ -141,6 +141,12 @@ async def _worker(run: _Round) -> None:
 async def _count_room(
     client: ClientXMPP, queries: DiscoQueries, room: Room, timeout: float
 ) -> Count:
-    if room.method == "join":
-        return await count_by_joining(client, room.jid, timeout)
-    return await queries.count(room.jid, timeout)
+    """One room's count; whatever goes wrong while handling it costs that room only."""
+    try:
+        if room.method == "join":
+            return await count_by_joining(client, room.jid, timeout)
+        return await queries.count(room.jid, timeout)
+    except Exception as exc:  # a hostile reply must not stop the other workers
+        log.warning("%s: unexpected error while counting: %s", room.jid, type(exc).__name__)
+        log.debug("%s: the error in full", room.jid, exc_info=True)
+        return Count(room.jid, None, Problem.ERROR, f"unexpected {type(exc).__name__}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 
 from badgegen.config import load_rooms
-from badgegen.config.appearance import Appearance, load_logo
+from badgegen.config.appearance import Appearance
+from badgegen.config.logo import load_logo
 from badgegen.errors import ConfigError
 
 GOOD_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0h1v1z"/></svg>'
@@ -98,27 +101,83 @@ def test_logo_files_are_checked(tmp_path: Path) -> None:
     assert second.name == "xmpp"
     assert problems(tmp_path, "rooms:\n  - {jid: a@b.example, logo: evil.svg}\n") == [
         f"2: rooms[0].logo: {tmp_path / 'evil.svg'} has an event handler (onload)"
-        " (expected xmpp or an SVG file)"
+        " on <path> (expected xmpp or an SVG file)"
     ]
+
+
+SVG = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>{}</svg>"
 
 
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ("<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>", "contains <script>"),
-        ("<svg xmlns='http://www.w3.org/2000/svg'><foreignObject/></svg>", "<foreignObject>"),
-        ("<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>"
-         "<image x:href='https://example.org/a.png'/></svg>", "links to something outside it"),
+        (SVG.format("<script>1</script>"), "contains <script>"),
+        (SVG.format("<SCRIPT>1</SCRIPT>"), "contains <SCRIPT>"),
+        (SVG.format("<foreignObject/>"), "contains <foreignObject>"),
+        (SVG.format("<image x:href='https://example.org/a.png'/>"), "contains <image>"),
+        (SVG.format("<image href='#a'/>"), "contains <image>"),
+        (SVG.format("<a href='#a'><path d='M0 0'/></a>"), "contains <a>"),
+        (SVG.format("<use x:href='https://example.org/a.svg#x'/>"), "a link to something outside"),
+        (SVG.format("<use href='data:image/svg+xml,x'/>"), "a link to something outside"),
+        (SVG.format("<path style='fill:url(https://e.org/x)' d='M0 0'/>"), "reaches outside"),
+        (SVG.format("<path fill='url( \"//e.org/x\")' d='M0 0'/>"), "reaches outside"),
+        (SVG.format("<path style='behavior:url(#a)' d='M0 0'/>"), "a style that sets behavior"),
+        (SVG.format("<path style='fill:\\75rl(x)' d='M0 0'/>"), "reaches outside"),
+        (SVG.format("<style>@import 'https://e.org/x.css';</style>"), "has a <style> that"),
+        (SVG.format("<style>path{fill:url(https://e.org/x)}</style>"), "has a <style> that"),
+        ("<?xml-stylesheet href='https://e.org/x.css'?>" + SVG.format(""), "processing instr"),
+        (SVG.format("<?php echo 1 ?>"), "contains a processing instruction"),
+        (SVG.format("<animate attributeName='href' to='javascript:alert(1)'/>"), "<animate>"),
+        (SVG.format("<set attributeName='onclick' to='alert(1)'/>"), "contains <set>"),
+        (SVG.format("<path onclick='alert(1)' d='M0 0'/>"), "an event handler (onclick)"),
+        (SVG.format("<path ONLOAD='alert(1)' d='M0 0'/>"), "an event handler (ONLOAD)"),
+        (SVG.format("<h:p xmlns:h='http://www.w3.org/1999/xhtml'/>"), "1999/xhtml}p>"),
+        (SVG.format("<path d='M0 0' x:title='t'/>"), "the attribute {http://www.w3.org/1999/xlink}"),
         ("<!DOCTYPE svg [<!ENTITY a 'b'>]><svg xmlns='http://www.w3.org/2000/svg'/>", "declares"),
+        ("<svg><path d='M0 0'/></svg>", "is not an SVG document"),  # no SVG namespace
         ("<html/>", "is not an SVG document"),
         ("<svg", "is not well-formed XML"),
     ],
 )  # fmt: skip
 def test_unsafe_logos_are_refused(tmp_path: Path, content: str, reason: str) -> None:
-    """Scripts, foreign content, external references and entities never reach a badge."""
+    """Only shapes, paint and text on the allow-list pass; everything else is named."""
     path = tmp_path / "logo.svg"
     path.write_text(content)
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        load_logo(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        SVG.format("<title>XMPP</title><path d='M0 0h24v24H0z' fill='#4b0'/>"),
+        SVG.format(
+            "<defs><linearGradient id='g'><stop offset='0' stop-color='red'/></linearGradient>"
+            "<clipPath id='c'><rect width='2' height='2'/></clipPath></defs>"
+            "<g clip-path='url(#c)' style='fill: url(#g); stroke-width: 2'>"
+            "<use x:href='#p'/><path id='p' d='M0 0'/></g><text x='1'>@me</text>"
+        ),
+        SVG.format("<style>.a{fill:url('#g')}</style><path class='a' aria-label='a@b' d='M0 0'/>"),
+    ],
+)
+def test_passive_logos_pass(tmp_path: Path, content: str) -> None:
+    """Gradients, clip paths, local references, classes and text are allowed."""
+    path = tmp_path / "logo.svg"
+    path.write_text(content)
+    assert load_logo(path).svg == content
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo", "sparse"])
+def test_logo_reads_are_bounded(tmp_path: Path, special: str) -> None:
+    """A device, a FIFO or a huge sparse file is refused at once, without reading it."""
+    path = Path(special) if special.startswith("/") else tmp_path / special
+    if special == "fifo":
+        os.mkfifo(path)
+    elif special == "sparse":
+        with path.open("wb") as stream:
+            stream.truncate(2**30)
+    expected = {"/dev/zero": "a character device", "fifo": "a FIFO", "sparse": "larger than 32 KiB"}
+    with pytest.raises(ValueError, match=expected[special]):
         load_logo(path)
 
 

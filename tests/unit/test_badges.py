@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from badgegen.config import Room
-from badgegen.config.appearance import Appearance, builtin_logo
+from badgegen.config.appearance import Appearance
+from badgegen.config.logo import builtin_logo
 from badgegen.counts import Count, Problem
 from badgegen.render.content import (
     badge_for,

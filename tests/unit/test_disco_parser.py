@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from xml.etree.ElementTree import Element, fromstring
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -29,7 +30,10 @@ def reply(name: str) -> Element:
         ("other-form-first.xml", Count("r@m", 0)),
         ("without-occupants-field.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Quiet")),
         ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Old")),
-        ("garbage-count.xml", Count("r@m", None, Problem.NOT_PUBLISHED)),
+        (
+            "garbage-count.xml",
+            Count("r@m", None, Problem.NOT_PUBLISHED, "not a whole number from 0 to 999999"),
+        ),
         ("error-item-not-found.xml", Count("r@m", None, Problem.NOT_FOUND, "item-not-found")),
         ("error-forbidden.xml", Count("r@m", None, Problem.NOT_ALLOWED, "forbidden")),
         (
@@ -41,6 +45,86 @@ def reply(name: str) -> Element:
 def test_recorded_replies(name: str, expected: Count) -> None:
     """Counts come only from the muc#roominfo form; a missing field is never 0."""
     assert count_from_reply("r@m", reply(name)) == expected
+
+
+def roominfo(occupants: str = "3", name: str = "Lobby", webchat: str = "") -> Element:
+    """A disco#info result whose muc#roominfo form holds these values (XML-escaped)."""
+    fields = [
+        ("FORM_TYPE", "http://jabber.org/protocol/muc#roominfo"),
+        ("muc#roominfo_occupants", occupants),
+        ("muc#roomconfig_roomname", name),
+        ("muc#roominfo_webchat_url", webchat),
+    ]
+    form = "".join(
+        f"<field var='{var}'><value>{escape(value)}</value></field>" for var, value in fields
+    )
+    return fromstring(
+        "<iq xmlns='jabber:client' type='result' from='r@m' id='q1'>"
+        "<query xmlns='http://jabber.org/protocol/disco#info'>"
+        f"<x xmlns='jabber:x:data' type='result'>{form}</x></query></iq>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("occupants", "expected"),
+    [
+        ("0", 0),
+        (" 12\n", 12),
+        ("999999", 999_999),
+        ("1000000", None),
+        ("9" * 400, None),  # OverflowError in formatting, once
+        ("9" * 5000, None),  # past int()'s 4,300-digit limit, once
+        ("-1", None),
+        ("+3", None),
+        ("3.0", None),
+        ("1e3", None),
+        ("\u0663", None),  # ARABIC-INDIC DIGIT THREE: a digit, not ASCII
+        ("\uff13", None),  # FULLWIDTH DIGIT THREE
+        ("", None),
+    ],
+)
+def test_counts_are_whole_numbers_in_a_credible_range(occupants: str, expected: int | None) -> None:
+    """Anything but 0 to 999,999 in ASCII digits is "count not published", never a crash."""
+    count = count_from_reply("r@m", roominfo(occupants=occupants))
+    assert count.occupants == expected
+    assert (count.problem is None) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Lobby", "Lobby"),
+        ("\u202eybbol\u202c", "ybbol"),  # bidi override
+        ("a\u2066b\u2069c\u200fd", "abcd"),
+        ("two\n\tlines  here", "two lines here"),
+        ("\x7fbell\x85x\x9b31m", "bellx31m"),  # DEL, NEL, CSI: allowed in XML 1.0
+        ("   ", None),
+        ("e" + "\u0301" * 100_000, "e" + "\u0301" * 15),  # one cluster of 100,000 marks
+        ("x" * 100_000, "x" * 63 + "…"),
+        ("\U0001f600" * 300, "\U0001f600" * 63 + "…"),
+    ],
+)
+def test_room_names_are_cleaned_like_config_labels(name: str, expected: str | None) -> None:
+    """Control and bidi characters go; clusters and code points are capped."""
+    assert count_from_reply("r@m", roominfo(name=name)).name == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://chat.example/#lobby", "https://chat.example/#lobby"),
+        ("http://chat.example/", None),
+        ("javascript:alert(1)", None),
+        ("https://chat.example/\nx", None),
+        ('https://chat.example/"><script>', None),
+        ("https://chat.example/ x", None),
+        ("https:///path-only", None),
+        ("https://chat.example/" + "a" * 3000, None),
+    ],
+)
+def test_webchat_urls_are_absolute_https(url: str, expected: str | None) -> None:
+    """The advertised web client is kept only when it is an absolute https URL, whole."""
+    assert count_from_reply("r@m", roominfo(webchat=url)).webchat == expected
 
 
 def test_query_is_the_smallest_the_protocol_allows() -> None:

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from badgegen.colors import brightness, text_colors
-from badgegen.config.appearance import builtin_logo
+from badgegen.config.logo import builtin_logo
 from badgegen.errors import RenderError
 from badgegen.render import STYLES, Badge, clean_text, parse_color, render_badge, text_width
 from badgegen.render.content import logo_uri

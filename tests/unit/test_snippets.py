@@ -122,3 +122,50 @@ def test_json_and_step_summary() -> None:
     assert (
         "| `lobby@conference.example.org` | timed out; showing 4 from 2026-11-25 11:55 UTC" in table
     )
+
+
+HOSTILE_URLS = [
+    'https://chat.example/"><script>alert(1)</script>',
+    "https://chat.example/\n.. raw:: html\n\n   <script>alert(1)</script>",
+    "https://chat.example/x]+++pass:[<script>alert(1)</script>]+++",
+    "https://chat.example/a) [evil](javascript:alert(1)",
+    "javascript:alert(1)",
+    "JavaScript://chat.example/%0aalert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "https://user:pw@chat.example/",
+    "http://chat.example/plain",
+    "https://chat.example/\u202eevil",
+    "https://chat.example/" + "x" * 5000,
+    "//chat.example/relative",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+@pytest.mark.parametrize("kind", ["markdown", "html", "rst", "asciidoc"])
+def test_webchat_urls_from_the_server_cannot_inject(url: str, kind: str) -> None:
+    """A room's advertised URL is used only when absolute https, and never escapes its slot."""
+    room = Room("lobby@conference.example.org", file="lobby", link="webchat")
+    state = RoomState(room.jid, "counted", 1, webchat=url)
+    code = snippet(room, state, kind, BASE)
+    link = link_for(room, state)
+    assert link == "xmpp:lobby@conference.example.org?join"
+    assert code == snippet(room, None, kind, BASE)
+
+
+@pytest.mark.parametrize("kind", ["markdown", "html", "rst", "asciidoc"])
+def test_urls_with_syntax_characters_are_encoded(kind: str) -> None:
+    """Parentheses, brackets, quotes and spaces in a URL are percent-encoded in every syntax."""
+    room = Room("lobby@conference.example.org", file="lobby", link="https://e.example/a(b)[c]'d e")
+    code = snippet(room, None, kind, "https://[::1]:8080/pages")
+    assert "https://e.example/a%28b%29%5Bc%5D%27d%20e" in code
+    assert "https://[::1]:8080/pages/lobby.svg" in code
+    assert "(b)" not in code
+
+
+def test_job_summary_keeps_table_and_code_spans() -> None:
+    """A JID with a backtick or a pipe cannot break out of its code span or the table."""
+    room = Room("a`b|c@conference.example.org", file="odd")
+    results = settle([room], [Count(room.jid, 2)], {}, NOW, HOUR)
+    table = step_summary(RefreshResult(results, WriteReport((), ())))
+    row = table.strip().splitlines()[-1]
+    assert row == "| `` a`b\\|c@conference.example.org `` | 2 online |"

@@ -98,7 +98,7 @@ def test_record_round_trips() -> None:
     ]
     results = settle(rooms, counts, {}, NOW, HOUR)
     text = state_json(results)
-    assert parse_state(text) == {
+    assert parse_state(text, NOW).states == {
         ROOM: RoomState(ROOM, "counted", 4, NOW, name="Lobby"),
         "dev@conference.example.org": RoomState("dev@conference.example.org", "unknown", None),
     }
@@ -114,7 +114,7 @@ def test_record_round_trips() -> None:
 def test_foreign_records_are_refused(text: str) -> None:
     """Anything but a version 1 badges.json is a ValueError (the caller warns)."""
     with pytest.raises(ValueError):  # noqa: PT011 (json's own error is a ValueError too)
-        parse_state(text)
+        parse_state(text, NOW)
 
 
 def test_nonsense_entries_are_skipped() -> None:
@@ -124,4 +124,10 @@ def test_nonsense_entries_are_skipped() -> None:
         ' "c@d": {"status": "odd", "occupants": 1}, "e@f": "x",'
         ' "g@h": {"status": "counted", "occupants": 2, "counted_at": "yesterday"}}}'
     )
-    assert parse_state(text) == {"g@h": RoomState("g@h", "counted", 2, None)}
+    record = parse_state(text, NOW)
+    assert record.states == {"g@h": RoomState("g@h", "counted", 2, None)}
+    assert record.ignored == (
+        "a@b: occupants is not a whole number from 0 to 999999",
+        "c@d: status is not counted, stale or unknown",
+        "e@f: not an object",
+    )

@@ -1,0 +1,124 @@
+"""Values from places badgegen does not control, checked once where they come in.
+
+Server replies (over federation, any server can answer for its rooms) and the
+last run's badges.json (perhaps fetched from the web) are untrusted: a count
+must be a credible whole number, a name plain text of sensible length, a URL
+an absolute https address. Whatever fails a check is dropped, so the worst a
+hostile value can do is leave its own room without a count, name or link.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import urllib.parse
+
+import regex
+
+# No MUC room holds a million people; a larger "count" is garbage or an attack.
+MAX_OCCUPANTS = 999_999
+# A room's own name, shown in labels, index.html and the JSON files.
+MAX_NAME_CLUSTERS = 64
+MAX_NAME_CODE_POINTS = 256
+# Keeps zalgo text and endless emoji sequences from hiding inside one cluster.
+MAX_CLUSTER_CODE_POINTS = 16
+MAX_URL_LENGTH = 2048
+ELLIPSIS = "…"
+
+_DIGITS = regex.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
+_GRAPHEME = regex.compile(r"\X")
+_SPACES = regex.compile(r"\s+")
+# Embeddings, overrides and isolates reorder the text around them; the
+# byte-order mark and line/paragraph separators have no place in a name.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DROPPED = frozenset(_BIDI_CONTROLS + "\u061c\u200e\u200f\ufeff\u2028\u2029")
+# Characters that would end or escape a URL in one of the snippet syntaxes.
+_URL_UNSAFE = frozenset(" \"'<>\\^`{|}")
+
+
+def credible_count(text: str | None) -> int | None:
+    """A count of occupants from its text: 0 to MAX_OCCUPANTS in ASCII digits, else None.
+
+    Args:
+        text: the value as the server or the record gave it.
+    """
+    if text is None:
+        return None
+    stripped = text.strip()
+    # The length is checked before int(): Python refuses to parse 4,300 digits.
+    return int(stripped) if _DIGITS.fullmatch(stripped) else None
+
+
+def credible_occupants(value: object) -> bool:
+    """Whether a number from a JSON record is a credible count (bool is not a number)."""
+    return type(value) is int and 0 <= value <= MAX_OCCUPANTS
+
+
+def clean_name(text: str | None) -> str | None:
+    """A room name from the server or the record as plain text, or None when nothing is left.
+
+    Control, bidi-control and unassigned characters are dropped, runs of white
+    space become one space, each grapheme cluster keeps at most
+    MAX_CLUSTER_CODE_POINTS code points, and the whole at most
+    MAX_NAME_CLUSTERS clusters and MAX_NAME_CODE_POINTS code points (cut with "…").
+
+    Args:
+        text: the name as received.
+    """
+    if not text:
+        return None
+    # Bounded before the work below, so a megabyte of marks costs nothing.
+    kept = "".join(char for char in text[: MAX_NAME_CODE_POINTS * 4] if _is_plain(char))
+    kept = _SPACES.sub(" ", kept).strip()
+    clusters = [cluster[:MAX_CLUSTER_CODE_POINTS] for cluster in _GRAPHEME.findall(kept)]
+    name = "".join(clusters)
+    if len(clusters) > MAX_NAME_CLUSTERS or len(name) > MAX_NAME_CODE_POINTS:
+        name = _shortened(clusters)
+    return name or None
+
+
+def _is_plain(char: str) -> bool:
+    if char in _DROPPED:
+        return False
+    category = unicodedata.category(char)
+    return category not in ("Cc", "Cs", "Cn", "Co") or char in "\t\n\r"  # white space stays
+
+
+def _shortened(clusters: list[str]) -> str:
+    """The first clusters that fit both caps with room for the ellipsis."""
+    kept: list[str] = []
+    length = len(ELLIPSIS)
+    for cluster in clusters[: MAX_NAME_CLUSTERS - 1]:
+        if length + len(cluster) > MAX_NAME_CODE_POINTS:
+            break
+        kept.append(cluster)
+        length += len(cluster)
+    return "".join(kept).rstrip() + ELLIPSIS
+
+
+def https_url(text: str | None) -> str | None:
+    """An absolute https URL from untrusted text, or None when it is not one.
+
+    The URL must parse, have a host, be at most MAX_URL_LENGTH characters and
+    hold nothing that could end or escape it in Markdown, HTML,
+    reStructuredText or AsciiDoc: no white space, control characters, quotes,
+    brackets or backslashes (a well-formed URL percent-encodes all of them).
+
+    Args:
+        text: the URL as received.
+    """
+    if not text or len(text) > MAX_URL_LENGTH or not text.isascii():
+        return None
+    if any(char in _URL_UNSAFE or not char.isprintable() for char in text):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return None
+    if parts.scheme.lower() != "https" or not parts.hostname or not port_ok:
+        return None
+    if "[" in text[len(parts.scheme) + 3 + len(parts.netloc) :] or "]" in parts.path:
+        return None  # brackets belong around an IPv6 address only
+    if parts.username is not None or parts.password is not None:
+        return None  # https://evil@good.example tricks readers
+    return text
