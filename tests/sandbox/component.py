@@ -3,8 +3,10 @@
 Room JIDs on the component's domain say how they behave:
 `count-N[-x]@...` answers at once with N occupants; `silent-...@` never
 answers; `late-S-...@` answers after S seconds; `flaky-...@` ignores the
-first query and answers the next; `missing-...@` answers item-not-found.
-This is how a slow federation link looks from a client.
+first query and answers the next; `missing-...@` answers item-not-found;
+`hostile-NAME@` answers with HOSTILE_REPLIES[NAME], the garbage or attack
+a server anywhere could send.
+This is how a slow or hostile federation link looks from a client.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
+from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from slixmpp import ComponentXMPP
 from slixmpp.plugins.xep_0004 import Form
@@ -26,6 +30,47 @@ from badgegen.demo.server import COMPONENT_SECRET, SandboxServer
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"
 FLAKY_COUNT = 5  # what a flaky room answers the second time
+HOSTILE_COUNT = "4"  # what the hostile rooms with a fine count say
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One hostile room's reply: its roominfo fields (each with its values) or an error."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    identity_name: str = "room"
+    condition: str = ""  # answer with an error with this condition instead
+
+
+def _fields(**values: str | list[str]) -> dict[str, list[str]]:
+    names = {"occupants": "muc#roominfo_occupants", "name": "muc#roomconfig_roomname",
+             "webchat": "muc#roominfo_webchat_url"}  # fmt: skip
+    return {
+        names[key]: value if isinstance(value, list) else [value] for key, value in values.items()
+    }
+
+
+HOSTILE_REPLIES = {
+    "huge-count": Hostile(_fields(occupants="9" * 400)),
+    "past-int-limit": Hostile(_fields(occupants="9" * 5000)),
+    "negative-count": Hostile(_fields(occupants="-5")),
+    "fraction-count": Hostile(_fields(occupants="2.5")),
+    "arabic-digits": Hostile(_fields(occupants="\u0661\u0662")),
+    "two-counts": Hostile(_fields(occupants=["1", "2"])),
+    "million": Hostile(_fields(occupants="1000000")),
+    "bidi-name": Hostile(_fields(occupants=HOSTILE_COUNT, name="\u202eevil\u202c name")),
+    "zalgo-name": Hostile(_fields(occupants=HOSTILE_COUNT, name="e" + "\u0301" * 20_000)),
+    "long-name": Hostile(_fields(occupants=HOSTILE_COUNT, name="x" * 50_000)),
+    "markup-name": Hostile(_fields(occupants=HOSTILE_COUNT, name='<script>"x"</script>|`a`')),
+    "identity-bidi": Hostile(_fields(occupants=HOSTILE_COUNT), identity_name="\u2067id\u2069"),
+    "javascript-url": Hostile(_fields(occupants=HOSTILE_COUNT, webchat="javascript:alert(1)")),
+    "newline-url": Hostile(
+        _fields(occupants=HOSTILE_COUNT, webchat="https://x.example/\n.. raw:: html\n<script>")
+    ),
+    "quote-url": Hostile(_fields(occupants=HOSTILE_COUNT, webchat='https://x.example/"><b>')),
+    "http-url": Hostile(_fields(occupants=HOSTILE_COUNT, webchat="http://x.example/")),
+    "unknown-condition": Hostile(condition="made-up-" + "x" * 500),
+}
 
 
 class SlowRooms:
@@ -96,6 +141,8 @@ class SlowRooms:
             self.loop.call_later(delay, self._answer, iq, 1)
         elif kind == "flaky" and self.asked[room] > 1:
             self._answer(iq, FLAKY_COUNT)
+        elif kind == "hostile":
+            self._answer_hostile(iq, HOSTILE_REPLIES[rest])
 
     def _refuse(self, iq: Any) -> None:
         error = iq.reply(clear=True)
@@ -103,6 +150,33 @@ class SlowRooms:
         error["error"]["type"] = "cancel"
         error["error"]["condition"] = "item-not-found"
         error.send()
+
+    def _answer_hostile(self, iq: Any, hostile: Hostile) -> None:
+        """Reply with raw XML: slixmpp's form API would not send some of these values."""
+        if hostile.condition:
+            stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas"
+            error = f"<error type='cancel'><{hostile.condition} xmlns='{stanzas}'/></error>"
+            self._send_raw_reply(iq, "error", error)
+            return
+        fields = "".join(
+            f"<field var='{var}'>"
+            + "".join(f"<value>{escape(value)}</value>" for value in values)
+            + "</field>"
+            for var, values in {"FORM_TYPE": [MUC_ROOMINFO], **hostile.fields}.items()
+        )
+        query = (
+            "<query xmlns='http://jabber.org/protocol/disco#info'>"
+            f"<identity category='conference' type='text' name={quoteattr(hostile.identity_name)}/>"
+            f"<x xmlns='jabber:x:data' type='result'>{fields}</x></query>"
+        )
+        self._send_raw_reply(iq, "result", query)
+
+    def _send_raw_reply(self, iq: Any, kind: str, payload: str) -> None:
+        assert self.component is not None
+        self.component.send_raw(
+            f"<iq xmlns='jabber:component:accept' type='{kind}' id={quoteattr(iq['id'])}"
+            f" from={quoteattr(str(iq['to']))} to={quoteattr(str(iq['from']))}>{payload}</iq>"
+        )
 
     def _answer(self, iq: Any, occupants: int) -> None:
         assert self.component is not None

@@ -1,0 +1,124 @@
+"""Hostile MUC services on a real server: one bad room never costs the others.
+
+An XEP-0114 component in the test server answers for `hostile-*` rooms with
+the corpus in tests/sandbox/component.py (huge counts, bidi and zalgo names,
+URLs that would inject markup, made-up error conditions), between rooms
+that answer well. Every case asserts what the good rooms show.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import pytest
+
+from badgegen.config import Room
+from badgegen.counts import Problem
+from badgegen.demo.server import SandboxServer
+from badgegen.login import Login, Secret
+from badgegen.untrusted import MAX_NAME_CODE_POINTS
+from badgegen.xmpp import ConnectOptions, disco, fetch_counts
+from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
+
+from .conftest import Account
+
+# What each hostile room ends as: its count (None: unknown) and its name if it has one.
+UNCOUNTED = {
+    "huge-count", "past-int-limit", "negative-count", "fraction-count", "arabic-digits",
+    "two-counts", "million", "unknown-condition",
+}  # fmt: skip
+NAMES = {
+    "bidi-name": "evil name",
+    "markup-name": '<script>"x"</script>|`a`',
+    "identity-bidi": "id",
+}
+# In SVG and HTML the markup name is escaped; in JSON its quotes are.
+INJECTIONS = ("\u202e", "\u2067", "javascript:", '<script>"x"', "\u0301" * 16, "x" * 300)
+
+
+@pytest.fixture(scope="module")
+def hostile(server: SandboxServer) -> Iterator[SlowRooms]:
+    """The test server's component, answering for the hostile rooms too."""
+    with SlowRooms(server) as rooms:
+        yield rooms
+
+
+def refresh(
+    server: SandboxServer, folder: Path, rooms: list[str], account: Account
+) -> subprocess.CompletedProcess[str]:
+    """`badgegen refresh` of rooms, one query at a time, as a user runs it."""
+    config = folder / "rooms.yaml"
+    entries = "".join(f"  - {{jid: {room}, label: '{{name}}', link: webchat}}\n" for room in rooms)
+    config.write_text("base_url: https://example.org/badges\nrooms:\n" + entries)
+    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    command = [
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
+        str(folder / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
+        str(server.ca_file), "--timeout", "5", "--concurrency", "1", "--json",
+    ]  # fmt: skip
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_hostile_replies_cost_their_own_room_only(
+    server: SandboxServer, hostile: SlowRooms, account: Account, tmp_path: Path
+) -> None:
+    """Good rooms before, between and after the hostile ones are all counted."""
+    names = sorted(HOSTILE_REPLIES)
+    rooms = [hostile.jid("count-2-first")]
+    for name in names:
+        rooms += [hostile.jid(f"hostile-{name}"), hostile.jid(f"count-3-after-{name}")]
+    result = refresh(server, tmp_path, rooms, account)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 3, result.stderr
+    record = json.loads((tmp_path / "public" / "badges.json").read_text())["rooms"]
+    counts = {jid.split("@")[0]: entry["occupants"] for jid, entry in record.items()}
+    assert counts.pop("count-2-first") == 2
+    for name in names:
+        assert counts.pop(f"count-3-after-{name}") == 3, name
+        expected = None if name in UNCOUNTED else int(HOSTILE_COUNT)
+        assert counts.pop(f"hostile-{name}") == expected, name
+    for jid, entry in record.items():
+        name = jid.split("@")[0].removeprefix("hostile-")
+        assert entry["webchat"] is None, jid
+        if name in NAMES:
+            assert entry["name"] == NAMES[name]
+        assert entry["name"] is None or len(entry["name"]) <= MAX_NAME_CODE_POINTS
+    assert record[hostile.jid("hostile-unknown-condition")]["detail"] == "undefined-condition"
+    for path in (tmp_path / "public").iterdir():
+        text = path.read_text()
+        assert not [injection for injection in INJECTIONS if injection in text], path.name
+    assert json.loads(result.stdout)  # one JSON document, whatever the rooms said
+
+
+def test_an_unexpected_error_costs_its_room_only(
+    server: SandboxServer,
+    hostile: SlowRooms,
+    account: Account,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug met while handling one reply is caught at that room and logged with its JID."""
+    original = disco.count_from_reply
+    doomed = hostile.jid("count-7-doomed")
+
+    def crash_on_one(room: str, reply: Element) -> object:
+        if room == doomed:
+            raise RuntimeError("a bug")
+        return original(room, reply)
+
+    monkeypatch.setattr(disco, "count_from_reply", crash_on_one)
+    rooms = [Room(doomed)] + [Room(hostile.jid(f"count-{n}-fine")) for n in range(1, 30)]
+    login = Login(account.jid, Secret(account.password))
+    options = ConnectOptions(("127.0.0.1", server.port), server.ca_file, concurrency=1)
+    with caplog.at_level(logging.WARNING):
+        counts = fetch_counts(login, rooms, options)
+    assert (counts[0].problem, counts[0].detail) == (Problem.ERROR, "unexpected RuntimeError")
+    assert [count.occupants for count in counts[1:]] == list(range(1, 30))
+    assert any(doomed in record.getMessage() for record in caplog.records)
