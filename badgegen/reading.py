@@ -32,14 +32,17 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     """
     # O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one.
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(descriptor, "rb") as stream:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(f"{path} is {_kind(info.st_mode)}, not a regular file")
         if info.st_size > max_bytes:
             raise NotReadable(f"{path} is larger than {describe_size(max_bytes)}")
         # The size may have grown since fstat, and /proc files say 0: read one byte more.
-        data = stream.read(max_bytes + 1)
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(max_bytes + 1)
+    finally:
+        os.close(descriptor)
     if len(data) > max_bytes:
         raise NotReadable(f"{path} is larger than {describe_size(max_bytes)}")
     return data

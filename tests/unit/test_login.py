@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,35 @@ def test_password_file(tmp_path: Path) -> None:
     secret.write_text("from file\n")
     environ = {"BADGEGEN_JID": "bot@example.org", "BADGEGEN_PASSWORD_FILE": str(secret)}
     assert resolve_login(Account(), environ).password == Secret("from file")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("/dev/zero", "/dev/zero is a character device, not a regular file"),
+        ("fifo", "is a FIFO, not a regular file"),
+        ("sparse", "is larger than 4 KiB"),
+        ("directory", "is a directory, not a regular file"),
+    ],
+)
+def test_password_file_reads_are_bounded(tmp_path: Path, kind: str, reason: str) -> None:
+    """A device, a FIFO (which would block for ever), a directory or a huge file: exit 2 at once."""
+    path = Path(kind) if kind.startswith("/") else tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "sparse":
+        with path.open("wb") as stream:
+            stream.truncate(2**30)
+    elif kind == "directory":
+        path.mkdir()
+    environ = {"BADGEGEN_JID": "bot@example.org", "BADGEGEN_PASSWORD_FILE": str(path)}
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as raised:
+        resolve_login(Account(), environ)
+    assert time.monotonic() - started < 1
+    assert raised.value.problems[0].startswith("BADGEGEN_PASSWORD_FILE: ")
+    assert reason in raised.value.problems[0]
+    assert "expected a file of at most 4 KiB" in raised.value.problems[0]
 
 
 def test_anonymous_needs_no_password() -> None:
