@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from xml.etree import ElementTree
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from badgegen.config import Room
 from badgegen.render import STYLES, Badge, clean_text, render_badge, render_layout
 from badgegen.render.styles import lay_out
+from badgegen.render.text import graphemes
+from badgegen.snippets import embeddable, snippet
+from badgegen.state import RoomState
+from badgegen.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,3 +73,39 @@ def test_fast_path_matches_the_template(
         Badge(clean_text(label), clean_text(message), color, label_color, style, logo, "&x")
     )
     assert render_badge(badge) == render_layout(layout)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(max_size=2000) | st.just("e" + "\u0301" * 5000))
+def test_any_room_name_is_cleaned_once_and_for_all(name: str) -> None:
+    """A name from a server is plain, capped text; cleaning it again changes nothing."""
+    cleaned = clean_name(name)
+    if cleaned is None:
+        return
+    assert cleaned == clean_name(cleaned)
+    assert len(cleaned) <= MAX_NAME_CODE_POINTS
+    assert len(graphemes(cleaned)) <= MAX_NAME_CLUSTERS
+    assert not any(unicodedata.category(char) in ("Cc", "Cs", "Cn") for char in cleaned)
+    assert not set(cleaned) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    url=st.text(max_size=60).map(lambda text: "https://chat.example/" + text)
+    | st.from_regex(r"\Ahttps?://[^\s]{0,40}\Z")
+    | st.text(max_size=60),
+    kind=st.sampled_from(["markdown", "html", "rst", "asciidoc"]),
+)
+def test_no_url_escapes_its_snippet(url: str, kind: str) -> None:
+    """Whatever URL a server advertises, the snippet's structure is the one without it."""
+    room = Room("lobby@conference.example.org", file="lobby", link="webchat")
+    checked = https_url(url)
+    code = snippet(room, RoomState(room.jid, "counted", 1, webchat=checked), kind, "https://e.org")
+    plain = snippet(room, None, kind, "https://e.org")
+    if checked is None:
+        assert code == plain
+        return
+    link = embeddable(checked)
+    shown = html.escape(link) if kind == "html" else link
+    assert code == plain.replace("xmpp:lobby@conference.example.org?join", shown)
+    assert not set(link) & set(" \t\r\n\"'<>()[]\\`") or link.startswith("https://[")
