@@ -10,6 +10,9 @@ from collections.abc import Iterable
 # SASL elements carry credentials (PLAIN sends the password in base64).
 _SASL_PAYLOAD = re.compile(r"(<(auth|response|challenge|success)\b[^>]*>)[^<]*(</\2>)")
 REDACTED = "[redacted]"
+# Control and bidi characters from a server (XML allows C1 controls such as
+# CSI) must not drive the reader's terminal: shown escaped instead.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class RedactingFilter(logging.Filter):
@@ -30,7 +33,7 @@ class RedactingFilter(logging.Filter):
         text = _SASL_PAYLOAD.sub(rf"\1{REDACTED}\3", text)
         for form in self.forms:
             text = text.replace(form, REDACTED)
-        return text
+        return _CONTROLS.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 def _secret_forms(secrets: Iterable[str]) -> set[str]:

@@ -103,7 +103,8 @@ class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         if not newurl.startswith("https://"):
-            raise urllib.error.URLError(f"redirected to {newurl[:200]}, which is not https")
+            shown = ascii(newurl[:200])  # the server's text, escaped
+            raise urllib.error.URLError(f"redirected to {shown}, which is not https")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import trustme
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from badgegen import previous as previous_module
 from badgegen.cli import main
@@ -43,7 +43,7 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
     """Serves RECORD at /badges.json, and misbehaves on the other paths."""
 
     def do_GET(self) -> None:
-        port = self.server.server_address[1]
+        port = self.connection.getsockname()[1]
         redirects = {
             "/to-http": f"http://127.0.0.1:{port}/badges.json",
             "/to-https": f"https://127.0.0.1:{port}/badges.json",
@@ -306,9 +306,7 @@ def test_a_poisoned_record_is_a_warning(case: str, tmp_path: Path) -> None:
     assert {room["status"] for room in shown.values()} == {"unknown"}
 
 
-def refresh_after(
-    tmp_path: Path, record: str, encoding: str = "utf-8"
-) -> tuple[object, Path]:  # (click Result, out dir)
+def refresh_after(tmp_path: Path, record: str, encoding: str = "utf-8") -> tuple[Result, Path]:
     """Refresh two rooms that both fail, with record as the last run's badges.json."""
     config = tmp_path / "rooms.yaml"
     config.write_text(

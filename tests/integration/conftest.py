@@ -14,6 +14,7 @@ import pytest
 from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.demo.server import SandboxServer
 from tests.sandbox import KINDS, running_server, server_available
+from tests.sandbox.component import SlowRooms
 
 # Known occupant counts; "hidden" is not listed in the service's room list.
 SAMPLE_ROOMS = (
@@ -70,3 +71,13 @@ def account(server: SandboxServer) -> Account:
     """The refreshing account, made with the server's admin tool."""
     password = "correct horse battery staple"
     return Account(server.register("counter", password), password)
+
+
+@pytest.fixture(scope="session")
+def slow(server: SandboxServer) -> Iterator[SlowRooms]:
+    """The session server's XEP-0114 component: slow, silent, flaky and hostile rooms.
+
+    One per server: the server accepts one connection for the component's domain.
+    """
+    with SlowRooms(server) as rooms:
+        yield rooms

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ from tests.sandbox.component import FLAKY_COUNT, SlowRooms
 from .conftest import Account
 
 PASSWORD = "fault-test-password"
-
-
-@pytest.fixture(scope="session")
-def slow(server: SandboxServer) -> Iterator[SlowRooms]:
-    """The session server's component with slow, silent and flaky rooms."""
-    with SlowRooms(server) as rooms:
-        yield rooms
 
 
 def options(server: SandboxServer, **changes: float) -> ConnectOptions:

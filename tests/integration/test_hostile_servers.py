@@ -13,7 +13,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -43,11 +42,10 @@ NAMES = {
 INJECTIONS = ("\u202e", "\u2067", "javascript:", '<script>"x"', "\u0301" * 16, "x" * 300)
 
 
-@pytest.fixture(scope="module")
-def hostile(server: SandboxServer) -> Iterator[SlowRooms]:
-    """The test server's component, answering for the hostile rooms too."""
-    with SlowRooms(server) as rooms:
-        yield rooms
+@pytest.fixture
+def hostile(slow: SlowRooms) -> SlowRooms:
+    """The test server's component, which answers for the hostile rooms too."""
+    return slow
 
 
 def refresh(

@@ -45,3 +45,9 @@ def test_records_with_arguments_and_exceptions_are_redacted(
     assert "ValueError: [redacted]" in err
     assert PASSWORD not in err
     logging.getLogger().handlers.clear()
+
+
+def test_control_characters_from_servers_are_escaped() -> None:
+    """C1 controls (allowed in XML), ESC and bidi overrides never reach the terminal raw."""
+    text = RedactingFilter([]).redact("name \x9b31m \x1b[2J \u202eevil\ttab\nline")
+    assert text == "name \\x9b31m \\x1b[2J \\u202eevil\ttab\nline"
