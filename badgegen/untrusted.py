@@ -22,6 +22,7 @@ MAX_NAME_CODE_POINTS = 256
 # Keeps zalgo text and endless emoji sequences from hiding inside one cluster.
 MAX_CLUSTER_CODE_POINTS = 16
 MAX_URL_LENGTH = 2048
+MAX_SERVER_TEXT = 200
 ELLIPSIS = "…"
 
 _DIGITS = regex.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
@@ -64,16 +65,26 @@ def clean_name(text: str | None) -> str | None:
     Args:
         text: the name as received.
     """
+    return clean_text(text, MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS)
+
+
+def server_text(text: str | None) -> str | None:
+    """A server's own words (a stream error's or SASL failure's text), cleaned like a name."""
+    return clean_text(text, MAX_SERVER_TEXT, MAX_SERVER_TEXT * 2)
+
+
+def clean_text(text: str | None, max_clusters: int, max_code_points: int) -> str | None:
+    """Untrusted text made plain and capped in clusters and code points (see clean_name)."""
     if not text:
         return None
     # Bounded before the work below, so a megabyte of marks costs nothing.
-    kept = "".join(char for char in text[: MAX_NAME_CODE_POINTS * 4] if _is_plain(char))
+    kept = "".join(char for char in text[: max_code_points * 4] if _is_plain(char))
     kept = _SPACES.sub(" ", kept).strip()
     clusters = [cluster[:MAX_CLUSTER_CODE_POINTS] for cluster in _GRAPHEME.findall(kept)]
-    name = "".join(clusters)
-    if len(clusters) > MAX_NAME_CLUSTERS or len(name) > MAX_NAME_CODE_POINTS:
-        name = _shortened(clusters)
-    return name or None
+    cleaned = "".join(clusters)
+    if len(clusters) > max_clusters or len(cleaned) > max_code_points:
+        cleaned = _shortened(clusters, max_clusters, max_code_points)
+    return cleaned or None
 
 
 def _is_plain(char: str) -> bool:
@@ -83,12 +94,12 @@ def _is_plain(char: str) -> bool:
     return category not in ("Cc", "Cs", "Cn", "Co") or char in "\t\n\r"  # white space stays
 
 
-def _shortened(clusters: list[str]) -> str:
+def _shortened(clusters: list[str], max_clusters: int, max_code_points: int) -> str:
     """The first clusters that fit both caps with room for the ellipsis."""
     kept: list[str] = []
     length = len(ELLIPSIS)
-    for cluster in clusters[: MAX_NAME_CLUSTERS - 1]:
-        if length + len(cluster) > MAX_NAME_CODE_POINTS:
+    for cluster in clusters[: max_clusters - 1]:
+        if length + len(cluster) > max_code_points:
             break
         kept.append(cluster)
         length += len(cluster)

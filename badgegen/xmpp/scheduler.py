@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slixmpp import ClientXMPP
 
 from badgegen.counts import Count, Problem
+from badgegen.errors import XmppError
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
@@ -65,11 +66,15 @@ class _Round:
 async def _fetch_counts(
     login: Login, rooms: tuple[Room, ...], options: ConnectOptions, progress: Progress | None
 ) -> tuple[Count, ...]:
-    started = time.monotonic()
+    deadline_at = time.monotonic() + options.deadline
     client = make_client(login, options)
     try:
-        await start_session(client, login, options)
-        deadline_at = started + options.deadline
+        await start_session(client, login, options, deadline_at)
+        if time.monotonic() >= deadline_at:
+            # Logged in at the last moment: no room was asked, so none may change.
+            raise XmppError(
+                f"logged in only when the run's {options.deadline:g} s deadline was reached"
+            )
         results = await _count_rooms(client, rooms, options, deadline_at, progress)
     finally:
         client.cancel_connection_attempt()

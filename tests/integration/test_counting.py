@@ -106,7 +106,7 @@ def test_anonymous_login(server: SandboxServer, occupants: Occupants) -> None:
         (
             login,
             lambda server: options(server, ca_file=None),
-            "TLS with the server failed: certificate verify failed",
+            "(STARTTLS) failed: certificate verify failed",
         ),
     ],
     ids=["wrong-password", "closed-port", "untrusted-certificate"],

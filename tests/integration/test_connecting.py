@@ -1,0 +1,140 @@
+"""Connecting as a cron job meets it: every wait bounded, the server's own words, one redirect.
+
+The misbehaving listeners are in tests/sandbox/listeners.py; the servers
+that answer are the real test servers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Room
+from badgegen.demo.server import SandboxServer
+from badgegen.errors import EXIT_NOTHING_COUNTED, XmppError
+from badgegen.login import Login, Secret
+from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.sandbox import listeners
+from tests.sandbox.component import SlowRooms
+
+from .conftest import Account
+
+TIMEOUT, DEADLINE = 2.0, 3.0
+
+
+def refresh(
+    folder: Path,
+    server: str,
+    account: Account,
+    room: str = "lobby@conference.example.org",
+    ca_file: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`badgegen refresh` of one room through --server, as cron runs it."""
+    config = folder / "rooms.yaml"
+    config.write_text(f"rooms: [{room}]\n")
+    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    command = [
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
+        "--out", str(folder / "public"), "--server", server,
+        "--timeout", str(TIMEOUT), "--deadline", str(DEADLINE),
+    ]  # fmt: skip
+    if ca_file:
+        command += ["--ca-file", str(ca_file)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+LISTENERS: dict[str, tuple[Callable[[], AbstractContextManager[int]], str]] = {
+    "accepts-and-never-speaks": (
+        listeners.silent,
+        "STARTTLS: connected, but no XMPP stream within 2 s; direct TLS: no TLS connection within",
+    ),
+    "drops-packets": (
+        listeners.full_backlog,
+        "STARTTLS: no connection within 2 s; direct TLS: no TLS connection within",
+    ),
+    "speaks-http": (
+        listeners.http,
+        "STARTTLS: connected, but the reply was not an XMPP stream;"
+        " direct TLS: TLS handshake failed (WRONG_VERSION_NUMBER)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTENERS))
+def test_every_wait_is_bounded(name: str, tmp_path: Path) -> None:
+    """Whatever the port does, the run ends by --deadline with status 4 and creates nothing."""
+    listener, reason = LISTENERS[name]
+    account = Account("bot@badgegen.test", "pw")
+    with listener() as port:
+        started = time.monotonic()
+        result = refresh(tmp_path, f"127.0.0.1:{port}", account)
+        elapsed = time.monotonic() - started
+    assert result.returncode == EXIT_NOTHING_COUNTED, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Error: cannot connect to 127.0.0.1:{port}: {reason}")
+    assert lines[0].endswith("; no badge was changed")
+    assert elapsed < DEADLINE + 2  # the interpreter's start-up and exit, no more
+    assert not (tmp_path / "public").exists()
+
+
+@pytest.mark.parametrize("name", sorted(LISTENERS))
+def test_published_badges_are_untouched(
+    name: str, tmp_path: Path, server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """A run that never got a session changes no badge, however long it tried."""
+    room = slow.jid("count-2-published")
+    good = refresh(tmp_path, f"127.0.0.1:{server.port}", account, room, server.ca_file)
+    assert good.returncode == 0, good.stderr
+    before = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
+    with LISTENERS[name][0]() as port:
+        result = refresh(tmp_path, f"127.0.0.1:{port}", account, room)
+    assert result.returncode == EXIT_NOTHING_COUNTED
+    assert {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()} == before
+
+
+def test_the_servers_own_words(server: SandboxServer, account: Account) -> None:
+    """A server that does not host the account's domain says so; the user reads its condition."""
+    login = Login("bot@not-served.example", Secret("pw"))
+    options = ConnectOptions(("127.0.0.1", server.port), server.ca_file, timeout=5)
+    with pytest.raises(XmppError) as caught:
+        fetch_counts(login, [Room("a@b.example")], options)
+    message = str(caught.value)
+    assert message.startswith("the server refused the stream: host-unknown")
+    if server.kind == "prosody":  # Prosody explains; ejabberd sends the condition alone
+        assert '("This server does not serve not-served.example")' in message
+
+
+@pytest.fixture
+def redirecting(server: SandboxServer) -> Iterator[int]:
+    """A "server" that sends every client to the real test server (see-other-host)."""
+    with listeners.stream_error("see-other-host", content=f"127.0.0.1:{server.port}") as port:
+        yield port
+
+
+def test_see_other_host_is_followed_once(
+    redirecting: int, server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """RFC 6120 4.9.3.19: the client connects to the other host, still verifying the domain."""
+    login = Login(account.jid, Secret(account.password))
+    options = ConnectOptions(("127.0.0.1", redirecting), server.ca_file, timeout=5)
+    counts = fetch_counts(login, [Room(slow.jid("count-6-redirected"))], options)
+    assert counts[0].occupants == 6
+
+
+def test_a_redirect_loop_ends(account: Account, tmp_path: Path) -> None:
+    """A server that redirects to itself is followed once, then the run says what happened."""
+    with listeners.stream_error("see-other-host", content="127.0.0.1:1") as first:
+        with listeners.stream_error("see-other-host", content=f"127.0.0.1:{first}") as port:
+            result = refresh(tmp_path, f"127.0.0.1:{port}", account)
+    assert result.returncode == EXIT_NOTHING_COUNTED
+    assert f"STARTTLS: redirected to 127.0.0.1:{first} (STARTTLS)" in result.stderr
+    assert "redirected to 127.0.0.1:1 (STARTTLS)" in result.stderr
+    assert "Traceback" not in result.stderr
