@@ -1,5 +1,7 @@
 """The exceptions badgegen raises for expected failures, and the exit statuses."""
 
+import signal
+
 EXIT_OK = 0
 EXIT_BUG = 1  # Python's status for an uncaught exception
 EXIT_USAGE = 2  # also click's own status for usage errors
@@ -7,6 +9,9 @@ EXIT_SOME_UNCOUNTED = 3
 EXIT_NOTHING_COUNTED = 4
 EXIT_OUTPUT_FAILED = 5
 EXIT_BUSY = 6
+# Stopped by a signal: 128 + its number, as shells report a process it ended.
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130: Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: systemd stopping a timer's service, kill
 
 
 class BadgegenError(Exception):
@@ -40,3 +45,16 @@ class PublishError(BadgegenError):
 
 class BusyError(BadgegenError):
     """Another run holds the output directory's lock."""
+
+
+class Interrupted(BadgegenError):
+    """The run was stopped by SIGINT or SIGTERM; badges in place are whole."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+
+    @property
+    def status(self) -> int:
+        """The exit status: 130 for SIGINT, 143 for SIGTERM."""
+        return EXIT_INTERRUPTED if self.signum == signal.SIGINT else EXIT_TERMINATED

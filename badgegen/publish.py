@@ -7,8 +7,8 @@ import ctypes
 import fcntl
 import os
 import re
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -89,22 +89,28 @@ def write_atomic(path: Path, content: bytes) -> None:
 
 
 def _replace_all(folder: Path, writes: list[tuple[Path, bytes]]) -> None:
-    """Stage every write in folder, flush them to disk together, then rename each."""
+    """Stage every write in folder, flush them to disk together, then rename each.
+
+    Each temporary file's name is noted before it is created, so that
+    whatever stops the run (an error, SIGINT, SIGTERM) between two steps, the
+    finally clause removes every temporary file that was not renamed.
+    """
     if not writes:
         return
     sync_each = len(writes) <= SYNC_EACH_UP_TO or _syncfs is None
-    staged: list[tuple[Path, Path]] = []  # (temporary file, its target)
+    temps: list[Path] = []
     renamed = 0
     try:
         for path, content in writes:
-            staged.append((_stage(path, content, sync_each), path))
+            temps.append(path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"))
+            _stage(temps[-1], path, content, sync_each)
         if not sync_each:
             _guarded(folder, _sync_filesystem, folder)
-        for temp, path in staged:
+        for temp, (path, _content) in zip(temps, writes, strict=True):
             _guarded(path, temp.replace, path)
             renamed += 1
     finally:
-        for temp, _path in staged[renamed:]:
+        for temp in temps[renamed:]:
             with contextlib.suppress(OSError):
                 temp.unlink()
     # Best effort: some filesystems cannot sync a directory, and every file is in place.
@@ -112,24 +118,19 @@ def _replace_all(folder: Path, writes: list[tuple[Path, bytes]]) -> None:
         _sync_directory(folder)
 
 
-def _stage(path: Path, content: bytes, sync: bool) -> Path:
-    """Write content to a new temporary file beside path and return it."""
-    handle, name = _guarded(
-        path, tempfile.mkstemp, dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX
-    )
-    temp = Path(name)
+def _stage(temp: Path, path: Path, content: bytes, sync: bool) -> None:
+    """Write content to the new file temp, beside path (which it will replace)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
-        with os.fdopen(handle, "wb") as stream:
+        descriptor = os.open(temp, flags, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fchmod(stream.fileno(), FILE_MODE)
             if sync:
                 os.fsync(stream.fileno())
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise _cannot_write(path, exc) from exc
-    return temp
 
 
 def _guarded(path: Path, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -217,22 +218,51 @@ def lock_directory(out_dir: Path, wait: float) -> Iterator[None]:
     """Hold an exclusive lock on out_dir, so overlapping runs never interleave.
 
     The lock is on the directory itself (flock), so it leaves no file behind
-    and is released when the process ends, however it ends.
+    and is released when the process ends, however it ends. A directory
+    this made is removed again when the block fails with it still empty:
+    a run that changes nothing creates nothing.
 
     Args:
         out_dir: the output directory; created if missing.
         wait: seconds to wait for another run to finish.
 
     Raises:
+        PublishError: out_dir cannot be a writable directory.
         BusyError: another run still holds the lock after `wait` seconds.
     """
-    _make_directory(out_dir)
-    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    check_output_directory(out_dir)
+    created = _make_directory(out_dir)
     try:
-        _acquire(descriptor, out_dir, time.monotonic() + wait)
-        yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
+        descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            _acquire(descriptor, out_dir, time.monotonic() + wait)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
+    except BaseException:
+        for folder in created:  # innermost first; rmdir only removes empty ones
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def check_output_directory(out_dir: Path) -> None:
+    """Refuse, before anything is counted, an output directory that could not be written.
+
+    Raises:
+        PublishError: out_dir, or the nearest folder above it that exists, is
+            not a directory or not writable.
+    """
+    existing = out_dir
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "" if existing == out_dir else f" ({existing} is not a directory)"
+        raise PublishError(
+            f"cannot use {out_dir} as the output directory{where or ': not a directory'}"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PublishError(f"cannot write to {existing}: permission denied")
 
 
 def _acquire(descriptor: int, out_dir: Path, deadline: float) -> None:
@@ -246,13 +276,20 @@ def _acquire(descriptor: int, out_dir: Path, deadline: float) -> None:
             time.sleep(0.1)
 
 
-def _make_directory(out_dir: Path) -> None:
+def _make_directory(out_dir: Path) -> list[Path]:
+    """Create out_dir and any missing parents; return those made, innermost first."""
+    missing = []
+    folder = out_dir
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PublishError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
     if not out_dir.is_dir():
         raise PublishError(f"{out_dir} is not a directory")
+    return missing
 
 
 def _inside(out_dir: Path, name: str) -> Path:

@@ -96,7 +96,7 @@ def test_every_exit_status_is_documented() -> None:
     """README's exit status table lists each status the CLI uses."""
     statuses = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
     table = README.split("### Exit status", 1)[1].split("\n## ", 1)[0]
-    documented = {int(row) for row in re.findall(r"^\| (\d) \|", table, re.MULTILINE)}
+    documented = {int(row) for row in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
     assert documented == statuses
 
 

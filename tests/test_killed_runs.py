@@ -10,7 +10,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from badgegen.publish import TEMP_PREFIX
+import pytest
+
+from badgegen.publish import TEMP_PREFIX, lock_directory
 
 ROOMS = 2000
 KILLS = 12
@@ -34,13 +36,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def start(config: Path, out: Path, seed: int) -> subprocess.Popen[bytes]:
+def start(config: Path, out: Path, seed: int, stderr: int | None = None) -> subprocess.Popen[bytes]:
     environment = {**os.environ, "BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": "bot@example.org"}
     root = str(Path(__file__).parents[1])
     paths = [root, os.environ.get("PYTHONPATH")]
     environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed)]
-    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def kill_while_writing(process: subprocess.Popen[bytes], out: Path, delay: float) -> int:
@@ -85,3 +87,28 @@ def test_killed_runs_leave_no_litter(tmp_path: Path) -> None:
     assert start(config, out, 99).wait(timeout=120) == 0
     assert sorted(path.name for path in out.iterdir()) == published
     assert_whole_badges(out)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_writing_ends_cleanly(tmp_path: Path, signum: int) -> None:
+    """SIGINT/SIGTERM while writing: status 130/143 at once, no traceback, no litter, lock free."""
+    config = tmp_path / "rooms.yaml"
+    rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(ROOMS))
+    config.write_text("rooms:\n" + rooms)
+    out = tmp_path / "public"
+    assert start(config, out, 0).wait(timeout=120) == 0
+    process = start(config, out, 1, stderr=subprocess.PIPE)
+    while process.poll() is None and not _temporary_files(out):
+        time.sleep(0.002)
+    process.send_signal(signum)
+    sent = time.monotonic()
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 2
+    assert process.returncode == 128 + signum
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert f"interrupted by {signal.Signals(signum).name}" in text
+    assert not _temporary_files(out)
+    assert_whole_badges(out)
+    with lock_directory(out, wait=0):  # released
+        pass

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,6 +20,7 @@ from badgegen.errors import (
     BadgegenError,
     BusyError,
     ConfigError,
+    Interrupted,
     XmppError,
 )
 
@@ -36,26 +39,65 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
     return click.option(
         "--out",
         "out_dir",
-        type=click.Path(path_type=Path, file_okay=False),
+        # Checked by badgegen itself, before connecting: any problem is status 5.
+        type=click.Path(path_type=Path),
         default="public",
         show_default=True,
         help=help_text,
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """How a command failed: its exit status, a kind for scripts, and lines for people."""
+
+    status: int
+    kind: str  # config, connect, output, busy, interrupted
+    lines: tuple[str, ...]
+
+
+def failure_of(exc: BadgegenError) -> Failure:
+    """The exit status and the `Error:` lines for an expected error."""
+    if isinstance(exc, ConfigError):
+        return Failure(EXIT_USAGE, "config", exc.problems)
+    if isinstance(exc, XmppError):
+        return Failure(EXIT_NOTHING_COUNTED, "connect", (f"{exc}; no badge was changed",))
+    if isinstance(exc, BusyError):
+        return Failure(EXIT_BUSY, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
+    if isinstance(exc, Interrupted):
+        return Failure(exc.status, "interrupted", (f"{exc}; every badge in place is whole",))
+    return Failure(EXIT_OUTPUT_FAILED, "output", (str(exc),))
+
+
 @contextmanager
 def errors_reported() -> Iterator[None]:
-    """Turn expected errors into `Error: ...` lines and their exit status."""
+    """Turn expected errors (and Ctrl-C) into `Error: ...` lines and their exit status."""
+    try:
+        with interrupts_raised():
+            yield
+    except BadgegenError as exc:
+        failure = failure_of(exc)
+        fail(failure.lines, failure.status)
+
+
+@contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Interrupted in the block, wherever it is (no traceback)."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test's CliRunner): leave signals alone
+        previous = None
     try:
         yield
-    except ConfigError as exc:
-        fail(exc.problems, EXIT_USAGE)
-    except XmppError as exc:
-        fail([f"{exc}; no badge was changed"], EXIT_NOTHING_COUNTED)
-    except BusyError as exc:
-        fail([f"{exc}; try again later (or raise --lock-wait)"], EXIT_BUSY)
-    except BadgegenError as exc:
-        fail([str(exc)], EXIT_OUTPUT_FAILED)
+    except KeyboardInterrupt:
+        raise Interrupted(signal.SIGINT) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def fail(lines: Iterable[str], status: int) -> NoReturn:

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from badgegen.cli.options import CONFIG_OPTION, errors_reported, fail, out_option
-from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE
+from badgegen.cli.options import CONFIG_OPTION, fail, failure_of, interrupts_raised, out_option
+from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, BadgegenError
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,26 +121,37 @@ def demo_command(out_dir: Path) -> None:
 def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
     """Load the rooms and the login, refresh, print the outcome; return the exit status.
 
+    With --json, stdout gets exactly one JSON document whatever happens.
+
     Args:
         options: the command's options.
         environ: where BADGEGEN_JID and the password come from.
     """
     from badgegen.cli.arguments import connect_options
-    from badgegen.cli.summary import progress_printer, report, start_logging
+    from badgegen.cli.summary import failure_json, progress_printer, report, start_logging
     from badgegen.config import load_rooms
     from badgegen.login import resolve_login
     from badgegen.pipeline import Output, make_counter, refresh
 
-    with errors_reported():
-        config = load_rooms(options.config_path)
-        login = resolve_login(config.account, environ)
-        start_logging(options.verbose, login)
-        quiet = options.quiet or options.as_json
-        counter = make_counter(connect_options(options), progress_printer(quiet))
-        output = Output(
-            options.out_dir, datetime.now(UTC), options.previous, options.lock_wait, options.dry_run
-        )
-        result = refresh(config, login, counter, output)
+    now = datetime.now(UTC)
+    try:
+        with interrupts_raised():
+            config = load_rooms(options.config_path)
+            login = resolve_login(config.account, environ)
+            start_logging(options.verbose, login)
+            quiet = options.quiet or options.as_json
+            counter = make_counter(connect_options(options), progress_printer(quiet))
+            output = Output(
+                options.out_dir, now, options.previous, options.lock_wait, options.dry_run
+            )
+            result = refresh(config, login, counter, output)
+    except BadgegenError as exc:
+        failure = failure_of(exc)
+        for line in failure.lines:
+            click.echo(f"Error: {line}", err=True)
+        if options.as_json:
+            click.echo(failure_json(failure, now))
+        return failure.status
     status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
-    report(result, options.out_dir, status, quiet=options.quiet, as_json=options.as_json)
+    report(result, options, status, now)
     return status

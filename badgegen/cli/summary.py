@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from badgegen.cli.options import Failure
 from badgegen.login import Login
 from badgegen.pipeline import RefreshResult
 from badgegen.results import RoomResult
-from badgegen.state import describe_age
+from badgegen.state import TIMESTAMP, describe_age
+
+if TYPE_CHECKING:
+    from badgegen.cli.refresh import RefreshOptions
+
+
+JSON_VERSION = 1
+# Problems shared by more rooms than this are one line with a few examples.
+GROUP_FROM = 4
+EXAMPLES = 3
+# Beyond this many rooms, the job summary folds the full table away.
+SUMMARY_TABLE_OPEN_UP_TO = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,18 +40,40 @@ class Line:
     problem: bool = False
 
 
-def summary(result: RefreshResult, out_dir: Path) -> list[Line]:
+def summary(result: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list[Line]:
     """Every line of a refresh's summary.
+
+    Rooms counted get a line each; rooms that share a problem are one line
+    with a count and a few examples, unless verbose (the full list is also
+    in --json and badges.json).
 
     Args:
         result: what the refresh counted, showed and wrote.
         out_dir: where it wrote.
+        verbose: a line for every room, whatever its problem.
     """
     lines = [Line(warning, problem=True) for warning in result.warnings]
+    groups: dict[str, list[RoomResult]] = {}
     for room in result.rooms:
-        lines.append(Line(f"{room.room.jid}: {room_result(room)}", problem=not room.counted))
+        if room.counted:
+            lines.append(Line(f"{room.room.jid}: {room_result(room)}"))
+        else:
+            groups.setdefault(room.count.describe(), []).append(room)
+    for reason, rooms in groups.items():
+        if verbose or len(rooms) < GROUP_FROM:
+            lines += [Line(f"{room.room.jid}: {room_result(room)}", problem=True) for room in rooms]
+        else:
+            lines.append(Line(_group_line(reason, rooms), problem=True))
     lines.append(Line(closing_line(result, out_dir)))
     return lines
+
+
+def _group_line(reason: str, rooms: list[RoomResult]) -> str:
+    """ "498 rooms: timed out (run deadline reached): a@x, b@x, c@x and 495 more"."""
+    examples = ", ".join(room.room.jid for room in rooms[:EXAMPLES])
+    stale = sum(room.state.status == "stale" for room in rooms)
+    shown = f"; {stale} show their last count (stale)" if stale else ""
+    return f"{len(rooms)} rooms: {reason}: {examples} and {len(rooms) - EXAMPLES} more{shown}"
 
 
 def room_result(result: RoomResult) -> str:
@@ -62,39 +99,92 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def result_json(result: RefreshResult, status: int) -> str:
-    """The run's result for scripts (--json): each room, what was written, the status."""
+def result_json(result: RefreshResult, status: int, now: datetime) -> str:
+    """--json for a run that counted: the schema README documents, version JSON_VERSION.
+
+    Args:
+        result: every room's result and what was written.
+        status: the exit status.
+        now: the time of the run.
+    """
     report = result.report
-    document = {
-        "status": status,
-        "rooms": [_room_json(room) for room in result.rooms],
-        "written": list(report.written) if report else [],
-        "unchanged": list(report.unchanged) if report else [],
-        "warnings": list(result.warnings),
+    return _document(
+        status,
+        now,
+        rooms=[_room_json(room) for room in result.rooms],
+        written=list(report.written) if report else [],
+        unchanged=list(report.unchanged) if report else [],
+        warnings=list(result.warnings),
+        error=None,
+    )
+
+
+def failure_json(failure: Failure, now: datetime) -> str:
+    """--json for a run that failed before it could count or write: the same schema, an error."""
+    error = {
+        "kind": failure.kind,
+        "message": "; ".join(failure.lines),
+        "problems": list(failure.lines),
     }
+    return _document(
+        failure.status, now, rooms=[], written=[], unchanged=[], warnings=[], error=error
+    )
+
+
+def _document(status: int, now: datetime, **parts: object) -> str:
+    document = {"version": JSON_VERSION, "status": status, "time": _timestamp(now), **parts}
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _room_json(result: RoomResult) -> dict[str, object]:
-    room, count, badge = result.room, result.count, result.badge
+    room, count, badge, state = result.room, result.count, result.badge, result.state
+    problem = None
+    if count.problem:
+        problem = {
+            "code": count.problem.name.lower(),
+            "text": count.problem.value,
+            "detail": count.detail,
+        }
     return {
         "jid": room.jid,
-        "status": result.state.status,
-        "occupants": result.state.occupants,
-        "problem": count.problem.name.lower() if count.problem else None,
-        "detail": count.detail,
+        "status": state.status,
+        "occupants": state.occupants,
+        "counted_at": _timestamp(state.counted_at) if state.counted_at else None,
+        "problem": problem,
         "badge": {"label": badge.label, "message": badge.message, "color": badge.color},
         "files": [room.svg_name, room.json_name],
     }
 
 
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(TIMESTAMP)
+
+
 def step_summary(result: RefreshResult) -> str:
-    """A Markdown table of the run for GitHub Actions' job summary."""
+    """Markdown for GitHub Actions' job summary: a line of totals, problems grouped, every room.
+
+    Beyond SUMMARY_TABLE_OPEN_UP_TO rooms the table of every room is folded
+    into a <details> block, so the summary page stays short.
+    """
+    counted = sum(room.counted for room in result.rooms)
+    heading = (
+        f"### XMPP chat badges\n\n{counted} of {plural(len(result.rooms), 'room')} counted.\n\n"
+    )
     rows = ["| room | result |", "| --- | --- |"]
     for room in result.rooms:
         cells = (_code_span(room.room.jid), room_result(room))
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    return "### XMPP chat badges\n\n" + "\n".join(rows) + "\n\n"
+    table = "\n".join(rows) + "\n"
+    if len(result.rooms) <= SUMMARY_TABLE_OPEN_UP_TO:
+        return heading + table + "\n"
+    problems = [line.text for line in summary(result, Path())[:-1] if line.problem]
+    listed = "".join(f"- {_markdown_text(text)}\n" for text in problems)
+    folded = f"<details><summary>Every room</summary>\n\n{table}\n</details>\n\n"
+    return heading + (listed + "\n" if listed else "") + folded
+
+
+def _markdown_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
 
 
 def _code_span(text: str) -> str:
@@ -122,19 +212,17 @@ def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
     return show
 
 
-def report(
-    result: RefreshResult, out_dir: Path, status: int, *, quiet: bool, as_json: bool
-) -> None:
+def report(result: RefreshResult, options: RefreshOptions, status: int, now: datetime) -> None:
     """The summary on the terminal (or JSON), and GitHub's job summary inside Actions."""
     from badgegen.publish import append_text
 
-    if as_json:
-        click.echo(result_json(result, status))
+    if options.as_json:
+        click.echo(result_json(result, status, now))
     else:
-        for line in summary(result, out_dir):
+        for line in summary(result, options.out_dir, verbose=options.verbose > 0):
             if line.problem:
                 click.echo(f"Warning: {line.text}", err=True)
-            elif not quiet:
+            elif not options.quiet:
                 click.echo(line.text)
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
         append_text(Path(summary_file), step_summary(result))

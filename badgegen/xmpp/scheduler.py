@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slixmpp import ClientXMPP
 
 from badgegen.counts import Count, Problem
-from badgegen.errors import XmppError
+from badgegen.errors import Interrupted, XmppError
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+T = TypeVar("T")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 # Called with (rooms done, rooms in all) as each room is settled.
 Progress = Callable[[int, int], None]
@@ -46,7 +51,33 @@ def fetch_counts(
     Raises:
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
-    return asyncio.run(_fetch_counts(login, tuple(rooms), options, progress))
+    return asyncio.run(_interruptible(_fetch_counts(login, tuple(rooms), options, progress)))
+
+
+async def _interruptible(work: Coroutine[Any, Any, T]) -> T:
+    """Run work; SIGINT or SIGTERM cancels it (closing the connection) and raises Interrupted."""
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    received: list[int] = []
+
+    def stop(signum: int) -> None:
+        received.append(signum)
+        if task is not None:
+            task.cancel()
+
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not main thread
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop, signum)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if received:
+            raise Interrupted(received[0]) from None
+        raise
+    finally:
+        for signum, handler in previous.items():
+            if loop.remove_signal_handler(signum):
+                signal.signal(signum, handler)
 
 
 @dataclass(slots=True)
@@ -102,11 +133,13 @@ async def _count_rooms(
     tasks = [asyncio.create_task(_worker(shared)) for _ in range(workers)]
     lost = _disconnection(client)
     everything: asyncio.Future[Any] = asyncio.gather(*tasks)
-    await asyncio.wait(
-        [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-    )
-    everything.cancel()
-    await asyncio.gather(everything, return_exceptions=True)
+    try:
+        await asyncio.wait(
+            [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:  # also when the run itself is cancelled (SIGINT, SIGTERM)
+        everything.cancel()
+        await asyncio.gather(everything, return_exceptions=True)
     problem = Problem.CONNECTION_LOST if lost.done() else Problem.TIMEOUT
     unfinished = [Count(room.jid, None, problem, _unfinished(problem)) for room in rooms]
     return tuple(results.get(index, unfinished[index]) for index in range(len(rooms)))

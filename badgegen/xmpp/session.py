@@ -85,7 +85,9 @@ async def _routes(client: ClientXMPP, options: ConnectOptions, deadline_at: floa
     try:
         records = await asyncio.wait_for(client.get_dns_records(domain), wait)
     except TimeoutError:
-        raise XmppError(f"cannot connect to {domain}: no DNS answer within {_seconds(wait)}") from None
+        raise XmppError(
+            f"cannot connect to {domain}: no DNS answer within {_seconds(wait)}"
+        ) from None
     except (OSError, ValueError) as exc:
         raise XmppError(f"cannot connect to {domain}: DNS lookup failed: {exc}") from exc
     return routes_from_records(domain, records)

@@ -6,7 +6,10 @@ that answer are the real test servers.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -131,10 +134,59 @@ def test_see_other_host_is_followed_once(
 
 def test_a_redirect_loop_ends(account: Account, tmp_path: Path) -> None:
     """A server that redirects to itself is followed once, then the run says what happened."""
-    with listeners.stream_error("see-other-host", content="127.0.0.1:1") as first:
-        with listeners.stream_error("see-other-host", content=f"127.0.0.1:{first}") as port:
-            result = refresh(tmp_path, f"127.0.0.1:{port}", account)
+    with contextlib.ExitStack() as stack:
+        first = stack.enter_context(listeners.stream_error("see-other-host", content="127.0.0.1:1"))
+        redirect = f"127.0.0.1:{first}"
+        port = stack.enter_context(listeners.stream_error("see-other-host", content=redirect))
+        result = refresh(tmp_path, f"127.0.0.1:{port}", account)
     assert result.returncode == EXIT_NOTHING_COUNTED
     assert f"STARTTLS: redirected to 127.0.0.1:{first} (STARTTLS)" in result.stderr
     assert "redirected to 127.0.0.1:1 (STARTTLS)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stage", ["connecting", "counting"])
+def test_signals_end_a_run_at_once(
+    stage: str,
+    signum: int,
+    tmp_path: Path,
+    server: SandboxServer,
+    slow: SlowRooms,
+    account: Account,
+) -> None:
+    """Ctrl-C or systemd's SIGTERM, connecting or counting: 130/143 within 2 s, nothing changed."""
+    room = slow.jid("count-2-signalled")
+    good = refresh(tmp_path, f"127.0.0.1:{server.port}", account, room, server.ca_file)
+    assert good.returncode == 0, good.stderr
+    before = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
+    with contextlib.ExitStack() as stack:
+        if stage == "connecting":
+            address, room = f"127.0.0.1:{stack.enter_context(listeners.silent())}", room
+        else:
+            address, room = f"127.0.0.1:{server.port}", slow.jid(f"silent-signalled-{signum}")
+        (tmp_path / "rooms.yaml").write_text(f"rooms: [{room}]\n")
+        env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+        command = [
+            sys.executable, "-m", "badgegen", "refresh", "--config", str(tmp_path / "rooms.yaml"),
+            "--out", str(tmp_path / "public"), "--server", address, "--ca-file",
+            str(server.ca_file), "--timeout", "30", "--json",
+        ]  # fmt: skip
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if stage == "counting":  # until the room has been asked
+            waited = time.monotonic()
+            while not slow.asked[room.split("@")[0]] and time.monotonic() - waited < 10:
+                time.sleep(0.01)
+        else:
+            time.sleep(1.5)
+        process.send_signal(signum)
+        sent = time.monotonic()
+        stdout, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 2
+    assert process.returncode == 128 + signum
+    assert stderr.decode().splitlines() == [
+        f"Error: interrupted by {signal.Signals(signum).name}; every badge in place is whole"
+    ]
+    document = json.loads(stdout)
+    assert (document["status"], document["error"]["kind"]) == (128 + signum, "interrupted")
+    assert {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()} == before

@@ -111,11 +111,17 @@ def test_json_and_step_summary() -> None:
     before = {ROOM.jid: RoomState(ROOM.jid, "counted", 4, NOW - timedelta(minutes=5))}
     results = settle([ROOM], [count], before, NOW, HOUR)
     result = RefreshResult(results, WriteReport(("lobby.svg",), ()), ())
-    document = json.loads(result_json(result, 3))
-    assert document["status"] == 3
+    document = json.loads(result_json(result, 3, NOW))
+    assert (document["version"], document["status"], document["time"]) == (
+        1,
+        3,
+        "2026-11-25T12:00:00Z",
+    )
+    assert document["error"] is None
     assert document["rooms"][0] == {
-        "jid": ROOM.jid, "status": "stale", "occupants": 4, "problem": "timeout",
-        "detail": "", "badge": {"label": "chat", "message": "4 online", "color": "#939393"},
+        "jid": ROOM.jid, "status": "stale", "occupants": 4, "counted_at": "2026-11-25T11:55:00Z",
+        "problem": {"code": "timeout", "text": "timed out", "detail": ""},
+        "badge": {"label": "chat", "message": "4 online", "color": "#939393"},
         "files": ["lobby.svg", "lobby.json"],
     }  # fmt: skip
     table = step_summary(result)
