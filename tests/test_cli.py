@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from badgegen.counts import Count, Problem
 from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
+    EXIT_OUTPUT_FAILED,
     EXIT_SOME_UNCOUNTED,
     EXIT_USAGE,
     ConfigError,
@@ -323,3 +326,130 @@ def test_demo_without_prosody_says_what_to_install(
     assert result.stderr.startswith("Error: the demo needs Prosody (")
     assert "apt-get install prosody" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+class ManyFailures:
+    """Counts the first room and times out on every other, like a run past its deadline."""
+
+    def __call__(self, login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+        rooms = tuple(rooms)
+        first = Count(rooms[0].jid, 3)
+        late = [
+            Count(room.jid, None, Problem.TIMEOUT, "run deadline reached") for room in rooms[1:]
+        ]
+        return (first, *late)
+
+
+def many_rooms(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "rooms.yaml"
+    rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(count))
+    path.write_text("account: {jid: bot@example.org}\nrooms:\n" + rooms)
+    return path
+
+
+@pytest.mark.parametrize("flags", [[], ["-q"]])
+def test_shared_problems_are_one_line(tmp_path: Path, flags: list[str]) -> None:
+    """600 timeouts are one warning with a count and examples: a cron mail stays short."""
+    with counting_with(ManyFailures()):
+        result = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(many_rooms(tmp_path, 601)), "--out", str(tmp_path), *flags],
+            env=ENV,
+        )
+    assert result.exit_code == EXIT_SOME_UNCOUNTED
+    assert result.stderr.splitlines() == [
+        "Warning: 600 rooms: timed out (run deadline reached): room1@conference.example.org,"
+        " room2@conference.example.org, room3@conference.example.org and 597 more"
+    ]
+    assert len(result.stdout.splitlines()) == (0 if flags else 2)
+
+
+def test_verbose_lists_every_room(tmp_path: Path) -> None:
+    """-v gives every room its own line."""
+    with counting_with(ManyFailures()):
+        result = CliRunner().invoke(
+            main,
+            [
+                "refresh",
+                "--config",
+                str(many_rooms(tmp_path, 11)),
+                "--out",
+                str(tmp_path / "o"),
+                "-v",
+            ],
+            env=ENV,
+        )
+    assert len([line for line in result.stderr.splitlines() if "timed out" in line]) == 10
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "kind"),
+    [
+        ("config", EXIT_USAGE, "config"),
+        ("login", EXIT_NOTHING_COUNTED, "connect"),
+        ("out-is-a-file", EXIT_OUTPUT_FAILED, "output"),
+        ("busy", EXIT_BUSY, "busy"),
+        ("success", EXIT_SOME_UNCOUNTED, None),
+    ],
+)
+def test_json_is_always_one_document(
+    config: Path, case: str, status: int, kind: str | None
+) -> None:
+    """Every outcome prints exactly one JSON document of the documented schema on stdout."""
+    out = config.parent / "public"
+    counter = FakeCounter({"lobby@conference.example.org": 2, "gone@conference.example.org": None})
+    if case == "config":
+        config.write_text("rooms: 7\n")
+    elif case == "login":
+        counter.error = XmppError("login as bot@example.org failed: not-authorized")
+    elif case == "out-is-a-file":
+        out.write_text("not a directory")
+    with contextlib.ExitStack() as stack:
+        if case == "busy":
+            stack.enter_context(lock_directory(out, 0))
+        result = refresh(config, counter, "--json", "--lock-wait", "0")
+    assert result.exit_code == status, result.output
+    document = json.loads(result.stdout)
+    assert set(document) == {
+        "version", "status", "time", "rooms", "written", "unchanged", "warnings", "error"
+    }  # fmt: skip
+    assert (document["version"], document["status"]) == (1, status)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["time"])
+    if kind is None:
+        assert document["error"] is None
+        assert [room["problem"] for room in document["rooms"]] == [
+            None, {"code": "not_found", "text": "room does not exist", "detail": ""},
+        ]  # fmt: skip
+    else:
+        assert document["error"]["kind"] == kind
+        assert document["error"]["message"]
+        assert document["rooms"] == []
+
+
+@pytest.mark.parametrize("where", ["out-is-a-file", "parent-is-a-file"])
+def test_the_output_directory_is_checked_before_counting(config: Path, where: str) -> None:
+    """Either way the same status (5), before anything is counted, and nothing created."""
+    blocker = config.parent / "blocker"
+    blocker.write_text("a file")
+    out = blocker if where == "out-is-a-file" else blocker / "public"
+    counter = FakeCounter({})
+    with counting_with(counter):
+        result = CliRunner().invoke(
+            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
+        )
+    assert result.exit_code == EXIT_OUTPUT_FAILED
+    assert result.stderr.startswith(f"Error: cannot use {out} as the output directory")
+    assert counter.calls == []
+    assert blocker.read_text() == "a file"
+
+
+def test_a_failed_run_creates_no_directory(config: Path) -> None:
+    """A run that could not count (exit 4) leaves no new, empty output directory behind."""
+    out = config.parent / "new" / "public"
+    counter = FakeCounter({}, error=XmppError("cannot connect to example.org: no answer"))
+    with counting_with(counter):
+        result = CliRunner().invoke(
+            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
+        )
+    assert result.exit_code == EXIT_NOTHING_COUNTED
+    assert not (config.parent / "new").exists()
