@@ -16,11 +16,20 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces secrets, their base64 forms and SASL payloads in log records."""
+    """Replaces SASL payloads, secrets written as values and their base64 forms in log records.
+
+    A secret is replaced where it stands as a value of its own, not inside a
+    longer word: with the password "e", "example.org" stays readable (and
+    does not tell a reader which letters the password has).
+    """
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.forms = sorted(_secret_forms(secrets), key=len, reverse=True)
+        secrets = [secret for secret in secrets if secret]
+        encoded = sorted(_secret_forms(secrets) - set(secrets), key=len, reverse=True)
+        values = "|".join(re.escape(secret) for secret in sorted(secrets, key=len, reverse=True))
+        self.values = re.compile(rf"(?<!\w)(?:{values})(?!\w)") if values else None
+        self.forms = encoded
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = self.redact(record.getMessage()), ()
@@ -31,6 +40,9 @@ class RedactingFilter(logging.Filter):
 
     def redact(self, text: str) -> str:
         text = _SASL_PAYLOAD.sub(rf"\1{REDACTED}\3", text)
+        if self.values is not None:
+            text = self.values.sub(REDACTED, text)
+        # base64 runs are long and random-looking: wherever they appear, they are the secret.
         for form in self.forms:
             text = text.replace(form, REDACTED)
         return _CONTROLS.sub(lambda match: ascii(match.group())[1:-1], text)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from badgegen.render import render_page
 from badgegen.render.content import stale_note
 from badgegen.results import RoomResult
-from badgegen.snippets import link_for, snippet
+from badgegen.snippets import embeddable, snippet_parts
 from badgegen.state import describe_age
 
 INDEX = "index.html"
@@ -20,59 +20,55 @@ HEADERS_TEXT = """\
 /*.json
   Cache-Control: public, max-age=300, must-revalidate
 """
-PAGE_FORMATS = ("markdown", "html")
-
-
-@dataclass(frozen=True, slots=True)
-class Snippet:
-    """One embed snippet shown on the page."""
-
-    format: str
-    code: str
 
 
 @dataclass(frozen=True, slots=True)
 class PageRoom:
-    """One room's entry on the page."""
+    """One room's row on the page.
+
+    file and link are the URLs snippets.snippet() puts in a snippet (made
+    embeddable); the page's script builds the Markdown and HTML snippets
+    from them the same way, so that they never weigh on the page.
+    """
 
     jid: str
-    id: str
-    image: str
+    file: str  # the badge's URL relative to the page (and to base_url)
     title: str
     link: str
     status: str
-    snippets: tuple[Snippet, ...]
+    occupants: int  # for sorting; -1 when unknown
 
 
 def index_html(results: Sequence[RoomResult], base_url: str) -> str:
-    """index.html: every badge with its room, count, freshness and snippets.
+    """index.html: every badge with its room, count and freshness; find, sort, copy snippets.
 
     The page shows the time of the newest count on record, not of the run,
-    so that a run that changes no count leaves the page as it was.
+    so that a run that changes no count leaves the page as it was. Without a
+    base_url, the page's script makes the snippets' image URLs absolute from
+    the page's own address.
 
     Args:
         results: every room's result, its badge computed.
         base_url: where the directory is published, for the snippets.
     """
-    entries = [_entry(result, base_url) for result in results]
+    entries = [_entry(result) for result in results]
     times = (result.state.counted_at for result in results if result.state.counted_at)
     newest = max(times, default=None)
     counted = describe_age(newest) if newest else None
-    return render_page("index.html.j2", rooms=entries, counted=counted)
+    base = embeddable(base_url.rstrip("/") + "/") if base_url else ""
+    return render_page("index.html.j2", rooms=entries, counted=counted, base_url=base)
 
 
-def _entry(result: RoomResult, base_url: str) -> PageRoom:
+def _entry(result: RoomResult) -> PageRoom:
     room, state, badge = result.room, result.state, result.badge
+    file, link, _alt = snippet_parts(room, state, "")
     return PageRoom(
         jid=room.jid,
-        id=badge.id_suffix,
-        image=room.svg_name,
+        file=file,
         title=f"{badge.label}: {badge.message}",
-        link=link_for(room, state),
+        link=link,
         status=_status(result),
-        snippets=tuple(
-            Snippet(kind, snippet(room, state, kind, base_url)) for kind in PAGE_FORMATS
-        ),
+        occupants=state.occupants if state.occupants is not None else -1,
     )
 
 

@@ -53,6 +53,15 @@ def embeddable(url: str) -> str:
     return urllib.parse.quote(url, safe=_SAFE)
 
 
+def snippet_parts(room: Room, state: RoomState | None, base_url: str) -> tuple[str, str, str]:
+    """What every snippet of a room is made of: its image URL, its link, its alt text.
+
+    The URLs are embeddable (see embeddable()); the alt text is one line.
+    """
+    image, link = embeddable(image_url(room, base_url)), embeddable(link_for(room, state))
+    return image, link, " ".join(alt_text(room).split())
+
+
 def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> str:
     """Embed code for one badge, every part escaped for its syntax.
 
@@ -62,8 +71,7 @@ def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> st
         kind: one of FORMATS.
         base_url: where the output directory is published.
     """
-    image, link = embeddable(image_url(room, base_url)), embeddable(link_for(room, state))
-    alt = " ".join(alt_text(room).split())  # one line, whatever the JID holds
+    image, link, alt = snippet_parts(room, state, base_url)
     if kind == "html":
         return (
             f'<a href="{html.escape(link)}"><img src="{html.escape(image)}"'

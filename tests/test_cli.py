@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -44,8 +44,8 @@ ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE"
 class FakeCounter:
     """Answers with fixed counts and remembers what it was asked."""
 
-    def __init__(self, counts: dict[str, int | None], error: Exception | None = None) -> None:
-        self.counts, self.error = counts, error
+    def __init__(self, counts: Mapping[str, int | None], error: Exception | None = None) -> None:
+        self.counts, self.error = dict(counts), error
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
 
     def __call__(self, login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
@@ -453,3 +453,35 @@ def test_a_failed_run_creates_no_directory(config: Path) -> None:
         )
     assert result.exit_code == EXIT_NOTHING_COUNTED
     assert not (config.parent / "new").exists()
+
+
+def test_snippets_without_a_base_url_say_so(config: Path) -> None:
+    """Relative image addresses break once pasted: the command warns and says how to fix it."""
+    result = CliRunner().invoke(main, ["snippet", "--config", str(config)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("[![XMPP chat lobby@conference.example.org](lobby@")
+    assert "no base URL" in result.stderr
+    assert "set base_url in rooms.yaml or pass --base-url" in result.stderr
+    with_base = CliRunner().invoke(
+        main, ["snippet", "--config", str(config), "--base-url", "https://e.org/b"]
+    )
+    assert with_base.stderr == ""
+    assert "(https://e.org/b/lobby@conference.example.org.svg)" in with_base.stdout
+
+
+def test_job_summary_folds_long_tables(config: Path, tmp_path: Path) -> None:
+    """Hundreds of rooms: a line of totals, the problems grouped, the full table folded away."""
+    summary_file = tmp_path / "summary.md"
+    with counting_with(ManyFailures()):
+        result = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(many_rooms(tmp_path, 300)), "--out", str(tmp_path / "o")],
+            env={**ENV, "GITHUB_STEP_SUMMARY": str(summary_file)},
+        )
+    assert result.exit_code == EXIT_SOME_UNCOUNTED
+    text = summary_file.read_text()
+    assert "1 of 300 rooms counted." in text
+    assert "- 299 rooms: timed out (run deadline reached): room1@conference.example.org" in text
+    before, folded = text.split("<details><summary>Every room</summary>")
+    assert len(before.splitlines()) < 10
+    assert folded.count("\n| `room") == 300

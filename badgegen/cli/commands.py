@@ -95,8 +95,16 @@ def snippet_command(
         config = load_rooms(config_path)
         chosen = choose_rooms(config, rooms)
     states = load_previous(None, out_dir, datetime.now(UTC), len(config.rooms)).states
+    base = base_url or config.base_url
+    if not base:
+        click.echo(
+            "Warning: no base URL, so the image addresses below are relative and break once"
+            " pasted elsewhere; set base_url in rooms.yaml or pass --base-url"
+            " (e.g. https://you.github.io/project)",
+            err=True,
+        )
     for room in chosen:
-        click.echo(snippet(room, states.get(room.jid), kind, base_url or config.base_url))
+        click.echo(snippet(room, states.get(room.jid), kind, base))
 
 
 @click.command("init")

@@ -51,3 +51,23 @@ def test_control_characters_from_servers_are_escaped() -> None:
     """C1 controls (allowed in XML), ESC and bidi overrides never reach the terminal raw."""
     text = RedactingFilter([]).redact("name \x9b31m \x1b[2J \u202eevil\ttab\nline")
     assert text == "name \\x9b31m \\x1b[2J \\u202eevil\ttab\nline"
+
+
+@pytest.mark.parametrize(
+    ("password", "line", "expected"),
+    [
+        ("e", "connecting to example.org as bot@example.org", None),
+        ("e", "password is e", "password is [redacted]"),
+        ("ampl", "<password>ampl</password> for example.org", "<password>[redacted]</password>"),
+        ("x1", "attribute value='x1' in max1 x12", "attribute value='[redacted]' in max1 x12"),
+    ],
+)
+def test_a_password_is_redacted_as_a_value_not_inside_words(
+    password: str, line: str, expected: str | None
+) -> None:
+    """A short password does not blank out its letters everywhere in the log."""
+    redacted = RedactingFilter([password]).redact(line)
+    if expected is None:
+        assert redacted == line
+    else:
+        assert redacted.startswith(expected)
