@@ -54,12 +54,11 @@ def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
 
 def color_option(option: str, text: str) -> str:
     """A colour option's SVG colour, or a ConfigError naming the option."""
-    from badgegen.colors import color_names, parse_color
+    from badgegen.colors import expected_color, parse_color
 
     color = parse_color(text)
     if color is None:
-        expected = "3 or 6 hex digits or one of " + ", ".join(color_names())
-        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected})'])
+        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected_color()})'])
     return color
 
 
@@ -69,6 +68,11 @@ def logo_option(text: str) -> Logo:
 
     if text in BUILTIN_LOGOS:
         return builtin_logo(text)
+    if not Path(text).exists() and "/" not in text and not text.endswith(".svg"):
+        builtin = ", ".join(BUILTIN_LOGOS)
+        raise ConfigError(
+            [f'--logo: "{text}" is not a built-in logo (expected {builtin}) or an SVG file']
+        )
     try:
         return load_logo(Path(text))
     except ValueError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from badgegen.colors import NAMED, color_names, parse_color
+from badgegen.colors import NAMED, expected_color, parse_color
 from badgegen.config.logo import BUILTIN_LOGOS, Logo, builtin_logo, load_logo
 from badgegen.config.names import text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
@@ -83,10 +83,7 @@ def _color(node: Node, where: str, problems: Problems) -> str | None:
         return None
     color = parse_color(str(text))
     if color is None:
-        names = ", ".join(color_names())
-        problems.add(
-            node, where, f'"{text}" is not a colour (expected 3 or 6 hex digits or one of {names})'
-        )
+        problems.add(node, where, f'"{text}" is not a colour (expected {expected_color()})')
     return color
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from badgegen.colors import parse_color, text_colors
 from badgegen.config import load_rooms
 from badgegen.config.appearance import Appearance
 from badgegen.config.logo import load_logo
@@ -71,7 +72,7 @@ def test_bad_appearance_options(tmp_path: Path) -> None:
 rooms:
   - jid: a@b.example
     style: fancy
-    label_color: chartreuse
+    label_color: chartreuze
     unknown_color:
     colors: {1: green}
     message: "{count} of {total}"
@@ -79,9 +80,10 @@ rooms:
     ) == [
         '4: rooms[0].style: "fancy" is not a style (expected one of flat, flat-square, plastic,'
         " for-the-badge, social)",
-        '5: rooms[0].label_color: "chartreuse" is not a colour (expected 3 or 6 hex digits or one'
-        " of brightgreen, green, yellow, yellowgreen, orange, red, blue, grey, lightgrey, gray,"
-        " lightgray, critical, important, success, informational, inactive)",
+        '5: rooms[0].label_color: "chartreuze" is not a colour (expected one of brightgreen, green,'
+        " yellow, yellowgreen, orange, red, blue, grey, lightgrey, gray, lightgray, critical,"
+        " important, success, informational, inactive, hex digits such as 4b0, or a CSS colour"
+        " such as purple, rgb(10, 20, 30) or hsl(120, 50%, 40%))",
         "6: rooms[0].unknown_color: expected text, found nothing"
         ' (a # starts a comment in YAML: write 4b0 or "#4b0")',
         "7: rooms[0].colors: no colour for 0 (expected a `0:` entry)",
@@ -190,3 +192,36 @@ def test_templates_folder(tmp_path: Path) -> None:
         f"1: templates: {tmp_path / 'nope'} is not a folder"
         " (expected a folder of .svg.j2 templates)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "svg", "text_fill"),
+    [
+        ("purple", "purple", "#fff"),
+        ("white", "white", "#333"),
+        ("rebeccapurple", "rebeccapurple", "#fff"),
+        ("#ABCDEF80", "#abcdef80", "#333"),
+        ("rgb(10, 20, 30)", "rgb(10, 20, 30)", "#fff"),
+        ("rgb(250 250 250 / 50%)", "rgb(250 250 250 / 50%)", "#333"),
+        ("rgb(100%, 90%, 0%)", "rgb(100%, 90%, 0%)", "#333"),
+        ("hsl(120, 50%, 40%)", "hsl(120, 50%, 40%)", "#fff"),
+        ("hsla(60, 100%, 90%, 0.3)", "hsla(60, 100%, 90%, 0.3)", "#333"),
+        ("hsl(3rad, 80%, 85%)", "hsl(3rad, 80%, 85%)", "#333"),
+        ("success", "#4b0", "#fff"),
+    ],
+)
+def test_every_css_colour_badge_maker_takes(text: str, svg: str, text_fill: str) -> None:
+    """Named CSS colours, rgb() and hsl() as badge-maker 6 takes them; text reads on them."""
+    assert parse_color(text) == svg
+    assert text_colors(svg)[0] == text_fill
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Purple", "RGB(1,2,3)", "rgb(1.5, 2, 3)", "rgb(10%, 20, 30)", "rgba(1,2,3,2)",
+     "hsl(0.5turn, 80%, 85%)", "hsl(120, 50, 40)", "hsla(60 100% 90% / 0.3)", "#abcde",
+     "transparent", "currentcolor", "rgb(1,2)", "chartreuze"],
+)  # fmt: skip
+def test_colours_badge_maker_refuses_are_refused(text: str) -> None:
+    """What badge-maker would silently replace with its default is an error here."""
+    assert parse_color(text) is None
