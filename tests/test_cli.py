@@ -226,7 +226,15 @@ def test_server_option_forms(text: str, expected: tuple[str, int]) -> None:
     assert parse_server(text) == expected
 
 
-@pytest.mark.parametrize("text", ["host:", "host:port", ":5222", "host:70000", "[::1"])
+def test_ipv6_without_brackets_shows_the_brackets() -> None:
+    """::1:15322 could be an address or an address and a port: the error shows the way."""
+    with pytest.raises(ConfigError, match=re.escape("e.g. [::1]:15322")):
+        parse_server("::1:15322")
+
+
+@pytest.mark.parametrize(
+    "text", ["host:", "host:port", ":5222", "host:70000", "[::1", "::1:15322", "fe80::1"]
+)
 def test_bad_server_option(text: str) -> None:
     """A malformed --server is a config error naming the expected form."""
     with pytest.raises(ConfigError, match="is not HOST"):

@@ -8,6 +8,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -127,3 +128,22 @@ def test_help_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_help_is_complete_and_uncut() -> None:
+    """Summaries are whole, every option says what it does, every command has an example,
+    and refresh's help lists the environment and every exit status."""
+    top = CliRunner().invoke(main, ["--help"], terminal_width=80).stdout
+    assert "..." not in top.split("Commands:", 1)[1]
+    for name, command in main.commands.items():
+        text = CliRunner().invoke(main, [name, "--help"], terminal_width=80).stdout
+        assert "Example:" in text, name
+        for parameter in command.params:
+            if isinstance(parameter, click.Option):
+                assert parameter.help, f"{name} {parameter.opts[0]} has no help"
+    text = CliRunner().invoke(main, ["refresh", "--help"]).stdout
+    for variable in ("BADGEGEN_JID", "BADGEGEN_PASSWORD", "BADGEGEN_PASSWORD_FILE"):
+        assert variable in text.split("Environment:", 1)[1]
+    statuses = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
+    listed = {int(code) for code in re.findall(r"\b(\d{1,3})\b", text.split("Exit status:", 1)[1])}
+    assert statuses <= listed

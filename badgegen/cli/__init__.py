@@ -21,7 +21,7 @@ def _print_version(context: click.Context, _option: click.Parameter, asked: bool
         context.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--version",
     is_flag=True,
@@ -31,7 +31,18 @@ def _print_version(context: click.Context, _option: click.Parameter, asked: bool
     help="Show the version and exit.",
 )
 def main() -> None:
-    """Static SVG badges showing how many people are in XMPP group chats."""
+    """Static SVG badges showing how many people are in XMPP group chats.
+
+    \b
+    Start with:
+      badgegen demo                  see it work on a throwaway local server
+      badgegen init                  a rooms.yaml and a GitHub Pages workflow
+      badgegen check                 validate rooms.yaml offline
+      badgegen refresh --out public  count the rooms, write the badges
+
+    Run `badgegen COMMAND --help` for a command's options, environment and
+    exit status. Documentation: https://github.com/xmpp-badgegen/badgegen
+    """
 
 
 for _command in (

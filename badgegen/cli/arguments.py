@@ -24,6 +24,12 @@ def parse_server(text: str) -> tuple[str, int]:
         Host and port.
     """
     host, port, valid = text, "5222", True
+    if text.count(":") > 1 and not text.startswith("["):
+        address, _, last = text.rpartition(":")
+        example = f"[{address}]:{last}" if last.isdigit() else f"[{text}]:5222"
+        raise ConfigError(
+            [f'--server: "{text}" is ambiguous: write an IPv6 address in brackets, e.g. {example}']
+        )
     if text.startswith("["):
         host, bracket, rest = text[1:].partition("]")
         valid = bool(bracket) and (not rest or rest.startswith(":"))

@@ -10,11 +10,18 @@ from badgegen.cli.options import CONFIG_OPTION, errors_reported, out_option
 from badgegen.vocabulary import FORMATS, STYLES
 
 
-@click.command("check")
+@click.command("check", short_help="Validate rooms.yaml offline.")
 @CONFIG_OPTION
 @out_option("Where badges would be written.")
 def check_command(config_path: Path, out_dir: Path) -> None:
-    """Validate rooms.yaml offline and say what refresh would write."""
+    """Validate rooms.yaml offline and say what refresh would write.
+
+    Every problem is reported with its file and line; exit status 2 if any.
+
+    \b
+    Example:
+      badgegen check --config rooms.yaml
+    """
     from badgegen.cli.summary import plural
     from badgegen.config import load_rooms
 
@@ -27,17 +34,20 @@ def check_command(config_path: Path, out_dir: Path) -> None:
     click.echo(f"{config_path}: OK, {plural(len(config.rooms), 'room')}")
 
 
-@click.command("badge")
+@click.command("badge", short_help="Print one SVG badge, like badge-maker's CLI.")
 @click.argument("label")
 @click.argument("message")
 @click.option(
     "--color",
     default="brightgreen",
     show_default=True,
-    help="Message colour: a shields name or alias, or 3/6 hex digits.",
+    help="Message colour: a shields name or alias, hex digits, or a CSS colour"
+    " (purple, rgb(...), hsl(...)).",
 )
 @click.option("--label-color", default="grey", show_default=True, help="Label colour.")
-@click.option("--style", type=click.Choice(STYLES), default="flat", show_default=True)
+@click.option(
+    "--style", type=click.Choice(STYLES), default="flat", show_default=True, help="Badge style."
+)
 @click.option("--logo", metavar="xmpp|FILE.svg", help="A built-in logo or an SVG file.")
 @click.option(
     "--templates",
@@ -55,7 +65,11 @@ def badge_command(
 ) -> None:
     """Print one SVG badge to standard output, like shields' badge-maker CLI.
 
-    Uses the same renderer as refresh: `badgegen badge chat "12 online" > chat.svg`.
+    Uses the same renderer as refresh.
+
+    \b
+    Example:
+      badgegen badge chat "12 online" --color purple --logo xmpp > chat.svg
     """
     from badgegen.cli.arguments import color_option, logo_option
     from badgegen.config.appearance import Appearance
@@ -72,18 +86,31 @@ def badge_command(
         click.echo(render_badge(badge, templates), nl=False)
 
 
-@click.command("snippet")
+@click.command("snippet", short_help="Print embed code for the badges.")
 @click.argument("rooms", nargs=-1, metavar="[ROOM]...")
 @CONFIG_OPTION
 @out_option("The output directory, whose badges.json has rooms' web client links.")
-@click.option("--format", "kind", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(FORMATS),
+    default="markdown",
+    show_default=True,
+    help="The markup to print.",
+)
 @click.option(
     "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
 )
 def snippet_command(
     rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
 ) -> None:
-    """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file)."""
+    """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file).
+
+    \b
+    Example:
+      badgegen snippet lobby@conference.example.org --format rst \\
+        --base-url https://you.github.io/project
+    """
     from datetime import UTC, datetime
 
     from badgegen.cli.arguments import choose_rooms
@@ -107,7 +134,7 @@ def snippet_command(
         click.echo(snippet(room, states.get(room.jid), kind, base))
 
 
-@click.command("init")
+@click.command("init", short_help="Start a rooms.yaml and a GitHub Pages workflow.")
 @click.option(
     "--dir",
     "folder",
@@ -121,6 +148,10 @@ def init_command(folder: Path) -> None:
 
     The workflow installs exactly this version of badgegen (xmpp-badgegen on
     PyPI); to upgrade, change the version it names.
+
+    \b
+    Example:
+      cd my-project && badgegen init && badgegen check
     """
     import badgegen
     from badgegen.scaffold import scaffold

@@ -24,6 +24,24 @@ from badgegen.errors import (
     XmppError,
 )
 
+# Shown in --help of the commands they concern (\b keeps click from rewrapping).
+ENVIRONMENT_HELP = """\b
+Environment:
+  BADGEGEN_JID            the account to log in as (else account.jid in rooms.yaml)
+  BADGEGEN_PASSWORD       its password
+  BADGEGEN_PASSWORD_FILE  or a file holding it (a regular file of at most 4 KiB)
+  GITHUB_STEP_SUMMARY     inside GitHub Actions: where the job summary goes"""
+EXIT_STATUS_HELP = """\b
+Exit status:
+  0    every room counted; badges written
+  1    a bug in badgegen (please report it with the traceback)
+  2    usage or configuration error; nothing connected, nothing written
+  3    some rooms could not be counted; their badges say so
+  4    nothing counted: connection, TLS or login failed; no badge changed
+  5    the output directory cannot be used, or a write failed
+  6    another refresh holds the output directory (see --lock-wait)
+  130  interrupted (Ctrl-C); 143 stopped by SIGTERM; badges in place are whole"""
+
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",

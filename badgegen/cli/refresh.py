@@ -12,7 +12,15 @@ from typing import Any
 
 import click
 
-from badgegen.cli.options import CONFIG_OPTION, fail, failure_of, interrupts_raised, out_option
+from badgegen.cli.options import (
+    CONFIG_OPTION,
+    ENVIRONMENT_HELP,
+    EXIT_STATUS_HELP,
+    fail,
+    failure_of,
+    interrupts_raised,
+    out_option,
+)
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, BadgegenError
 
 
@@ -35,13 +43,18 @@ class RefreshOptions:
     as_json: bool = False
 
 
-@click.command("refresh")
+@click.command(
+    "refresh",
+    short_help="Count every room's occupants and write the badges.",
+    epilog=f"{ENVIRONMENT_HELP}\n\n{EXIT_STATUS_HELP}",
+)
 @CONFIG_OPTION
 @out_option("Where to write the badges.")
 @click.option(
     "--server",
     metavar="HOST[:PORT]",
-    help="Connect here instead of the address DNS gives for the account's domain.",
+    help="Connect here instead of where DNS SRV records point: HOST, HOST:PORT or [IPV6]:PORT."
+    " STARTTLS is tried first, direct TLS first on 5223 and 443.",
 )
 @click.option(
     "--ca-file",
@@ -53,14 +66,15 @@ class RefreshOptions:
     type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for login and for each room.",
+    help="Seconds each wait may take: the DNS lookup, each connection attempt, the login,"
+    " each room's query.",
 )
 @click.option(
     "--deadline",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
     show_default=True,
-    help="Seconds the whole run may take.",
+    help="Seconds the whole run may take, connecting included.",
 )
 @click.option(
     "--concurrency",
@@ -83,25 +97,47 @@ class RefreshOptions:
     help="Seconds to wait for another refresh writing to --out.",
 )
 @click.option("--dry-run", is_flag=True, help="Count and print, but write nothing.")
-@click.option("-v", "--verbose", count=True, help="-v: debug log; -vv: also XMPP traffic.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="-v: a line for every room and a debug log; -vv: also the XMPP traffic (credentials"
+    " redacted).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (for cron).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document on stdout whatever happens (schema in README).",
+)
 def refresh_command(**options: Any) -> None:
     """Count every room's occupants and write one SVG badge per room.
 
-    Logs in as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
-    password in BADGEGEN_PASSWORD or the file named by BADGEGEN_PASSWORD_FILE.
+    Logs in once as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
+    password in BADGEGEN_PASSWORD or the file named by BADGEGEN_PASSWORD_FILE,
+    counts every room over that connection and writes NAME.svg, NAME.json,
+    badges.json and index.html into --out, changing only what changed.
+
+    \b
+    Example:
+      BADGEGEN_JID=badges@example.org BADGEGEN_PASSWORD_FILE=~/.badgegen \\
+        badgegen refresh --config rooms.yaml --out public -q
     """
     sys.exit(run_refresh(RefreshOptions(**options), os.environ))
 
 
-@click.command("demo")
+@click.command("demo", short_help="See it work: refresh on a throwaway local Prosody.")
 @out_option("Where to write the sample badges.")
 def demo_command(out_dir: Path) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 
     Needs Debian's `prosody` package and the `demo` extra
     (pip install 'xmpp-badgegen[demo]'). Nothing leaves this machine.
+
+    \b
+    Example:
+      badgegen demo --out /tmp/badges && xdg-open /tmp/badges/index.html
     """
     from badgegen.demo import demo_server, missing_prerequisites
 
