@@ -493,3 +493,13 @@ def test_job_summary_folds_long_tables(config: Path, tmp_path: Path) -> None:
     before, folded = text.split("<details><summary>Every room</summary>")
     assert len(before.splitlines()) < 10
     assert folded.count("\n| `room") == 300
+
+
+def test_json_holds_for_usage_errors_too(config: Path) -> None:
+    """A bad option with --json still gives one JSON document (and the usual message)."""
+    result = refresh(config, FakeCounter({}), "--json", "--timeout", "-3")
+    assert result.exit_code == EXIT_USAGE
+    document = json.loads(result.stdout)
+    assert (document["status"], document["error"]["kind"]) == (EXIT_USAGE, "usage")
+    assert "--timeout" in document["error"]["message"]
+    assert "--timeout" in result.stderr

@@ -43,8 +43,28 @@ class RefreshOptions:
     as_json: bool = False
 
 
+class _JsonAwareCommand(click.Command):
+    """A command whose --json holds for usage errors too: one JSON document on stdout."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        as_json = "--json" in args  # before parsing, which consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if not as_json:
+                raise
+            from badgegen.cli.options import Failure
+            from badgegen.cli.summary import failure_json
+
+            failure = Failure(EXIT_USAGE, "usage", (exc.format_message(),))
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(failure_json(failure, datetime.now(UTC)))
+            ctx.exit(EXIT_USAGE)
+
+
 @click.command(
     "refresh",
+    cls=_JsonAwareCommand,
     short_help="Count every room's occupants and write the badges.",
     epilog=f"{ENVIRONMENT_HELP}\n\n{EXIT_STATUS_HELP}",
 )
