@@ -237,7 +237,7 @@ def test_ipv6_without_brackets_shows_the_brackets() -> None:
 )
 def test_bad_server_option(text: str) -> None:
     """A malformed --server is a config error naming the expected form."""
-    with pytest.raises(ConfigError, match="is not HOST|write an IPv6 address in brackets"):
+    with pytest.raises(ConfigError, match=r"is not HOST|write an IPv6 address in brackets"):
         parse_server(text)
 
 

@@ -171,7 +171,8 @@ def test_unknown_character_counts_as_m() -> None:
         ("4b0", "#4b0"),
         ("nope", None),
         ("#12", None),
-        ("#1234", None),
+        ("#1234", "#1234"),  # CSS hex with alpha, as badge-maker takes it
+        ("1234", None),
         ("", None),
     ],
 )
