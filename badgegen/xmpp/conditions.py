@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from badgegen.counts import Count, Problem
+from badgegen.untrusted import server_text
 
 # XMPP error conditions (RFC 6120 section 8.3.3) by the problem they mean here.
 _PROBLEM_BY_CONDITION = {
@@ -40,14 +41,20 @@ def problem_for_condition(condition: str) -> Problem:
     return _PROBLEM_BY_CONDITION.get(condition, Problem.ERROR)
 
 
-def failed(room: str, condition: str) -> Count:
+def failed(room: str, condition: str, text: str | None = None) -> Count:
     """The result for a room whose query got an XMPP error.
 
     Args:
         room: the room's JID.
         condition: the XMPP error condition; one RFC 6120 does not define
             (untrusted text from any server) reads "undefined-condition".
+        text: the error's text, the server's own words (cleaned here).
+
+    Returns:
+        The count, its detail "condition" or "condition: text".
     """
     if condition not in DEFINED_CONDITIONS:
         condition = "undefined-condition"
-    return Count(room, None, problem_for_condition(condition), condition)
+    said = server_text(text)
+    detail = f"{condition}: {said}" if said else condition
+    return Count(room, None, problem_for_condition(condition), detail)

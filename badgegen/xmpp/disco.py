@@ -84,7 +84,7 @@ def count_from_reply(room: str, reply: Element) -> Count:
         reply: the reply's <iq/> element.
     """
     if reply.get("type") == "error":
-        return failed(room, error_condition(reply))
+        return failed(room, error_condition(reply), error_text(reply))
     query = reply.find(f"{{{DISCO_INFO}}}query")
     info = query if query is not None else Element("query")
     roominfo = roominfo_values(info)
@@ -105,6 +105,15 @@ def error_condition(reply: Element) -> str:
             if namespace == STANZA_ERRORS and name != "text":
                 return name
     return "undefined-condition"
+
+
+def error_text(reply: Element) -> str | None:
+    """The text of an error reply, e.g. Prosody's "NXDomain in AAAA lookup" (untrusted)."""
+    for error in reply.findall(f"{{{CLIENT}}}error"):
+        text = error.find(f"{{{STANZA_ERRORS}}}text")
+        if text is not None and text.text:
+            return text.text
+    return None
 
 
 def roominfo_values(info: Element) -> dict[str, list[str]]:

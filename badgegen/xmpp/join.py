@@ -28,7 +28,8 @@ async def count_by_joining(client: ClientXMPP, room: str, timeout: float) -> Cou
     try:
         own, presences = await _join(client, room, nick, timeout)
     except PresenceError as exc:
-        return failed(room, exc.presence["error"]["condition"])
+        error = exc.presence["error"]
+        return failed(room, error["condition"], error["text"])
     except TimeoutError:
         return Count(room, None, Problem.TIMEOUT)
     if STATUS_ROOM_CREATED in _status_codes(own):

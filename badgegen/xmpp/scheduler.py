@@ -1,4 +1,4 @@
-"""The scheduler: one session, every room asked with a bounded number of queries in flight."""
+"""The scheduler: one session, every room asked, paced per remote domain (see pacing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import logging
 import signal
 import time
 from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from slixmpp import ClientXMPP
@@ -17,6 +16,7 @@ from badgegen.counts import Count, Problem
 from badgegen.errors import Interrupted, XmppError
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
+from badgegen.xmpp.pacing import Job, Pacer
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
 
 # Types only: config and login parse JIDs with badgegen.xmpp.jids, below this package.
@@ -80,20 +80,6 @@ async def _interruptible(work: Coroutine[Any, Any, T]) -> T:
                 signal.signal(signum, handler)
 
 
-@dataclass(slots=True)
-class _Round:
-    """What the workers of one run share: the session, the rooms left, the results so far."""
-
-    client: ClientXMPP
-    queries: DiscoQueries
-    queue: asyncio.Queue[tuple[int, Room]]
-    results: dict[int, Count]
-    options: ConnectOptions
-    deadline_at: float
-    total: int
-    progress: Progress | None
-
-
 async def _fetch_counts(
     login: Login, rooms: tuple[Room, ...], options: ConnectOptions, progress: Progress | None
 ) -> tuple[Count, ...]:
@@ -120,60 +106,61 @@ async def _count_rooms(
     deadline_at: float,
     progress: Progress | None,
 ) -> tuple[Count, ...]:
-    """Count with a bounded number of queries in flight until the deadline."""
-    remaining = deadline_at - time.monotonic()
-    queue: asyncio.Queue[tuple[int, Room]] = asyncio.Queue()
-    for index, room in enumerate(rooms):
-        queue.put_nowait((index, room))
+    """Ask every room, paced per domain (see pacing), until all are settled or the deadline."""
+    pacer = Pacer.of(rooms, options.concurrency, options.timeout)
+    queries = DiscoQueries(client)
     results: dict[int, Count] = {}
-    shared = _Round(
-        client, DiscoQueries(client), queue, results, options, deadline_at, len(rooms), progress
-    )
-    workers = min(options.concurrency, len(rooms)) or 1
-    tasks = [asyncio.create_task(_worker(shared)) for _ in range(workers)]
-    lost = _disconnection(client)
-    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
+    ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
+    running: set[asyncio.Task[None]] = set()
+    # The connection dropping ends the wait for replies at once.
+    lost: list[Any] = []
+
+    def on_disconnected(reason: Any) -> None:
+        lost.append(reason)
+        ended.put_nowait(None)
+
+    async def ask(job: Job) -> None:
+        ended.put_nowait((job, await _count_room(client, queries, job.room, options.timeout)))
+
+    client.add_event_handler("disconnected", on_disconnected)
     try:
-        await asyncio.wait(
-            [everything, lost], timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-        )
+        while len(results) < len(rooms) and not lost:
+            while (job := pacer.next_job()) is not None:
+                task = asyncio.create_task(ask(job))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            remaining = deadline_at - time.monotonic()
+            if remaining <= 0 or pacer.in_flight == 0:
+                break
+            try:
+                ending = await asyncio.wait_for(ended.get(), remaining)
+            except TimeoutError:
+                break
+            if ending is None:
+                break
+            job, count = ending
+            now = time.monotonic()
+            may_retry = now + options.timeout < deadline_at
+            settled_now = pacer.settle(job, count, now, may_retry)
+            if not settled_now:
+                log.debug("%s: timed out; asking once more", job.room.jid)
+            for index, settled in settled_now:
+                results[index] = settled
+                log.debug("%s: %s", rooms[index].jid, settled.describe())
+                if progress:
+                    progress(len(results), len(rooms))
     finally:  # also when the run itself is cancelled (SIGINT, SIGTERM)
-        everything.cancel()
-        await asyncio.gather(everything, return_exceptions=True)
-    problem = Problem.CONNECTION_LOST if lost.done() else Problem.TIMEOUT
+        client.del_event_handler("disconnected", on_disconnected)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+    problem = Problem.CONNECTION_LOST if lost else Problem.TIMEOUT
     unfinished = [Count(room.jid, None, problem, _unfinished(problem)) for room in rooms]
     return tuple(results.get(index, unfinished[index]) for index in range(len(rooms)))
 
 
-def _disconnection(client: ClientXMPP) -> asyncio.Future[Any]:
-    """A future that completes when the connection drops."""
-    lost: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-
-    def on_disconnected(reason: Any) -> None:
-        if not lost.done():
-            lost.set_result(reason)
-
-    client.add_event_handler("disconnected", on_disconnected)
-    return lost
-
-
 def _unfinished(problem: Problem) -> str:
     return "run deadline reached" if problem is Problem.TIMEOUT else ""
-
-
-async def _worker(run: _Round) -> None:
-    timeout = run.options.timeout
-    while not run.queue.empty():
-        index, room = run.queue.get_nowait()
-        result = await _count_room(run.client, run.queries, room, timeout)
-        # A lost or slow reply may pass; an error reply (item-not-found...) will not.
-        if result.problem is Problem.TIMEOUT and time.monotonic() + timeout < run.deadline_at:
-            log.debug("%s: timed out; asking once more", room.jid)
-            result = await _count_room(run.client, run.queries, room, timeout)
-        run.results[index] = result
-        log.debug("%s: %s", room.jid, result.describe())
-        if run.progress:
-            run.progress(len(run.results), run.total)
 
 
 async def _count_room(

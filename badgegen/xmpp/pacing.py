@@ -1,0 +1,159 @@
+"""Which room to ask next: fair across remote domains, paced by how each domain answers.
+
+Rooms live on MUC services all over the federation, and each service is
+reached through its own server-to-server link. So queries are grouped by the
+room's domain, and every domain gets its own window of queries in flight,
+taken round-robin within the run's --concurrency:
+
+- A window opens like TCP's slow start (START_WINDOW, one more per reply, up
+  to --concurrency) and halves when replies start timing out, at most once a
+  timeout: behind a rate limit the run slows down instead of failing rooms.
+- A domain that failed conclusively (remote-server-not-found,
+  remote-server-timeout), or that let DEAD_AFTER_TIMEOUTS queries time out
+  without ever answering, is dead: its rooms still queued get the same result
+  at once, and nothing of it is asked again. A dead domain costs one timeout,
+  however many rooms it has.
+- A room that timed out is asked once more, but only on a domain that has
+  answered something (it may answer again).
+
+Pure bookkeeping: the scheduler asks, this decides.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from badgegen.counts import Count, Problem
+
+if TYPE_CHECKING:
+    from badgegen.config import Room
+
+START_WINDOW = 8
+DEAD_AFTER_TIMEOUTS = 2
+MAX_ATTEMPTS = 2
+# Error conditions that say the whole domain cannot be reached (RFC 6120 8.3.3.15/16).
+CONCLUSIVE = ("remote-server-not-found", "remote-server-timeout")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One query to send: the room, where it is in the run's order, and which attempt."""
+
+    index: int
+    room: Room
+    attempt: int = 1
+
+    @property
+    def domain(self) -> str:
+        """The room's MUC service, whose link the query takes."""
+        return self.room.jid.rpartition("@")[2]
+
+
+@dataclass(slots=True)
+class _Domain:
+    queue: deque[Job]
+    window: float
+    in_flight: int = 0
+    answered: bool = False
+    silent_timeouts: int = 0
+    shrunk_at: float = float("-inf")
+    failure: Count | None = None  # what its remaining rooms get, once it is dead
+
+
+@dataclass(slots=True)
+class Pacer:
+    """The queued rooms of a run by domain, their windows, and what settled."""
+
+    concurrency: int
+    timeout: float
+    domains: dict[str, _Domain] = field(default_factory=dict)
+    in_flight: int = 0
+    _turn: int = 0
+
+    @classmethod
+    def of(cls, rooms: Iterable[Room], concurrency: int, timeout: float) -> Pacer:
+        """A pacer for rooms, in their order, within concurrency queries in flight."""
+        pacer = cls(concurrency, timeout)
+        for index, room in enumerate(rooms):
+            job = Job(index, room)
+            start = min(START_WINDOW, concurrency)
+            pacer.domains.setdefault(job.domain, _Domain(deque(), start)).queue.append(job)
+        return pacer
+
+    def next_job(self) -> Job | None:
+        """The next room to ask, round-robin over the domains with room in their window."""
+        if self.in_flight >= self.concurrency:
+            return None
+        names = list(self.domains)
+        for offset in range(len(names)):
+            name = names[(self._turn + offset) % len(names)]
+            domain = self.domains[name]
+            if domain.queue and domain.in_flight < int(domain.window):
+                self._turn = (self._turn + offset + 1) % len(names)
+                domain.in_flight += 1
+                self.in_flight += 1
+                return domain.queue.popleft()
+        return None
+
+    def settle(
+        self, job: Job, count: Count, now: float, may_retry: bool
+    ) -> list[tuple[int, Count]]:
+        """Take one query's result; return the rooms settled by it (index and count).
+
+        Args:
+            job: the query that ended.
+            count: its result.
+            now: the time (monotonic), for pacing.
+            may_retry: whether the run has time to ask a room again.
+        """
+        domain = self.domains[job.domain]
+        domain.in_flight -= 1
+        self.in_flight -= 1
+        if count.problem is not Problem.TIMEOUT:
+            return self._answered(domain, job, count)
+        if domain.answered and may_retry and job.attempt < MAX_ATTEMPTS and not domain.failure:
+            self._shrink(domain, now)
+            domain.queue.appendleft(Job(job.index, job.room, job.attempt + 1))
+            return []
+        if not domain.answered:
+            domain.silent_timeouts += 1
+            if domain.silent_timeouts >= DEAD_AFTER_TIMEOUTS and domain.failure is None:
+                silent = "the domain never answered; not asked"
+                domain.failure = Count("", None, Problem.TIMEOUT, silent)
+                return [(job.index, count), *self._drain(domain)]
+        return [(job.index, count)]
+
+    def _answered(self, domain: _Domain, job: Job, count: Count) -> list[tuple[int, Count]]:
+        domain.answered = True
+        domain.window = min(float(self.concurrency), domain.window + 1)
+        condition = count.detail.partition(":")[0]
+        if count.problem is Problem.REMOTE_UNREACHABLE and condition in CONCLUSIVE:
+            if domain.failure is None:
+                detail = f"{count.detail}; not asked, as {job.room.jid} got this"
+                domain.failure = Count("", None, count.problem, detail)
+            return [(job.index, count), *self._drain(domain)]
+        return [(job.index, count)]
+
+    def _shrink(self, domain: _Domain, now: float) -> None:
+        """Halve the window, once a timeout at most (a burst of timeouts is one signal)."""
+        if now - domain.shrunk_at >= self.timeout:
+            domain.window = max(1.0, domain.window / 2)
+            domain.shrunk_at = now
+
+    def _drain(self, domain: _Domain) -> list[tuple[int, Count]]:
+        """Settle every room still queued on a dead domain with its failure."""
+        failure = domain.failure
+        assert failure is not None
+        settled = [
+            (job.index, Count(job.room.jid, None, failure.problem, failure.detail))
+            for job in domain.queue
+        ]
+        domain.queue.clear()
+        return settled
+
+    def window(self, name: str) -> float:
+        """A domain's current window (for tests and the debug log)."""
+        return self.domains[name].window

@@ -1,0 +1,91 @@
+"""Pacing per remote domain: fair turns, dead domains settled at once, windows that adapt."""
+
+from __future__ import annotations
+
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.xmpp.pacing import DEAD_AFTER_TIMEOUTS, START_WINDOW, Job, Pacer
+
+
+def rooms(domain: str, count: int) -> list[Room]:
+    return [Room(f"r{index}@{domain}") for index in range(count)]
+
+
+def take(pacer: Pacer) -> list[Job]:
+    """Every job the pacer lets out now."""
+    jobs = []
+    while (job := pacer.next_job()) is not None:
+        jobs.append(job)
+    return jobs
+
+
+def test_domains_take_turns_within_their_windows() -> None:
+    """200 rooms of a domain listed first do not keep the others waiting."""
+    pacer = Pacer.of(rooms("dead.example", 200) + rooms("live.example", 20), 64, 10.0)
+    first = take(pacer)
+    domains = [job.domain for job in first]
+    assert domains[:4] == ["dead.example", "live.example", "dead.example", "live.example"]
+    assert domains.count("dead.example") == START_WINDOW
+    assert domains.count("live.example") == START_WINDOW
+
+
+def test_a_conclusive_failure_settles_the_domain_at_once() -> None:
+    """remote-server-not-found for one room: its queued neighbours get it without being asked."""
+    pacer = Pacer.of(rooms("gone.example", 50), 64, 10.0)
+    jobs = take(pacer)
+    failure = Count(
+        jobs[0].room.jid, None, Problem.REMOTE_UNREACHABLE, "remote-server-not-found: NXDomain"
+    )
+    settled = pacer.settle(jobs[0], failure, now=1.0, may_retry=True)
+    assert len(settled) == 1 + 50 - START_WINDOW  # itself and every room still queued
+    assert all(count.problem is Problem.REMOTE_UNREACHABLE for _, count in settled)
+    assert "NXDomain" in settled[-1][1].detail
+    assert "not asked" in settled[-1][1].detail
+    assert take(pacer) == []  # nothing of it is asked again
+
+
+def test_a_silent_domain_costs_one_timeout() -> None:
+    """Timeouts from a domain that never answered: dead after a few, no retries."""
+    pacer = Pacer.of(rooms("silent.example", 100), 64, 10.0)
+    jobs = take(pacer)
+    settled: list[tuple[int, Count]] = []
+    for job in jobs[:DEAD_AFTER_TIMEOUTS]:
+        timeout = Count(job.room.jid, None, Problem.TIMEOUT)
+        settled += pacer.settle(job, timeout, now=10.0, may_retry=True)
+    assert len(settled) == DEAD_AFTER_TIMEOUTS + 100 - START_WINDOW
+    assert take(pacer) == []
+
+
+def test_a_live_domain_retries_and_slows_down() -> None:
+    """On a domain that answers, a timeout is asked again, with a smaller window."""
+    pacer = Pacer.of(rooms("busy.example", 100), 64, 10.0)
+    jobs = take(pacer)
+    for job in jobs[:4]:
+        assert pacer.settle(job, Count(job.room.jid, 3), now=1.0, may_retry=True)
+    assert pacer.window("busy.example") == START_WINDOW + 4
+    lost = jobs[4]
+    assert pacer.settle(lost, Count(lost.room.jid, None, Problem.TIMEOUT), 11.0, True) == []
+    assert pacer.window("busy.example") == (START_WINDOW + 4) / 2
+    again = take(pacer)
+    assert again[0].room == lost.room
+    assert again[0].attempt == 2
+    # A second timeout of the same room is final.
+    final = pacer.settle(again[0], Count(lost.room.jid, None, Problem.TIMEOUT), 12.0, True)
+    assert final == [(lost.index, Count(lost.room.jid, None, Problem.TIMEOUT))]
+
+
+def test_no_retry_without_time() -> None:
+    """A timeout near the deadline is final."""
+    pacer = Pacer.of(rooms("busy.example", 3), 64, 10.0)
+    first, second, _ = take(pacer)
+    pacer.settle(first, Count(first.room.jid, 1), 1.0, True)
+    timeout = Count(second.room.jid, None, Problem.TIMEOUT)
+    assert pacer.settle(second, timeout, 11.0, may_retry=False) == [(second.index, timeout)]
+
+
+def test_concurrency_is_shared_by_all_domains() -> None:
+    """Never more than --concurrency in flight, however many domains."""
+    domains = [room for index in range(20) for room in rooms(f"d{index}.example", 10)]
+    pacer = Pacer.of(domains, 16, 10.0)
+    assert len(take(pacer)) == 16
+    assert len({job.domain for job in pacer.domains["d0.example"].queue}) <= 1
