@@ -91,7 +91,9 @@ class Pacer:
         for offset in range(len(names)):
             name = names[(self._turn + offset) % len(names)]
             domain = self.domains[name]
-            if domain.queue and domain.in_flight < int(domain.window):
+            # A domain whose queries time out without it ever answering gets no more.
+            suspect = domain.silent_timeouts > 0 and not domain.answered
+            if domain.queue and domain.in_flight < int(domain.window) and not suspect:
                 self._turn = (self._turn + offset + 1) % len(names)
                 domain.in_flight += 1
                 self.in_flight += 1

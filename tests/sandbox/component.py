@@ -5,7 +5,8 @@ Room JIDs on the component's domain say how they behave:
 answers; `late-S-...@` answers after S seconds; `flaky-...@` ignores the
 first query and answers the next; `missing-...@` answers item-not-found;
 `hostile-NAME@` answers with HOSTILE_REPLIES[NAME], the garbage or attack
-a server anywhere could send.
+a server anywhere could send; `unreachable-...@` answers
+remote-server-not-found, as a server does for a domain that does not exist.
 This is how a slow or hostile federation link looks from a client.
 """
 
@@ -40,6 +41,7 @@ class Hostile:
     fields: dict[str, list[str]] = field(default_factory=dict)
     identity_name: str = "room"
     condition: str = ""  # answer with an error with this condition instead
+    text: str = ""  # and this text
 
 
 def _fields(**values: str | list[str]) -> dict[str, list[str]]:
@@ -50,6 +52,8 @@ def _fields(**values: str | list[str]) -> dict[str, list[str]]:
     }
 
 
+UNREACHABLE_TEXT = "NXDomain in AAAA lookup"
+UNREACHABLE = Hostile(condition="remote-server-not-found", text=UNREACHABLE_TEXT)
 HOSTILE_REPLIES = {
     "huge-count": Hostile(_fields(occupants="9" * 400)),
     "past-int-limit": Hostile(_fields(occupants="9" * 5000)),
@@ -143,6 +147,8 @@ class SlowRooms:
             self._answer(iq, FLAKY_COUNT)
         elif kind == "hostile":
             self._answer_hostile(iq, HOSTILE_REPLIES[rest])
+        elif kind == "unreachable":  # what a server says of a domain that does not exist
+            self._answer_hostile(iq, UNREACHABLE)
 
     def _refuse(self, iq: Any) -> None:
         error = iq.reply(clear=True)
@@ -155,7 +161,8 @@ class SlowRooms:
         """Reply with raw XML: slixmpp's form API would not send some of these values."""
         if hostile.condition:
             stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas"
-            error = f"<error type='cancel'><{hostile.condition} xmlns='{stanzas}'/></error>"
+            said = f"<text xmlns='{stanzas}'>{escape(hostile.text)}</text>" if hostile.text else ""
+            error = f"<error type='cancel'><{hostile.condition} xmlns='{stanzas}'/>{said}</error>"
             self._send_raw_reply(iq, "error", error)
             return
         fields = "".join(
