@@ -74,8 +74,9 @@ class SandboxServer:
         """host:port to pass to `badgegen refresh --server`."""
         return f"127.0.0.1:{self.port}"
 
-    def register(self, user: str, password: str, domain: str = DOMAIN) -> str:
-        """Create an account with the server's own admin tool and return its JID."""
+    def register(self, user: str, password: str, domain: str | None = None) -> str:
+        """Create an account (on the server's own domain unless told) and return its JID."""
+        domain = domain or self.domain
         result = subprocess.run(
             [*self.ctl, "register", user, domain, password],
             capture_output=True, text=True, check=False, timeout=60,

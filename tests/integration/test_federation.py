@@ -1,0 +1,135 @@
+"""Rooms on other servers, over s2s: the federation lab (tests/sandbox/federation.py).
+
+The account lives on home.lab.example; the rooms on muc.rooms.lab.example,
+another Prosody reached over server-to-server links with names from the lab's
+own DNS; and four domains fail the ways the federation does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.login import Login, Secret
+from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.sandbox.federation import DEAD, HOME, Lab, lab_available, running_lab
+
+TIMEOUT = 3.0
+PASSWORD = "lab-password"
+SAMPLES = (SampleRoom("busy", 4), SampleRoom("solo", 1), SampleRoom("empty", 0))
+# What each dead domain's rooms end as: the problem, and words the reason must hold.
+FAILURES = {
+    "missing.lab.example": (Problem.REMOTE_UNREACHABLE, "NXDomain"),
+    "refused.lab.example": (Problem.REMOTE_UNREACHABLE, "connection refused"),
+    "silent.lab.example": (Problem.TIMEOUT, ""),
+    "drop.lab.example": (Problem.TIMEOUT, ""),
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The lab, running for this module; its servers wait for s2s as long as Prosody does."""
+    if not lab_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the federation lab: apt-get install lua-unbound dnsmasq-base")
+        pytest.skip("the federation lab needs prosody, lua-unbound and dnsmasq-base")
+    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def remote(lab: Lab) -> Iterator[Occupants]:
+    """Rooms with real occupants on the rooms server."""
+    with Occupants(lab.rooms, SAMPLES) as joined:
+        yield joined
+
+
+@pytest.fixture(scope="module")
+def login(lab: Lab) -> Login:
+    """The account on the home server."""
+    return Login(lab.home.register("counter", PASSWORD), Secret(PASSWORD))
+
+
+def options(lab: Lab, **changes: float) -> ConnectOptions:
+    settings = {"timeout": TIMEOUT, **changes}
+    return ConnectOptions(("127.0.0.1", lab.home.port), lab.ca_file, **settings)  # type: ignore[arg-type]
+
+
+def test_counts_over_s2s(lab: Lab, remote: Occupants, login: Login) -> None:
+    """Counts of rooms on another server are right; a missing room there is item-not-found."""
+    rooms = [Room(remote.room_jid(sample.name)) for sample in SAMPLES]
+    counts = fetch_counts(login, [*rooms, Room(remote.room_jid("never"))], options(lab))
+    assert [count.occupants for count in counts[:-1]] == [sample.occupants for sample in SAMPLES]
+    assert counts[-1].problem is Problem.NOT_FOUND
+
+
+def test_each_dead_domain_keeps_its_reason(lab: Lab, remote: Occupants, login: Login) -> None:
+    """Every failure keeps its own reason and the server's words; the good rooms are unaffected."""
+    good = [Room(remote.room_jid(sample.name)) for sample in SAMPLES]
+    dead = [Room(f"lobby@{domain}") for domain in FAILURES]
+    started = time.monotonic()
+    counts = fetch_counts(login, [*dead, *good], options(lab))
+    assert time.monotonic() - started < 2 * TIMEOUT + 2  # a timeout and a retry, at most
+    by_room = {count.room: count for count in counts}
+    for room in dead:
+        problem, words = FAILURES[room.jid.split("@")[1]]
+        assert by_room[room.jid].problem is problem, by_room[room.jid]
+        assert words in by_room[room.jid].detail
+    assert [by_room[room.jid].occupants for room in good] == [s.occupants for s in SAMPLES]
+
+
+def test_dead_domains_cost_one_timeout(lab: Lab, remote: Occupants, login: Login) -> None:
+    """100 rooms on each dead domain listed before 300 good ones: about one timeout in all."""
+    dead = [Room(f"room{index}@{domain}") for domain in FAILURES for index in range(100)]
+    good = [Room(remote.room_jid(sample.name)) for sample in SAMPLES for _ in range(100)]
+    started = time.monotonic()
+    counts = fetch_counts(login, [*dead, *good], options(lab))
+    elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT + 4
+    assert [count.occupants for count in counts[len(dead) :]] == [
+        sample.occupants for sample in SAMPLES for _ in range(100)
+    ]
+    assert all(count.occupants is None for count in counts[: len(dead)])
+    not_asked = [count for count in counts[: len(dead)] if "not asked" in count.detail]
+    assert len(not_asked) > 300  # most dead rooms were settled by their domain's failure
+
+
+def test_refresh_over_the_federation(
+    lab: Lab, remote: Occupants, login: Login, tmp_path: Path
+) -> None:
+    """`badgegen refresh` as a user runs it: words for each failure in the summary and record."""
+    config = tmp_path / "rooms.yaml"
+    rooms = [remote.room_jid("busy"), "lobby@missing.lab.example", "lobby@refused.lab.example"]
+    config.write_text("rooms:\n" + "".join(f"  - {room}\n" for room in rooms))
+    env = {**os.environ, "BADGEGEN_JID": login.jid, "BADGEGEN_PASSWORD": PASSWORD}
+    command = [
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
+        "--out", str(tmp_path / "public"), "--server", f"127.0.0.1:{lab.home.port}",
+        "--ca-file", str(lab.ca_file), "--timeout", str(TIMEOUT),
+    ]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert f"{remote.room_jid('busy')}: 4 online" in result.stdout
+    assert "lobby@missing.lab.example: remote server unreachable (remote-server-not-found:" in (
+        result.stderr
+    )
+    assert "NXDomain" in result.stderr
+    record = json.loads((tmp_path / "public" / "badges.json").read_text())["rooms"]
+    assert "connection refused" in record["lobby@refused.lab.example"]["detail"]
+    assert login.jid.endswith(f"@{HOME}")
+
+
+def test_unreachable_is_never_a_count(lab: Lab, login: Login) -> None:
+    """A dead domain's rooms never show a number, however the run ends."""
+    counts = fetch_counts(login, [Room(f"x@{domain}") for domain in DEAD], options(lab))
+    assert all(isinstance(count, Count) and count.occupants is None for count in counts)

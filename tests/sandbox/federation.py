@@ -1,0 +1,275 @@
+"""A federation lab on loopback: two Prosody servers federating over s2s, names from a local DNS.
+
+- dnsmasq answers for the lab's names on 127.0.0.153 (a free port), and for
+  nothing else: a name it does not know is NXDOMAIN, and it never asks the
+  machine's resolver (--no-resolv).
+- "home" (home.lab.example, s2s on 127.0.0.2) holds the account badgegen
+  logs in with; "rooms" (rooms.lab.example, s2s on 127.0.0.3) holds the MUC
+  service muc.rooms.lab.example with rooms that real clients occupy. Each resolves through
+  lua-unbound forwarding to dnsmasq only, and verifies the other's
+  certificate (one lab CA), as federating servers do.
+- Remote domains that fail the ways the federation does: missing.lab.example
+  does not exist (NXDOMAIN), refused.lab.example points at a port nothing
+  listens on (127.0.0.4), silent.lab.example at one that accepts and never
+  speaks (127.0.0.5), drop.lab.example at one whose connect() hangs as behind
+  a firewall that drops packets (127.0.0.6).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from badgegen.demo.server import (
+    HELPER_USERS,
+    SandboxServer,
+    free_port,
+    log_tail,
+    stop,
+    wait_until_listening,
+)
+
+LAB = "lab.example"
+HOME = f"home.{LAB}"
+# Not the sandbox's usual badgegen.test: unbound refuses .test names outright.
+ROOMS = f"rooms.{LAB}"
+MUC = f"muc.{ROOMS}"
+DNS_ADDRESS = "127.0.0.153"
+HOME_ADDRESS, ROOMS_ADDRESS = "127.0.0.2", "127.0.0.3"
+# Each dead domain's kind and the address its name resolves to (none: NXDOMAIN).
+DEAD = {
+    f"missing.{LAB}": None,
+    f"refused.{LAB}": "127.0.0.4",
+    f"silent.{LAB}": "127.0.0.5",
+    f"drop.{LAB}": "127.0.0.6",
+}
+
+CONFIG = """\
+-- A federation lab server, written by badgegen's tests; everything lives in {root}.
+run_as_root = true
+daemonize = false
+pidfile = "{root}/prosody.pid"
+data_path = "{root}/data"
+log = {{ {{ levels = {{ min = "debug" }}, to = "file", filename = "{root}/prosody.log" }} }}
+c2s_interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {c2s_port} }}
+s2s_interfaces = {{ "{s2s_address}" }}
+s2s_ports = {{ {s2s_port} }}
+c2s_direct_tls_ports = {{}}
+s2s_direct_tls_ports = {{}}
+legacy_ssl_ports = {{}}
+component_ports = {{}}
+http_ports = {{}}
+https_ports = {{}}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "dialback", "s2s_auth_certs" }}
+modules_disabled = {{ "offline", "c2s_direct_tls", "s2s_direct_tls" }}
+unlimited_jids = {{ {unlimited_jids} }}
+authentication = "internal_hashed"
+c2s_require_encryption = true
+s2s_require_encryption = true
+s2s_secure_auth = true
+s2s_timeout = {s2s_timeout}
+ssl = {{ certificate = "{cert}", key = "{key}", cafile = "{ca}" }}
+-- Names come from the lab's dnsmasq and nowhere else.
+unbound = {{ resolvconf = false; hoststxt = false; forward = "{dns}" }}
+{hosts}
+"""
+HOME_HOSTS = f'VirtualHost "{HOME}"\n'
+ROOMS_HOSTS = f"""\
+VirtualHost "{ROOMS}"
+
+Component "{MUC}" "muc"
+    muc_room_locking = false
+    muc_room_default_public = true
+    muc_room_default_persistent = true
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Lab:
+    """The running lab: the account's server and the rooms' server."""
+
+    home: SandboxServer
+    rooms: SandboxServer
+    ca_file: Path
+
+    def dead_room(self, domain: str, name: str = "lobby") -> str:
+        """A room JID on one of the DEAD domains."""
+        return f"{name}@{domain}"
+
+
+def lab_available() -> bool:
+    """Whether this machine has what the lab needs (Prosody, lua-unbound, dnsmasq)."""
+    unbound = Path("/usr/lib/x86_64-linux-gnu/lua/5.4/lunbound.so")
+    return bool(shutil.which("prosody") and shutil.which("dnsmasq")) and (
+        unbound.exists() or any(Path("/usr/lib").glob("*/lua/*/lunbound.so"))
+    )
+
+
+@contextlib.contextmanager
+def running_lab(root: Path, s2s_timeout: int = 60) -> Iterator[Lab]:
+    """Start dnsmasq, the dead domains' listeners and both Prosody servers in root."""
+    import trustme
+
+    authority = trustme.CA()
+    ca_file = root / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    ports = {"home": free_port(), "rooms": free_port(), "refused": free_port()}
+    with contextlib.ExitStack() as stack:
+        silent = stack.enter_context(_silent_listener(DEAD[f"silent.{LAB}"] or ""))
+        drop = stack.enter_context(_full_listener(DEAD[f"drop.{LAB}"] or ""))
+        s2s_ports = {HOME: ports["home"], MUC: ports["rooms"], ROOMS: ports["rooms"],
+                     f"refused.{LAB}": ports["refused"], f"silent.{LAB}": silent,
+                     f"drop.{LAB}": drop}  # fmt: skip
+        dns_port = stack.enter_context(_dnsmasq(root / "dns", s2s_ports))
+        dns = f"{DNS_ADDRESS}@{dns_port}"
+        home = stack.enter_context(
+            _prosody(
+                root / "home", [HOME], (HOME_ADDRESS, ports["home"]), HOME_HOSTS,
+                authority=authority, dns=dns, s2s_timeout=s2s_timeout,
+            )
+        )  # fmt: skip
+        rooms = stack.enter_context(
+            _prosody(
+                root / "rooms", [ROOMS, MUC], (ROOMS_ADDRESS, ports["rooms"]), ROOMS_HOSTS,
+                authority=authority, dns=dns, s2s_timeout=s2s_timeout,
+            )
+        )  # fmt: skip
+        yield Lab(home, rooms, ca_file)
+
+
+@contextlib.contextmanager
+def _prosody(
+    root: Path,
+    names: list[str],
+    s2s: tuple[str, int],
+    hosts: str,
+    *,
+    authority: object,
+    dns: str,
+    s2s_timeout: int,
+) -> Iterator[SandboxServer]:
+    """A lab Prosody serving names, its s2s listener on s2s (address, port)."""
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    certificate = authority.issue_cert(*names)  # type: ignore[attr-defined]
+    cert, key = root / "cert.pem", root / "key.pem"
+    certificate.cert_chain_pems[0].write_to_path(str(cert))
+    certificate.private_key_pem.write_to_path(str(key))
+    ca = root.parent / "ca.pem"
+    c2s_port = free_port()
+    s2s_address, s2s_port = s2s
+    config = root / "prosody.cfg.lua"
+    config.write_text(
+        CONFIG.format(
+            root=root,
+            c2s_port=c2s_port,
+            s2s_address=s2s_address,
+            s2s_port=s2s_port,
+            unlimited_jids=", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
+            s2s_timeout=s2s_timeout,
+            cert=cert,
+            key=key,
+            ca=ca,
+            dns=dns,
+            hosts=hosts,
+        ),
+        encoding="utf-8",
+    )
+    with (root / "prosody.out").open("wb") as log:
+        process = subprocess.Popen(
+            ["prosody", "-F", "--config", str(config)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_until_listening(c2s_port, process, [root / "prosody.log"], "prosody")
+            ctl = ("prosodyctl", "--config", str(config))
+            yield SandboxServer(
+                "prosody", root, c2s_port, ca, s2s_port, ctl, process.pid,
+                domain=names[0], muc_domain=names[-1],
+            )  # fmt: skip
+        finally:
+            stop(process, group=False)
+
+
+@contextlib.contextmanager
+def _dnsmasq(root: Path, s2s_ports: dict[str, int]) -> Iterator[int]:
+    """dnsmasq for the lab's names only: A and SRV records, NXDOMAIN for the rest."""
+    root.mkdir(parents=True, exist_ok=True)
+    port = _free_udp_port(DNS_ADDRESS)
+    addresses = {HOME: HOME_ADDRESS, ROOMS: ROOMS_ADDRESS, MUC: ROOMS_ADDRESS} | {
+        name: address for name, address in DEAD.items() if address}  # fmt: skip
+    command = [
+        "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+        "--no-poll", "--bind-interfaces", f"--listen-address={DNS_ADDRESS}", f"--port={port}",
+        "--user=", "--group=", "--pid-file=", f"--log-facility={root}/dnsmasq.log", "--log-queries",
+        f"--local=/{LAB}/",
+    ]  # fmt: skip
+    for name, address in addresses.items():
+        command.append(f"--host-record={name},{address}")
+        if name in s2s_ports:
+            command.append(f"--srv-host=_xmpp-server._tcp.{name},{name},{s2s_ports[name]}")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_dns(port, process, root)
+        yield port
+    finally:
+        stop(process, group=False)
+
+
+def _wait_for_dns(port: int, process: subprocess.Popen[bytes], root: Path) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"dnsmasq exited with {process.returncode}: {error}")
+        with contextlib.suppress(OSError), socket.create_connection((DNS_ADDRESS, port), 0.2):
+            return  # it answers over TCP too, once it is ready
+        time.sleep(0.05)
+    raise RuntimeError(f"dnsmasq did not start:\n{log_tail([root / 'dnsmasq.log'])}")
+
+
+def _free_udp_port(address: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind((address, 0))
+        port = int(udp.getsockname()[1])
+    with socket.socket() as tcp:  # dnsmasq wants the TCP port too
+        tcp.bind((address, port))
+    return port
+
+
+@contextlib.contextmanager
+def _silent_listener(address: str) -> Iterator[int]:
+    listener = socket.socket()
+    listener.bind((address, 0))
+    listener.listen(64)  # accepted by the kernel, never read
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+@contextlib.contextmanager
+def _full_listener(address: str) -> Iterator[int]:
+    listener = socket.socket()
+    listener.bind((address, 0))
+    listener.listen(0)
+    port = int(listener.getsockname()[1])
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect((address, port))
+        fillers.append(filler)
+    try:
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
