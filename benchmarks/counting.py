@@ -12,6 +12,9 @@ known occupant counts by real clients) and each condition:
 - link: through benchmarks/link.py, 25 ms each way (a 50 ms round trip);
 - limits: a second server with its default client rate limit on
   (Prosody mod_limits 10 KiB/s, ejabberd's `normal` shaper 3,000 B/s after 20 kB);
+- federated (Prosody only, badgegen only): rooms spread over 20 remote domains
+  of the federation lab, 2 of them dead, against the same run without the
+  dead domains (benchmarks/federated.py);
 
 it runs, as separate processes, `badgegen refresh` end to end (process start
 to exit, badges written), the naive baseline (stock slixmpp, one disco#info at
@@ -52,9 +55,11 @@ from tests.sandbox import running_server
 HERE = Path(__file__).parent
 BADGEGEN = (sys.executable, "-m", "badgegen")
 METHODS = ("badgegen", "naive", "join")
-CONDITIONS = ("loopback", "link", "limits")
-SIZES = {"loopback": (100, 1000, 5000), "link": (100, 1000), "limits": (100, 1000)}
-QUICK_SIZES = {"loopback": (50, 250), "link": (50, 250), "limits": (50, 250)}
+CONDITIONS = ("loopback", "link", "limits", "federated")
+SIZES = {"loopback": (100, 1000, 5000), "link": (100, 1000), "limits": (100, 1000),
+         "federated": (1000,)}  # fmt: skip
+QUICK_SIZES = {"loopback": (50, 250), "link": (50, 250), "limits": (50, 250),
+               "federated": (200,)}  # fmt: skip
 LINK_DELAY = 0.025  # seconds each way
 # Client rate limits as the servers ship them (bytes/s the client may send).
 RATE_LIMITS = {"prosody": 10 * 1024, "ejabberd": 3000}
@@ -568,6 +573,29 @@ def machine() -> dict[str, object]:
     }
 
 
+def report_federated(sizes: Sequence[int], repeats: int, everything: dict[str, object]) -> int:
+    """Measure and print the federated condition; return how many targets fall short."""
+    from federated import DEAD_DOMAINS, DOMAINS, TIMEOUT, measure_federated  # beside this file
+
+    failures, figures = 0, []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="badgegen-federated-") as folder:
+            result = measure_federated(size, repeats, Path(folder))
+        figures.append(result.summary())
+        outcome = "holds" if result.holds else "falls short"
+        print(
+            f"federated: {size} rooms over {DOMAINS} domains ({len(DEAD_DOMAINS)} dead):"
+            f" {result.with_dead:.2f} s; live domains only {result.live_only:.2f} s;"
+            f" ratio {result.with_dead / (result.live_only + TIMEOUT):.2f} of (live + one"
+            f" {TIMEOUT:g} s timeout); counts {'right' if result.correct else 'WRONG'}",
+            flush=True,
+        )
+        print(f"  [{outcome}] federated: within 1.5x of (live only + one --timeout)")
+        failures += not result.holds
+    everything["federated"] = figures
+    return failures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="N = 50 and 250, one run each")
@@ -599,7 +627,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     everything: dict[str, object] = {"machine": machine(), "help_s": help_wall,
                                      "python_start_s": python_wall, "servers": {}}  # fmt: skip
     failures = 0
-    for kind in args.servers.split(","):
+    if "federated" in conditions:
+        failures += report_federated(sizes["federated"], repeats, everything)
+        conditions = [condition for condition in conditions if condition != "federated"]
+    for kind in args.servers.split(",") if conditions else ():
         results = bench_server(kind, sizes, repeats, conditions, args.profile)
         print_ratios(results)
         print(f"{kind}: badgegen sends {results.bytes_per_room:.0f} bytes per room")

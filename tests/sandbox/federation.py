@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import socket
 import subprocess
@@ -81,23 +82,32 @@ unbound = {{ resolvconf = false; hoststxt = false; forward = "{dns}" }}
 {hosts}
 """
 HOME_HOSTS = f'VirtualHost "{HOME}"\n'
-ROOMS_HOSTS = f"""\
-VirtualHost "{ROOMS}"
-
-Component "{MUC}" "muc"
+MUC_HOST = """
+Component "{name}" "muc"
     muc_room_locking = false
     muc_room_default_public = true
     muc_room_default_persistent = true
+    muc_room_cache_size = 10000
 """
+
+
+def muc_domains(count: int) -> list[str]:
+    """The rooms server's MUC services: muc.rooms.lab.example, then muc2..., each a domain."""
+    return [MUC, *(f"muc{number}.{ROOMS}" for number in range(2, count + 1))]
 
 
 @dataclass(frozen=True, slots=True)
 class Lab:
-    """The running lab: the account's server and the rooms' server."""
+    """The running lab: the account's server and the rooms' server with its MUC services."""
 
     home: SandboxServer
     rooms: SandboxServer
     ca_file: Path
+    mucs: tuple[str, ...] = (MUC,)
+
+    def server_for(self, muc: str) -> SandboxServer:
+        """The rooms server as seen from one MUC service (for Occupants)."""
+        return dataclasses.replace(self.rooms, muc_domain=muc)
 
     def dead_room(self, domain: str, name: str = "lobby") -> str:
         """A room JID on one of the DEAD domains."""
@@ -113,10 +123,18 @@ def lab_available() -> bool:
 
 
 @contextlib.contextmanager
-def running_lab(root: Path, s2s_timeout: int = 60) -> Iterator[Lab]:
-    """Start dnsmasq, the dead domains' listeners and both Prosody servers in root."""
+def running_lab(root: Path, s2s_timeout: int = 60, mucs: int = 1) -> Iterator[Lab]:
+    """Start dnsmasq, the dead domains' listeners and both Prosody servers in root.
+
+    Args:
+        root: an empty folder for everything the lab writes.
+        s2s_timeout: how long the servers wait for an s2s connection.
+        mucs: how many MUC services (each its own remote domain) the rooms server has.
+    """
+    services = muc_domains(mucs)
     import trustme
 
+    root.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA()
     ca_file = root / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
@@ -124,9 +142,9 @@ def running_lab(root: Path, s2s_timeout: int = 60) -> Iterator[Lab]:
     with contextlib.ExitStack() as stack:
         silent = stack.enter_context(_silent_listener(DEAD[f"silent.{LAB}"] or ""))
         drop = stack.enter_context(_full_listener(DEAD[f"drop.{LAB}"] or ""))
-        s2s_ports = {HOME: ports["home"], MUC: ports["rooms"], ROOMS: ports["rooms"],
+        s2s_ports = {HOME: ports["home"], ROOMS: ports["rooms"],
                      f"refused.{LAB}": ports["refused"], f"silent.{LAB}": silent,
-                     f"drop.{LAB}": drop}  # fmt: skip
+                     f"drop.{LAB}": drop} | dict.fromkeys(services, ports["rooms"])  # fmt: skip
         dns_port = stack.enter_context(_dnsmasq(root / "dns", s2s_ports))
         dns = f"{DNS_ADDRESS}@{dns_port}"
         home = stack.enter_context(
@@ -137,11 +155,12 @@ def running_lab(root: Path, s2s_timeout: int = 60) -> Iterator[Lab]:
         )  # fmt: skip
         rooms = stack.enter_context(
             _prosody(
-                root / "rooms", [ROOMS, MUC], (ROOMS_ADDRESS, ports["rooms"]), ROOMS_HOSTS,
+                root / "rooms", [ROOMS, *services], (ROOMS_ADDRESS, ports["rooms"]),
+                f'VirtualHost "{ROOMS}"\n' + "".join(MUC_HOST.format(name=m) for m in services),
                 authority=authority, dns=dns, s2s_timeout=s2s_timeout,
             )
         )  # fmt: skip
-        yield Lab(home, rooms, ca_file)
+        yield Lab(home, rooms, ca_file, tuple(services))
 
 
 @contextlib.contextmanager
@@ -191,7 +210,7 @@ def _prosody(
             ctl = ("prosodyctl", "--config", str(config))
             yield SandboxServer(
                 "prosody", root, c2s_port, ca, s2s_port, ctl, process.pid,
-                domain=names[0], muc_domain=names[-1],
+                domain=names[0], muc_domain=names[min(1, len(names) - 1)],
             )  # fmt: skip
         finally:
             stop(process, group=False)
@@ -202,7 +221,8 @@ def _dnsmasq(root: Path, s2s_ports: dict[str, int]) -> Iterator[int]:
     """dnsmasq for the lab's names only: A and SRV records, NXDOMAIN for the rest."""
     root.mkdir(parents=True, exist_ok=True)
     port = _free_udp_port(DNS_ADDRESS)
-    addresses = {HOME: HOME_ADDRESS, ROOMS: ROOMS_ADDRESS, MUC: ROOMS_ADDRESS} | {
+    addresses = {HOME: HOME_ADDRESS} | {
+        name: ROOMS_ADDRESS for name in s2s_ports if name.endswith(ROOMS)} | {
         name: address for name, address in DEAD.items() if address}  # fmt: skip
     command = [
         "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
