@@ -265,14 +265,8 @@ class _SessionWatcher:
         self.failed(_Failure(f"login as {self.login.jid} failed: {detail}", final=True))
 
     def on_no_mechanism(self, _event: Any) -> None:
-        offered = ", ".join(sorted(self.client.plugin["feature_mechanisms"].mech_list))
-        self.failed(
-            _Failure(
-                f"login as {self.login.jid} failed: no usable SASL mechanism over TLS"
-                f" (server offers: {offered or 'none'})",
-                final=True,
-            )
-        )
+        offered = sorted(self.client.plugin["feature_mechanisms"].mech_list)
+        self.failed(_Failure(no_mechanism_message(self.login.jid, offered), final=True))
 
     def on_disconnected(self, reason: Any) -> None:
         if isinstance(reason, ssl.SSLError):
@@ -281,6 +275,19 @@ class _SessionWatcher:
             self.failed(_Failure("connected, but the reply was not an XMPP stream"))
         else:
             self.failed(_Failure(f"the server closed the connection: {_describe_error(reason)}"))
+
+
+def no_mechanism_message(jid: str, offered: list[str]) -> str:
+    """Why no SASL mechanism the server offers could be used, and what would help."""
+    listed = ", ".join(offered) or "none"
+    if offered and all(mechanism.endswith("-PLUS") for mechanism in offered):
+        return (
+            f"login as {jid} failed: the server offers only channel-binding mechanisms"
+            f" ({listed}); over TLS 1.3 they need tls-exporter channel binding, which"
+            " Python's ssl module does not provide (ask the server's admin to also offer"
+            " SCRAM-SHA-1 or SCRAM-SHA-256 without -PLUS)"
+        )
+    return f"login as {jid} failed: no usable SASL mechanism over TLS (server offers: {listed})"
 
 
 def _retrieve(outcome: asyncio.Future[None]) -> None:

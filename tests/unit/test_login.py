@@ -115,3 +115,15 @@ def test_secret_never_shows() -> None:
     assert "hunter2" not in repr(secret)
     assert "hunter2" not in repr(Login("a@b", secret))
     assert secret.reveal() == "hunter2"
+
+
+def test_plus_only_servers_are_explained() -> None:
+    """A server offering only -PLUS mechanisms: the message says why and what would help."""
+    from badgegen.xmpp.session import no_mechanism_message
+
+    message = no_mechanism_message("bot@example.org", ["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS"])
+    assert "only channel-binding mechanisms (SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS)" in message
+    assert "tls-exporter" in message
+    assert "without -PLUS" in message
+    plain = no_mechanism_message("bot@example.org", ["X-OAUTH2"])
+    assert plain.endswith("no usable SASL mechanism over TLS (server offers: X-OAUTH2)")
