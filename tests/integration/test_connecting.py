@@ -190,3 +190,31 @@ def test_signals_end_a_run_at_once(
     document = json.loads(stdout)
     assert (document["status"], document["error"]["kind"]) == (128 + signum, "interrupted")
     assert {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()} == before
+
+
+def test_a_dead_srv_target_costs_one_timeout(
+    server: SandboxServer, slow: SlowRooms, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct-TLS SRV target drops packets, the STARTTLS one works: one timeout, then counts.
+
+    DNS itself is the one stand-in here: the records are what a domain with
+    both SRV services would publish; both targets are real listeners.
+    """
+    from slixmpp import ClientXMPP
+
+    with listeners.full_backlog() as dropping:
+        records = [
+            ("xmpps-client", "xmpp.badgegen.test", "127.0.0.1", dropping),
+            ("xmpp-client", "xmpp.badgegen.test", "127.0.0.1", server.port),
+        ]
+
+        async def srv_records(_client: object, _domain: str, port: int | None = None) -> object:
+            return records
+
+        monkeypatch.setattr(ClientXMPP, "get_dns_records", srv_records)
+        login = Login(account.jid, Secret(account.password))
+        options = ConnectOptions(None, server.ca_file, timeout=TIMEOUT, deadline=30)
+        started = time.monotonic()
+        counts = fetch_counts(login, [Room(slow.jid("count-4-via-srv"))], options)
+    assert time.monotonic() - started < TIMEOUT + 2
+    assert counts[0].occupants == 4
