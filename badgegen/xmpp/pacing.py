@@ -122,7 +122,9 @@ class Pacer:
             return []
         if not domain.answered:
             domain.silent_timeouts += 1
-            if domain.silent_timeouts >= DEAD_AFTER_TIMEOUTS and domain.failure is None:
+            # With nothing else of it in flight, no answer can come to clear it either.
+            silent = domain.silent_timeouts >= DEAD_AFTER_TIMEOUTS or domain.in_flight == 0
+            if silent and domain.failure is None:
                 silent = "the domain never answered; not asked"
                 domain.failure = Count("", None, Problem.TIMEOUT, silent)
                 return [(job.index, count), *self._drain(domain)]

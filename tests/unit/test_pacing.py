@@ -89,3 +89,12 @@ def test_concurrency_is_shared_by_all_domains() -> None:
     pacer = Pacer.of(domains, 16, 10.0)
     assert len(take(pacer)) == 16
     assert len({job.domain for job in pacer.domains["d0.example"].queue}) <= 1
+
+
+def test_one_query_at_a_time_still_settles_a_silent_domain() -> None:
+    """With --concurrency 1, a silent domain's first timeout is all the evidence there will be."""
+    pacer = Pacer.of(rooms("silent.example", 5) + rooms("live.example", 2), 1, 10.0)
+    (first,) = take(pacer)
+    settled = pacer.settle(first, Count(first.room.jid, None, Problem.TIMEOUT), 10.0, True)
+    assert len(settled) == 5
+    assert [job.domain for job in take(pacer)] == ["live.example"]
