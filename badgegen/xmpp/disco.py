@@ -10,6 +10,7 @@ stanza is matched against every handler.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 from xml.etree.ElementTree import Element
 
@@ -29,6 +30,8 @@ MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 OCCUPANTS_FIELD = "muc#roominfo_occupants"
 ROOM_NAME_FIELD = "muc#roomconfig_roomname"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
+# Timed-out query ids remembered for their late replies (see DiscoQueries).
+MAX_LATE = 10_000
 # What slixmpp is handed instead of a reply already taken: no handler matches it.
 _TAKEN = Element("{urn:x-badgegen}taken")
 
@@ -37,34 +40,67 @@ class DiscoQueries:
     """disco#info queries over one logged-in client, each reply matched by its id.
 
     Ids are "q1", "q2"...: short, and never one of slixmpp's (hexadecimal).
-    A reply is taken only from the room that was asked.
+    A reply is taken only from the room that was asked. A reply that comes
+    after its query timed out still answers the room if it is being asked
+    again: behind a rate limit the late reply is already on its way, and
+    waiting for it costs nothing where asking again costs another reply.
     """
 
     def __init__(self, client: ClientXMPP) -> None:
         self.client = client
         self.waiting: dict[str, tuple[str, asyncio.Future[Element]]] = {}
+        self.asking: dict[str, asyncio.Future[Element]] = {}  # by room: the pending query
+        # Ids that timed out, by room; bounded, oldest dropped first.
+        self.late: collections.OrderedDict[str, str] = collections.OrderedDict()
+        # Late replies whose room's retry has not started yet, by room.
+        self.arrived: collections.OrderedDict[str, Element] = collections.OrderedDict()
         self.numbers = itertools.count(1)
         self.next_filter = client.incoming_filter
         # slixmpp documents incoming_filter as meant to be overridden.
         client.incoming_filter = self._take_reply  # type: ignore[method-assign]
 
-    async def count(self, room: str, timeout: float) -> Count:
-        """Ask one room for its disco#info and read the count from the reply."""
-        query_id = f"q{next(self.numbers)}"
+    async def count(self, room: str, timeout: float, *, resend: bool = True) -> Count:
+        """Ask one room for its disco#info and read the count from the reply.
+
+        Args:
+            room: the room's JID.
+            timeout: seconds to wait for the reply.
+            resend: False to wait again for the reply to a query that timed out
+                (behind a rate limit it is on its way) instead of asking anew.
+        """
+        query_id, key = f"q{next(self.numbers)}", room.lower()
+        if (arrived := self.arrived.pop(key, None)) is not None:
+            return count_from_reply(room, arrived)  # a late reply, kept for this retry
         reply: asyncio.Future[Element] = asyncio.get_running_loop().create_future()
-        self.waiting[query_id] = (room.lower(), reply)
-        self.client.send_raw(query_stanza(query_id, room))
+        self.waiting[query_id] = (key, reply)
+        self.asking[key] = reply
+        if resend or key not in self.late.values():
+            self.client.send_raw(query_stanza(query_id, room))
         try:
             return count_from_reply(room, await asyncio.wait_for(reply, timeout))
         except TimeoutError:
+            self.late[query_id] = key
+            while len(self.late) > MAX_LATE:
+                self.late.popitem(last=False)
             return Count(room, None, Problem.TIMEOUT)
         finally:
             self.waiting.pop(query_id, None)
+            if self.asking.get(key) is reply:
+                del self.asking[key]
 
     def _take_reply(self, xml: Element) -> Element:
         if xml.tag == IQ:
-            room, reply = self.waiting.get(xml.get("id", ""), ("", None))
-            if reply is not None and xml.get("from", "").lower() == room and not reply.done():
+            query_id, sender = xml.get("id", ""), xml.get("from", "").lower()
+            room, reply = self.waiting.get(query_id, ("", None))
+            if reply is None and self.late.get(query_id) == sender:
+                del self.late[query_id]
+                room, reply = sender, self.asking.get(sender)
+                if reply is None:  # its retry waits its turn: keep the reply for it
+                    self.arrived[sender] = xml
+                    while len(self.arrived) > MAX_LATE:
+                        self.arrived.popitem(last=False)
+                    return _TAKEN
+            if reply is not None and sender == room and not reply.done():
                 reply.set_result(xml)
                 return _TAKEN
         return self.next_filter(xml)

@@ -6,15 +6,19 @@ room's domain, and every domain gets its own window of queries in flight,
 taken round-robin within the run's --concurrency:
 
 - A window opens like TCP's slow start (START_WINDOW, one more per reply, up
-  to --concurrency) and halves when replies start timing out, at most once a
-  timeout: behind a rate limit the run slows down instead of failing rooms.
+  to --concurrency), halves when replies start timing out (at most once a
+  timeout), and then grows by one per window of replies: behind a rate limit
+  the run slows down instead of failing rooms.
 - A domain that failed conclusively (remote-server-not-found,
   remote-server-timeout), or that let DEAD_AFTER_TIMEOUTS queries time out
   without ever answering, is dead: its rooms still queued get the same result
   at once, and nothing of it is asked again. A dead domain costs one timeout,
   however many rooms it has.
-- A room that timed out is asked once more, but only on a domain that has
-  answered something (it may answer again).
+- A room that timed out is asked again, but only on a domain that has
+  answered something: once more (MAX_ATTEMPTS), or up to
+  MAX_ATTEMPTS_CONGESTED times while several of its domain's rooms time out
+  and others still answer (congestion: the smaller window lets it through,
+  and a late reply to an earlier query still counts).
 
 Pure bookkeeping: the scheduler asks, this decides.
 """
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
 START_WINDOW = 8
 DEAD_AFTER_TIMEOUTS = 2
 MAX_ATTEMPTS = 2
+# While its domain keeps answering, a room's timeouts are congestion, not silence.
+MAX_ATTEMPTS_CONGESTED = 6
 # Error conditions that say the whole domain cannot be reached (RFC 6120 8.3.3.15/16).
 CONCLUSIVE = ("remote-server-not-found", "remote-server-timeout")
 
@@ -45,6 +51,7 @@ class Job:
     index: int
     room: Room
     attempt: int = 1
+    resend: bool = True  # False: wait again for the late reply to the last query
 
     @property
     def domain(self) -> str:
@@ -56,8 +63,11 @@ class Job:
 class _Domain:
     queue: deque[Job]
     window: float
+    threshold: float = float("inf")  # slow start below it, one more per window above
     in_flight: int = 0
     answered: bool = False
+    last_answer: float = float("-inf")
+    recent_timeouts: deque[float] = field(default_factory=deque)
     silent_timeouts: int = 0
     shrunk_at: float = float("-inf")
     failure: Count | None = None  # what its remaining rooms get, once it is dead
@@ -115,24 +125,43 @@ class Pacer:
         domain.in_flight -= 1
         self.in_flight -= 1
         if count.problem is not Problem.TIMEOUT:
+            domain.last_answer = now
             return self._answered(domain, job, count)
-        if domain.answered and may_retry and job.attempt < MAX_ATTEMPTS and not domain.failure:
+        congested = self._congested(domain, now)
+        attempts = MAX_ATTEMPTS_CONGESTED if congested else MAX_ATTEMPTS
+        if domain.answered and may_retry and job.attempt < attempts and not domain.failure:
             self._shrink(domain, now)
-            domain.queue.appendleft(Job(job.index, job.room, job.attempt + 1))
+            # Congested, its reply is on its way: a new query would only add to the queue.
+            retry = Job(job.index, job.room, job.attempt + 1, resend=not congested)
+            domain.queue.appendleft(retry)
             return []
         if not domain.answered:
             domain.silent_timeouts += 1
             # With nothing else of it in flight, no answer can come to clear it either.
-            silent = domain.silent_timeouts >= DEAD_AFTER_TIMEOUTS or domain.in_flight == 0
-            if silent and domain.failure is None:
+            dead = domain.silent_timeouts >= DEAD_AFTER_TIMEOUTS or domain.in_flight == 0
+            if dead and domain.failure is None:
                 silent = "the domain never answered; not asked"
                 domain.failure = Count("", None, Problem.TIMEOUT, silent)
                 return [(job.index, count), *self._drain(domain)]
         return [(job.index, count)]
 
+    def _congested(self, domain: _Domain, now: float) -> bool:
+        """Whether several rooms of a domain that still answers timed out lately.
+
+        One room that never answers is not congestion; many timeouts while
+        other replies keep coming are (a rate limit, a slow link).
+        """
+        # Two timeouts long: a retry's own timeout ends one timeout after the last ones.
+        memory = 2 * self.timeout
+        domain.recent_timeouts.append(now)
+        while domain.recent_timeouts[0] < now - memory:
+            domain.recent_timeouts.popleft()
+        return len(domain.recent_timeouts) > 1 and now - domain.last_answer < memory
+
     def _answered(self, domain: _Domain, job: Job, count: Count) -> list[tuple[int, Count]]:
         domain.answered = True
-        domain.window = min(float(self.concurrency), domain.window + 1)
+        growth = 1.0 if domain.window < domain.threshold else 1.0 / domain.window
+        domain.window = min(float(self.concurrency), domain.window + growth)
         condition = count.detail.partition(":")[0]
         if count.problem is Problem.REMOTE_UNREACHABLE and condition in CONCLUSIVE:
             if domain.failure is None:
@@ -145,6 +174,7 @@ class Pacer:
         """Halve the window, once a timeout at most (a burst of timeouts is one signal)."""
         if now - domain.shrunk_at >= self.timeout:
             domain.window = max(1.0, domain.window / 2)
+            domain.threshold = domain.window
             domain.shrunk_at = now
 
     def _drain(self, domain: _Domain) -> list[tuple[int, Count]]:

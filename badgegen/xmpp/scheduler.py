@@ -120,7 +120,7 @@ async def _count_rooms(
         ended.put_nowait(None)
 
     async def ask(job: Job) -> None:
-        ended.put_nowait((job, await _count_room(client, queries, job.room, options.timeout)))
+        ended.put_nowait((job, await _count_room(client, queries, job, options.timeout)))
 
     client.add_event_handler("disconnected", on_disconnected)
     try:
@@ -163,14 +163,13 @@ def _unfinished(problem: Problem) -> str:
     return "run deadline reached" if problem is Problem.TIMEOUT else ""
 
 
-async def _count_room(
-    client: ClientXMPP, queries: DiscoQueries, room: Room, timeout: float
-) -> Count:
+async def _count_room(client: ClientXMPP, queries: DiscoQueries, job: Job, timeout: float) -> Count:
     """One room's count; whatever goes wrong while handling it costs that room only."""
+    room = job.room
     try:
         if room.method == "join":
             return await count_by_joining(client, room.jid, timeout)
-        return await queries.count(room.jid, timeout)
+        return await queries.count(room.jid, timeout, resend=job.resend)
     except Exception as exc:  # a hostile reply must not stop the other workers
         log.warning("%s: unexpected error while counting: %s", room.jid, type(exc).__name__)
         log.debug("%s: the error in full", room.jid, exc_info=True)

@@ -133,3 +133,20 @@ def test_unreachable_is_never_a_count(lab: Lab, login: Login) -> None:
     """A dead domain's rooms never show a number, however the run ends."""
     counts = fetch_counts(login, [Room(f"x@{domain}") for domain in DEAD], options(lab))
     assert all(isinstance(count, Count) and count.occupants is None for count in counts)
+
+
+@pytest.fixture(scope="module")
+def limited_lab(tmp_path_factory: pytest.TempPathFactory, lab: Lab) -> Iterator[Lab]:
+    """A second lab whose home server takes in at most 10 KB/s over s2s (mod_limits)."""
+    with running_lab(tmp_path_factory.mktemp("limited-lab"), s2s_limit="10kb/s") as running:
+        yield running
+
+
+def test_pacing_behind_an_s2s_rate_limit(limited_lab: Lab) -> None:
+    """Replies of 1.5-2 KB behind 10 KB/s, a 3 s timeout: the run slows down, no room fails."""
+    samples = [SampleRoom(f"r{index}", index % 3) for index in range(120)]
+    login = Login(limited_lab.home.register("counter", PASSWORD), Secret(PASSWORD))
+    with Occupants(limited_lab.rooms, samples) as joined:
+        rooms = [Room(joined.room_jid(sample.name)) for sample in samples]
+        counts = fetch_counts(login, rooms, options(limited_lab, deadline=120))
+    assert [count.occupants for count in counts] == [sample.occupants for sample in samples]

@@ -68,7 +68,9 @@ legacy_ssl_ports = {{}}
 component_ports = {{}}
 http_ports = {{}}
 https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "dialback", "s2s_auth_certs" }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "dialback", "s2s_auth_certs"
+  {extra_modules} }}
+{limits}
 modules_disabled = {{ "offline", "c2s_direct_tls", "s2s_direct_tls" }}
 unlimited_jids = {{ {unlimited_jids} }}
 authentication = "internal_hashed"
@@ -123,13 +125,17 @@ def lab_available() -> bool:
 
 
 @contextlib.contextmanager
-def running_lab(root: Path, s2s_timeout: int = 60, mucs: int = 1) -> Iterator[Lab]:
+def running_lab(
+    root: Path, s2s_timeout: int = 60, mucs: int = 1, s2s_limit: str | None = None
+) -> Iterator[Lab]:
     """Start dnsmasq, the dead domains' listeners and both Prosody servers in root.
 
     Args:
         root: an empty folder for everything the lab writes.
         s2s_timeout: how long the servers wait for an s2s connection.
         mucs: how many MUC services (each its own remote domain) the rooms server has.
+        s2s_limit: a rate limit on what the home server takes in over s2s
+            (mod_limits, e.g. "20kb/s"): the replies from the rooms' domains.
     """
     services = muc_domains(mucs)
     import trustme
@@ -150,7 +156,7 @@ def running_lab(root: Path, s2s_timeout: int = 60, mucs: int = 1) -> Iterator[La
         home = stack.enter_context(
             _prosody(
                 root / "home", [HOME], (HOME_ADDRESS, ports["home"]), HOME_HOSTS,
-                authority=authority, dns=dns, s2s_timeout=s2s_timeout,
+                authority=authority, dns=dns, s2s_timeout=s2s_timeout, s2s_limit=s2s_limit,
             )
         )  # fmt: skip
         rooms = stack.enter_context(
@@ -173,6 +179,7 @@ def _prosody(
     authority: object,
     dns: str,
     s2s_timeout: int,
+    s2s_limit: str | None = None,
 ) -> Iterator[SandboxServer]:
     """A lab Prosody serving names, its s2s listener on s2s (address, port)."""
     (root / "data").mkdir(parents=True, exist_ok=True)
@@ -197,6 +204,12 @@ def _prosody(
             ca=ca,
             dns=dns,
             hosts=hosts,
+            extra_modules=', "limits"' if s2s_limit else "",
+            limits=(
+                f'limits = {{ s2sin = {{ rate = "{s2s_limit}"; burst = "2s" }} }}'
+                if s2s_limit
+                else ""
+            ),
         ),
         encoding="utf-8",
     )

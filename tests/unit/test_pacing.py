@@ -69,9 +69,28 @@ def test_a_live_domain_retries_and_slows_down() -> None:
     again = take(pacer)
     assert again[0].room == lost.room
     assert again[0].attempt == 2
-    # A second timeout of the same room is final.
-    final = pacer.settle(again[0], Count(lost.room.jid, None, Problem.TIMEOUT), 12.0, True)
+    # A second timeout of the same room, the only one lately, is final.
+    final = pacer.settle(again[0], Count(lost.room.jid, None, Problem.TIMEOUT), 40.0, True)
     assert final == [(lost.index, Count(lost.room.jid, None, Problem.TIMEOUT))]
+
+
+def test_congestion_waits_for_late_replies() -> None:
+    """Several timeouts while the domain still answers: waited for again, not asked anew."""
+    pacer = Pacer.of(rooms("busy.example", 100), 64, 10.0)
+    jobs = take(pacer)
+    pacer.settle(jobs[0], Count(jobs[0].room.jid, 3), now=1.0, may_retry=True)
+    for job in jobs[1:4]:
+        assert pacer.settle(job, Count(job.room.jid, None, Problem.TIMEOUT), 11.0, True) == []
+    queued = list(pacer.domains["busy.example"].queue)[:3]
+    assert [job.attempt for job in queued] == [2, 2, 2]
+    # The first timeout alone is no congestion (asked anew); the next ones are (waited for).
+    assert [job.resend for job in reversed(queued)] == [True, False, False]
+    # Still congested, a third timeout of a room is waited for again, not final.
+    third = Job(queued[0].index, queued[0].room, attempt=2, resend=False)
+    pacer.domains["busy.example"].in_flight += 1  # as if it had been taken
+    pacer.in_flight += 1
+    assert pacer.settle(third, Count(third.room.jid, None, Problem.TIMEOUT), 12.0, True) == []
+    assert pacer.domains["busy.example"].queue[0].attempt == 3
 
 
 def test_no_retry_without_time() -> None:
