@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count
+from badgegen.history import HISTORY_FILE, history_json
+from badgegen.history import record as record_history
 from badgegen.login import Login
-from badgegen.previous import Previous, check_source, is_url, load_previous
+from badgegen.previous import Previous, check_source, is_url, load_previous_run
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.render import render_badge
 from badgegen.render.content import endpoint_json
@@ -139,7 +141,8 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
 
 
 def _previous(config: Config, output: Output) -> Previous:
-    return load_previous(output.previous, output.out_dir, output.now, len(config.rooms))
+    rooms = [room.jid for room in config.rooms]
+    return load_previous_run(output.previous, output.out_dir, output.now, rooms)
 
 
 def _count(
@@ -152,7 +155,7 @@ def _count(
 ) -> RefreshResult:
     counts = counter(login, config.rooms)
     results = settle(config.rooms, counts, previous.states, output.now, config.stale_after)
-    warnings = (previous.warning,) if previous.warning else ()
+    warnings = previous.warnings
     if out_dir is None:
         return RefreshResult(results, None, warnings)
     remove_leftovers(out_dir)  # of killed runs; this one holds the lock
@@ -161,7 +164,12 @@ def _count(
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
-    record = {STATE_FILE: state_json(results).encode("utf-8")}
+    counted = {result.room.jid: result.count.occupants for result in results}
+    history = record_history(previous.history, counted, output.now)
+    record = {
+        HISTORY_FILE: history_json(history).encode("utf-8"),
+        STATE_FILE: state_json(results).encode("utf-8"),
+    }
     written = write_badges(out_dir, record)
     report = WriteReport(badges.written + written.written, badges.unchanged + written.unchanged)
     return RefreshResult(results, report, warnings)

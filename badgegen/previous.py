@@ -9,17 +9,21 @@ warning: the run goes on as if there were no record.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from badgegen.errors import ConfigError
+from badgegen.history import HISTORY_FILE, History, history_limit, parse_history
 from badgegen.reading import NotReadable, describe_size, read_bounded
 from badgegen.state import STATE_FILE, RoomState, parse_state, record_limit
 
@@ -31,10 +35,17 @@ SHOWN_IGNORED = 3
 
 @dataclass(frozen=True, slots=True)
 class Previous:
-    """The last run's states, and a warning when they could not be read (in full)."""
+    """The last run's states and history, and warnings when they could not be read (in full)."""
 
     states: dict[str, RoomState]
     warning: str = ""
+    history: History = field(default_factory=History)
+    history_warning: str = ""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning, for the run's report."""
+        return tuple(warning for warning in (self.warning, self.history_warning) if warning)
 
 
 def is_url(source: str | None) -> bool:
@@ -77,6 +88,44 @@ def load_previous(source: str | None, out_dir: Path, now: datetime, rooms: int) 
     except ValueError as exc:
         return Previous({}, f"ignoring the previous badges.json from {where}: {exc}")
     return Previous(record.states, _ignored_warning(where, record.ignored))
+
+
+def load_previous_run(
+    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str]
+) -> Previous:
+    """The last run's record and history (see load_previous and load_history)."""
+    previous = load_previous(source, out_dir, now, len(rooms))
+    history, warning = load_history(source, out_dir, rooms)
+    return dataclasses.replace(previous, history=history, history_warning=warning)
+
+
+def load_history(source: str | None, out_dir: Path, rooms: Sequence[str]) -> tuple[History, str]:
+    """Read the last run's history.json beside its badges.json; a failure is a warning.
+
+    Args:
+        source: --previous (its folder holds history.json); None for out_dir.
+        out_dir: the output directory.
+        rooms: the rooms listed now (others are left out).
+
+    Returns:
+        The history (empty when there is none) and a warning, if any.
+    """
+    where = _beside(source, HISTORY_FILE) if source else str(out_dir / HISTORY_FILE)
+    limit = history_limit(len(rooms))
+    try:
+        data = _fetch(where, limit) if is_url(source) else read_bounded(Path(where), limit)
+        return parse_history(data.decode("utf-8"), rooms), ""
+    except FileNotFoundError:
+        return History(), ""
+    except (OSError, ValueError) as exc:
+        return History(), f"ignoring the previous history.json from {where}: {_reason(exc)}"
+
+
+def _beside(source: str, name: str) -> str:
+    """The file called name in the same folder as source (a path or a URL)."""
+    if is_url(source):
+        return urllib.parse.urljoin(source, name)
+    return str(Path(source).with_name(name))
 
 
 def _ignored_warning(where: str, ignored: tuple[str, ...]) -> str:

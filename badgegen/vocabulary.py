@@ -2,3 +2,5 @@
 
 STYLES = ("flat", "flat-square", "plastic", "for-the-badge", "social")
 FORMATS = ("markdown", "html", "rst", "asciidoc")
+# The history's tiers, finest first (badgegen.history defines them).
+TIER_NAMES = ("15m", "1h", "1d")

@@ -88,7 +88,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 7 files written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 8 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge
@@ -188,6 +188,7 @@ def test_a_second_run_with_the_same_counts_writes_nothing(config: Path) -> None:
             "lobby@conference.example.org.json",
             "index.html",
             "badges.json",
+            "history.json",  # the quarter hour's count changed too
         ]
     )
 
@@ -503,3 +504,47 @@ def test_json_holds_for_usage_errors_too(config: Path) -> None:
     assert (document["status"], document["error"]["kind"]) == (EXIT_USAGE, "usage")
     assert "--timeout" in document["error"]["message"]
     assert "--timeout" in result.stderr
+
+
+def test_history_keeps_each_run_and_prints_a_room(config: Path) -> None:
+    """Each refresh adds its counts to history.json; `history` prints a room's series."""
+    counter = FakeCounter({"lobby@conference.example.org": 7, "gone@conference.example.org": None})
+    assert refresh(config, counter).exit_code == 3
+    out = str(config.parent / "public")
+    args = ["history", "lobby@conference.example.org", "--config", str(config), "--out", out]
+    result = CliRunner().invoke(main, [*args, "--tier", "15m", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["room"] == "lobby@conference.example.org"
+    assert len(document["points"]) == 96
+    assert document["points"][-1][1] == 7
+    gone = CliRunner().invoke(
+        main, ["history", "gone@conference.example.org", "--config", str(config), "--out", out]
+    )
+    assert gone.stdout.splitlines()[-1].endswith("UTC  -")  # not counted: a gap, not a zero
+
+
+def test_a_poisoned_history_costs_the_history_only(config: Path) -> None:
+    """A history.json that is not one: a warning; badges and the record as always."""
+    public = config.parent / "public"
+    public.mkdir()
+    (public / "history.json").write_text('{"version": 1, "tiers": {"15m": {"step": 1}}}')
+    result = refresh(config, FakeCounter({"lobby@conference.example.org": 2,
+                                          "gone@conference.example.org": 1}))  # fmt: skip
+    assert result.exit_code == 0
+    assert "ignoring the previous history.json" in result.stderr
+    assert json.loads((public / "history.json").read_text())["version"] == 1
+    assert (public / "lobby@conference.example.org.svg").exists()
+
+
+def test_previous_brings_the_history_beside_it(config: Path, tmp_path: Path) -> None:
+    """--previous PATH/badges.json also reads PATH/history.json, for stateless CI."""
+    counter = FakeCounter({"lobby@conference.example.org": 5, "gone@conference.example.org": 1})
+    assert refresh(config, counter).exit_code == 0
+    published = tmp_path / "published"
+    (config.parent / "public").rename(published)
+    result = refresh(config, counter, "--previous", str(published / "badges.json"))
+    assert result.exit_code == 0
+    assert (config.parent / "public" / "history.json").read_bytes() == (
+        published / "history.json"
+    ).read_bytes()

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import click
 
-from badgegen.cli.commands import badge_command, check_command, init_command, snippet_command
+from badgegen.cli.commands import (
+    badge_command,
+    check_command,
+    history_command,
+    init_command,
+    snippet_command,
+)
 from badgegen.cli.refresh import demo_command, refresh_command
 
 __all__ = ["main"]
@@ -50,6 +56,7 @@ for _command in (
     check_command,
     badge_command,
     snippet_command,
+    history_command,
     init_command,
     demo_command,
 ):
