@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count
-from badgegen.history import HISTORY_FILE, history_json
+from badgegen.history import HISTORY_FILE, History, history_json
 from badgegen.history import record as record_history
 from badgegen.login import Login
 from badgegen.previous import Previous, check_source, is_url, load_previous_run
@@ -20,7 +20,7 @@ from badgegen.publish import WriteReport, lock_directory, remove_leftovers, writ
 from badgegen.render import render_badge
 from badgegen.render.content import endpoint_json
 from badgegen.results import RoomResult, settle
-from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html
+from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
 from badgegen.state import STATE_FILE, state_json
 
 if TYPE_CHECKING:
@@ -110,6 +110,14 @@ def render_badges(results: Iterable[RoomResult], templates: Path | None = None) 
     return files
 
 
+def render_charts(results: Iterable[RoomResult], history: History) -> dict[str, bytes]:
+    """Each room's history chart (NAME.chart.svg): the last day, week and month."""
+    return {
+        result.room.chart_name: room_chart(result.room.jid, history).encode("utf-8")
+        for result in results
+    }
+
+
 def refresh(config: Config, login: Login, counter: Counter, output: Output) -> RefreshResult:
     """Count every room, then write its badge and the run's record.
 
@@ -159,13 +167,14 @@ def _count(
     if out_dir is None:
         return RefreshResult(results, None, warnings)
     remove_leftovers(out_dir)  # of killed runs; this one holds the lock
+    counted = {result.room.jid: result.count.occupants for result in results}
+    history = record_history(previous.history, counted, output.now)
     files = render_badges(results, config.templates)
-    files[INDEX] = index_html(results, config.base_url).encode("utf-8")
+    files.update(render_charts(results, history))
+    files[INDEX] = index_html(results, config.base_url, history).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
-    counted = {result.room.jid: result.count.occupants for result in results}
-    history = record_history(previous.history, counted, output.now)
     record = {
         HISTORY_FILE: history_json(history).encode("utf-8"),
         STATE_FILE: state_json(results).encode("utf-8"),

@@ -88,7 +88,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 8 files written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 10 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge
@@ -189,6 +189,7 @@ def test_a_second_run_with_the_same_counts_writes_nothing(config: Path) -> None:
             "index.html",
             "badges.json",
             "history.json",  # the quarter hour's count changed too
+            "lobby@conference.example.org.chart.svg",  # and so its chart
         ]
     )
 

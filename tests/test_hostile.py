@@ -27,6 +27,8 @@ EXPECTED = {
     "idn-twice.yaml": "3: rooms[1]: room@bücher.example is listed twice (first on line 2)",
     "stale-after-huge.yaml": "1: stale_after: 99999999999d is out of range (expected a duration",
     "stale-after-zero.yaml": "1: stale_after: 0 is out of range (expected a duration from 1s",
+    "chart-file.yaml": '3: rooms[0].file: "lobby.chart" ends in .chart, which names history charts',
+    "history-file.yaml": '3: rooms[0].file: "history" is taken by the run\'s own history.json',
     "confusable-jid.yaml": "mixes Cyrillic and Latin letters, so it looks like another JID",
     "control-label.yaml": "3: rooms[0].label: contains the control character U+0007",
     "dotdot-file.yaml": '3: rooms[0].file: "../../etc/cron.d/x" is not a file name',

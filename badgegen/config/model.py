@@ -38,6 +38,11 @@ class Room:
         """The file name of the badge's shields endpoint JSON."""
         return self.file + JSON_SUFFIX
 
+    @property
+    def chart_name(self) -> str:
+        """The file name of the room's history chart (a name no room's badge can take)."""
+        return self.file + ".chart" + SVG_SUFFIX
+
 
 @dataclass(frozen=True, slots=True)
 class Account:

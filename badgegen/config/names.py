@@ -13,7 +13,8 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Leaves room for ".svg"/".json" and a temporary-file prefix within the
 # 255-byte name limit of common filesystems.
 MAX_FILE_NAME_BYTES = 200
-RESERVED_NAMES = ("badges",)  # badges.json, the run's record
+RESERVED_NAMES = ("badges", "history")  # badges.json, history.json: the run's own
+CHART_SUFFIX = ".chart"  # NAME.chart.svg: a room's history chart
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:
@@ -92,4 +93,6 @@ def file_name_problem(name: str) -> str | None:
         return f"the name is longer than {MAX_FILE_NAME_BYTES} bytes"
     if name.casefold() in RESERVED_NAMES:
         return f'"{name}" is taken by the run\'s own {name.casefold()}.json'
+    if name.casefold().endswith(CHART_SUFFIX):
+        return f'"{name}" ends in {CHART_SUFFIX}, which names history charts'
     return None
