@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import itertools
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 from slixmpp import ClientXMPP
@@ -46,8 +47,9 @@ class DiscoQueries:
     waiting for it costs nothing where asking again costs another reply.
     """
 
-    def __init__(self, client: ClientXMPP) -> None:
+    def __init__(self, client: ClientXMPP, on_late: Callable[[str], None] | None = None) -> None:
         self.client = client
+        self.on_late = on_late  # told the room of each reply that came after its timeout
         self.waiting: dict[str, tuple[str, asyncio.Future[Element]]] = {}
         self.asking: dict[str, asyncio.Future[Element]] = {}  # by room: the pending query
         # Ids that timed out, by room; bounded, oldest dropped first.
@@ -94,6 +96,8 @@ class DiscoQueries:
             room, reply = self.waiting.get(query_id, ("", None))
             if reply is None and self.late.get(query_id) == sender:
                 del self.late[query_id]
+                if self.on_late is not None:
+                    self.on_late(sender)
                 room, reply = sender, self.asking.get(sender)
                 if reply is None:  # its retry waits its turn: keep the reply for it
                     self.arrived[sender] = xml

@@ -16,9 +16,9 @@ taken round-robin within the run's --concurrency:
   however many rooms it has.
 - A room that timed out is asked again, but only on a domain that has
   answered something: once more (MAX_ATTEMPTS), or up to
-  MAX_ATTEMPTS_CONGESTED times while several of its domain's rooms time out
-  and others still answer (congestion: the smaller window lets it through,
-  and a late reply to an earlier query still counts).
+  MAX_ATTEMPTS_CONGESTED times while the domain's replies come late
+  (congestion: the smaller window lets them through, and a late reply to an
+  earlier query still counts).
 
 Pure bookkeeping: the scheduler asks, this decides.
 """
@@ -67,7 +67,7 @@ class _Domain:
     in_flight: int = 0
     answered: bool = False
     last_answer: float = float("-inf")
-    recent_timeouts: deque[float] = field(default_factory=deque)
+    last_late_reply: float = float("-inf")
     silent_timeouts: int = 0
     shrunk_at: float = float("-inf")
     failure: Count | None = None  # what its remaining rooms get, once it is dead
@@ -131,8 +131,10 @@ class Pacer:
         attempts = MAX_ATTEMPTS_CONGESTED if congested else MAX_ATTEMPTS
         if domain.answered and may_retry and job.attempt < attempts and not domain.failure:
             self._shrink(domain, now)
-            # Congested, its reply is on its way: a new query would only add to the queue.
-            retry = Job(job.index, job.room, job.attempt + 1, resend=not congested)
+            # Congested, its reply is likely on its way: a new query would only add to the
+            # queue. Every other attempt asks anew all the same, in case a query was lost.
+            wait = congested and job.attempt % 2 == 1
+            retry = Job(job.index, job.room, job.attempt + 1, resend=not wait)
             domain.queue.appendleft(retry)
             return []
         if not domain.answered:
@@ -145,18 +147,19 @@ class Pacer:
                 return [(job.index, count), *self._drain(domain)]
         return [(job.index, count)]
 
-    def _congested(self, domain: _Domain, now: float) -> bool:
-        """Whether several rooms of a domain that still answers timed out lately.
+    def late_reply(self, room: str, now: float) -> None:
+        """A reply came after its query had timed out: the domain is slow, not silent."""
+        domain = self.domains.get(room.rpartition("@")[2])
+        if domain is not None:
+            domain.last_late_reply = now
 
-        One room that never answers is not congestion; many timeouts while
-        other replies keep coming are (a rate limit, a slow link).
+    def _congested(self, domain: _Domain, now: float) -> bool:
+        """Whether the domain's replies come late (a rate limit, a slow link) lately.
+
+        Only a late reply shows it: a room that never answers (or loses a
+        query) sends none, and is asked anew.
         """
-        # Two timeouts long: a retry's own timeout ends one timeout after the last ones.
-        memory = 2 * self.timeout
-        domain.recent_timeouts.append(now)
-        while domain.recent_timeouts[0] < now - memory:
-            domain.recent_timeouts.popleft()
-        return len(domain.recent_timeouts) > 1 and now - domain.last_answer < memory
+        return now - domain.last_late_reply < 2 * self.timeout
 
     def _answered(self, domain: _Domain, job: Job, count: Count) -> list[tuple[int, Count]]:
         domain.answered = True

@@ -108,7 +108,7 @@ async def _count_rooms(
 ) -> tuple[Count, ...]:
     """Ask every room, paced per domain (see pacing), until all are settled or the deadline."""
     pacer = Pacer.of(rooms, options.concurrency, options.timeout)
-    queries = DiscoQueries(client)
+    queries = DiscoQueries(client, lambda room: pacer.late_reply(room, time.monotonic()))
     results: dict[int, Count] = {}
     ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
     running: set[asyncio.Task[None]] = set()

@@ -75,22 +75,37 @@ def test_a_live_domain_retries_and_slows_down() -> None:
 
 
 def test_congestion_waits_for_late_replies() -> None:
-    """Several timeouts while the domain still answers: waited for again, not asked anew."""
+    """Once replies come late, a timed-out room is waited for again rather than asked anew."""
     pacer = Pacer.of(rooms("busy.example", 100), 64, 10.0)
     jobs = take(pacer)
     pacer.settle(jobs[0], Count(jobs[0].room.jid, 3), now=1.0, may_retry=True)
-    for job in jobs[1:4]:
-        assert pacer.settle(job, Count(job.room.jid, None, Problem.TIMEOUT), 11.0, True) == []
-    queued = list(pacer.domains["busy.example"].queue)[:3]
-    assert [job.attempt for job in queued] == [2, 2, 2]
-    # The first timeout alone is no congestion (asked anew); the next ones are (waited for).
-    assert [job.resend for job in reversed(queued)] == [True, False, False]
-    # Still congested, a third timeout of a room is waited for again, not final.
-    third = Job(queued[0].index, queued[0].room, attempt=2, resend=False)
+    first, second = jobs[1], jobs[2]
+    assert pacer.settle(first, Count(first.room.jid, None, Problem.TIMEOUT), 11.0, True) == []
+    assert pacer.domains["busy.example"].queue[0].resend  # no sign of congestion: ask anew
+    pacer.late_reply(first.room.jid, now=11.5)  # its first query's reply, late
+    assert pacer.settle(second, Count(second.room.jid, None, Problem.TIMEOUT), 12.0, True) == []
+    waiting = pacer.domains["busy.example"].queue[0]
+    assert (waiting.room, waiting.attempt, waiting.resend) == (second.room, 2, False)
+    # Still congested, it may wait and ask several times before it is given up.
+    again = Job(waiting.index, waiting.room, attempt=2, resend=False)
     pacer.domains["busy.example"].in_flight += 1  # as if it had been taken
     pacer.in_flight += 1
-    assert pacer.settle(third, Count(third.room.jid, None, Problem.TIMEOUT), 12.0, True) == []
+    assert pacer.settle(again, Count(again.room.jid, None, Problem.TIMEOUT), 13.0, True) == []
     assert pacer.domains["busy.example"].queue[0].attempt == 3
+    assert pacer.domains["busy.example"].queue[0].resend  # every other attempt asks anew
+
+
+def test_a_room_that_never_answers_is_asked_twice() -> None:
+    """Timeouts without late replies are no congestion: one retry, asked anew, then final."""
+    pacer = Pacer.of(rooms("busy.example", 5), 64, 10.0)
+    jobs = take(pacer)
+    pacer.settle(jobs[0], Count(jobs[0].room.jid, 3), now=1.0, may_retry=True)
+    for job in jobs[1:3]:
+        assert pacer.settle(job, Count(job.room.jid, None, Problem.TIMEOUT), 11.0, True) == []
+    retried = [job for job in take(pacer) if job.attempt == 2]
+    assert [job.resend for job in retried] == [True, True]
+    timeout = Count(retried[0].room.jid, None, Problem.TIMEOUT)
+    assert pacer.settle(retried[0], timeout, 21.0, True) == [(retried[0].index, timeout)]
 
 
 def test_no_retry_without_time() -> None:
