@@ -554,3 +554,12 @@ def test_previous_brings_the_history_beside_it(config: Path, tmp_path: Path) -> 
     assert (config.parent / "public" / "history.json").read_bytes() == (
         published / "history.json"
     ).read_bytes()
+
+
+def test_history_of_a_room_never_counted_says_so(config: Path) -> None:
+    """Before any refresh: a line on stderr, an empty series, status 0."""
+    args = ["history", "lobby@conference.example.org", "--config", str(config), "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["points"] == []
+    assert "No history of lobby@conference.example.org" in result.stderr

@@ -200,7 +200,13 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     history, warning = load_history(None, out_dir, [chosen.jid])
     if warning:
         click.echo(f"Warning: {warning}", err=True)
-    points = history.series(chosen.jid, tier)
+    known = chosen.jid in history.rooms
+    if not known:
+        where = out_dir / "history.json"
+        click.echo(
+            f"No history of {chosen.jid} in {where} yet (badgegen refresh makes it).", err=True
+        )
+    points = history.series(chosen.jid, tier) if known else []
     if as_json:
         stamped = [[moment.strftime("%Y-%m-%dT%H:%M:%SZ"), value] for moment, value in points]
         click.echo(json.dumps({"room": chosen.jid, "tier": tier, "points": stamped}, indent=2))
