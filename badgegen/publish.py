@@ -205,12 +205,20 @@ def create_new(path: Path, content: bytes) -> bool:
 
 
 def append_text(path: Path, text: str) -> None:
-    """Append text to a file that another program reads (GitHub's job summary)."""
+    """Append text to a file that another program reads (GitHub's job summary).
+
+    Only to a regular file: opened without blocking, so that a FIFO named in
+    the environment cannot hold the run.
+    """
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        with path.open("a", encoding="utf-8") as stream:
-            stream.write(text)
+        descriptor = os.open(path, flags, FILE_MODE)
     except OSError as exc:
         raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise PublishError(f"cannot write {path}: not a regular file")
+        stream.write(text)
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -563,3 +564,26 @@ def test_history_of_a_room_never_counted_says_so(config: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["points"] == []
     assert "No history of lobby@conference.example.org" in result.stderr
+
+
+def test_files_named_in_options_and_environment_are_never_waited_on(
+    config: Path, tmp_path: Path
+) -> None:
+    """A FIFO as --ca-file is a usage error at once; as GITHUB_STEP_SUMMARY, a warning."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    counter = FakeCounter({"lobby@conference.example.org": 1, "gone@conference.example.org": 1})
+    started = time.monotonic()
+    result = refresh(config, counter, "--ca-file", str(fifo))
+    assert result.exit_code == EXIT_USAGE
+    assert "--ca-file:" in result.stderr
+    assert "a FIFO" in result.stderr
+    with counting_with(counter):
+        summary = CliRunner().invoke(
+            main,
+            ["refresh", "--config", str(config), "--out", str(tmp_path / "o")],
+            env={**ENV, "GITHUB_STEP_SUMMARY": str(fifo)},
+        )
+    assert summary.exit_code == 0
+    assert "Warning: GITHUB_STEP_SUMMARY: cannot write" in summary.stderr
+    assert time.monotonic() - started < 5

@@ -94,6 +94,9 @@ def connect_options(options: RefreshOptions) -> ConnectOptions:
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
     from badgegen.xmpp import ConnectOptions
 
+    if options.ca_file:
+        _check_ca_file(options.ca_file)
+
     return ConnectOptions(
         server=parse_server(options.server) if options.server else None,
         ca_file=options.ca_file,
@@ -101,3 +104,18 @@ def connect_options(options: RefreshOptions) -> ConnectOptions:
         deadline=options.deadline,
         concurrency=options.concurrency,
     )
+
+
+MAX_CA_FILE_BYTES = 1024 * 1024
+
+
+def _check_ca_file(path: Path) -> None:
+    """--ca-file must be a regular file of sensible size (OpenSSL would block on a FIFO)."""
+    from badgegen.reading import NotReadable, read_bounded
+
+    try:
+        read_bounded(path, MAX_CA_FILE_BYTES)
+    except NotReadable as exc:
+        raise ConfigError([f"--ca-file: {exc} (expected a PEM file of at most 1 MiB)"]) from exc
+    except OSError as exc:
+        raise ConfigError([f"--ca-file: cannot read {path}: {exc.strerror}"]) from exc

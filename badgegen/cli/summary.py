@@ -214,6 +214,7 @@ def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
 
 def report(result: RefreshResult, options: RefreshOptions, status: int, now: datetime) -> None:
     """The summary on the terminal (or JSON), and GitHub's job summary inside Actions."""
+    from badgegen.errors import PublishError
     from badgegen.publish import append_text
 
     if options.as_json:
@@ -225,4 +226,7 @@ def report(result: RefreshResult, options: RefreshOptions, status: int, now: dat
             elif not options.quiet:
                 click.echo(line.text)
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
-        append_text(Path(summary_file), step_summary(result))
+        try:
+            append_text(Path(summary_file), step_summary(result))
+        except PublishError as exc:  # the badges are written: the summary is a courtesy
+            click.echo(f"Warning: GITHUB_STEP_SUMMARY: {exc}", err=True)
