@@ -18,7 +18,13 @@ from badgegen.login import Login
 from badgegen.previous import Previous, check_source, is_url, load_previous_run
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.render import render_badge
-from badgegen.render.content import endpoint_json
+from badgegen.render.content import (
+    NO_TREND,
+    endpoint_document,
+    endpoint_json,
+    trend_badge,
+    trend_value,
+)
 from badgegen.results import RoomResult, settle
 from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
 from badgegen.state import STATE_FILE, state_json
@@ -110,12 +116,30 @@ def render_badges(results: Iterable[RoomResult], templates: Path | None = None) 
     return files
 
 
-def render_charts(results: Iterable[RoomResult], history: History) -> dict[str, bytes]:
-    """Each room's history chart (NAME.chart.svg): the last day, week and month."""
-    return {
-        result.room.chart_name: room_chart(result.room.jid, history).encode("utf-8")
-        for result in results
-    }
+def render_charts(
+    results: Iterable[RoomResult], history: History, templates: Path | None = None
+) -> dict[str, bytes]:
+    """Each room's history chart (NAME.chart.svg), and its trend badge when it asks for one.
+
+    Args:
+        results: every room's result, its badge computed.
+        history: the rooms' history, this run included.
+        templates: a folder of templates overriding the built-in ones.
+    """
+    files = {}
+    for result in results:
+        room = result.room
+        files[room.chart_name] = room_chart(room.jid, history).encode("utf-8")
+        if room.trend:
+            day, week = (
+                [value for _, value in history.series(room.jid, tier)] for tier in ("15m", "1h")
+            )
+            badge = trend_badge(room, result.badge.label, trend_value(room.trend, day, week))
+            svg_name, json_name = room.trend_names
+            files[svg_name] = render_badge(badge, templates).encode("utf-8")
+            document = endpoint_document(badge, room.appearance, badge.message == NO_TREND)
+            files[json_name] = document.encode("utf-8")
+    return files
 
 
 def refresh(config: Config, login: Login, counter: Counter, output: Output) -> RefreshResult:
@@ -170,7 +194,7 @@ def _count(
     counted = {result.room.jid: result.count.occupants for result in results}
     history = record_history(previous.history, counted, output.now)
     files = render_badges(results, config.templates)
-    files.update(render_charts(results, history))
+    files.update(render_charts(results, history, config.templates))
     files[INDEX] = index_html(results, config.base_url, history).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)

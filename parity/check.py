@@ -70,7 +70,9 @@ class Case:
 def corpus() -> list[Case]:
     """A few hundred pairs per style, from every script group and number range."""
     labels = [word for group in WORDS.values() for word in group]
-    messages = [f"{number} online" for number in NUMBERS] + NUMBERS + labels
+    # The trend badges' messages too: the same geometry must hold for them.
+    trends = ["peak 12 (24h)", "avg 5.5 (7d)", "avg 1.2k (7d)", "no history"]
+    messages = [f"{number} online" for number in NUMBERS] + NUMBERS + labels + trends
     pairs = [(label, messages[index % len(messages)]) for index, label in enumerate(labels)]
     pairs += [(labels[index % len(labels)], message) for index, message in enumerate(messages)]
     cases = [Case(label, message, style) for style in STYLES for label, message in pairs]

@@ -39,7 +39,7 @@ rooms:
   - jid: gone@conference.example.org
     label: old
 """
-ROOM_KEYS = ", ".join(("file", "jid", "label", "link", "method", *APPEARANCE_KEYS))
+ROOM_KEYS = ", ".join(("file", "jid", "label", "link", "method", "trend", *APPEARANCE_KEYS))
 ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
 
 
@@ -587,3 +587,21 @@ def test_files_named_in_options_and_environment_are_never_waited_on(
     assert summary.exit_code == 0
     assert "Warning: GITHUB_STEP_SUMMARY: cannot write" in summary.stderr
     assert time.monotonic() - started < 5
+
+
+def test_trend_badges_are_opt_in(tmp_path: Path) -> None:
+    """`trend: week` adds NAME.trend.svg and NAME.trend.json; rooms without it get none."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(
+        "account: {jid: bot@example.org}\n"
+        "rooms:\n  - {jid: a@b.example, file: a, trend: week}\n  - {jid: c@d.example, file: c}\n"
+    )
+    with counting_with(FakeCounter({"a@b.example": 7, "c@d.example": 2})):
+        result = CliRunner().invoke(
+            main, ["refresh", "--config", str(config), "--out", str(tmp_path / "o")], env=ENV
+        )
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "o" / "a.trend.svg").read_text()
+    assert 'aria-label="chat: avg 7 (7d)"' in svg
+    assert json.loads((tmp_path / "o" / "a.trend.json").read_text())["message"] == "avg 7 (7d)"
+    assert not (tmp_path / "o" / "c.trend.svg").exists()

@@ -28,6 +28,8 @@ EXPECTED = {
     "stale-after-huge.yaml": "1: stale_after: 99999999999d is out of range (expected a duration",
     "stale-after-zero.yaml": "1: stale_after: 0 is out of range (expected a duration from 1s",
     "chart-file.yaml": '3: rooms[0].file: "lobby.chart" ends in .chart, which names history charts',
+    "trend-file.yaml": '3: rooms[0].file: "lobby.trend" ends in .trend, which names history',
+    "bad-trend.yaml": '3: rooms[0].trend: "year" is not a trend (expected one of day, week)',
     "history-file.yaml": '3: rooms[0].file: "history" is taken by the run\'s own history.json',
     "confusable-jid.yaml": "mixes Cyrillic and Latin letters, so it looks like another JID",
     "control-label.yaml": "3: rooms[0].label: contains the control character U+0007",

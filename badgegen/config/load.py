@@ -14,6 +14,7 @@ from badgegen.config.model import (
     DEFAULT_STALE_AFTER,
     METHODS,
     SVG_SUFFIX,
+    TRENDS,
     Account,
     Config,
     Room,
@@ -37,14 +38,14 @@ from badgegen.config.yamlnodes import (
     string,
 )
 
-_ROOM_FIELDS = ("jid", "label", "file", "method", "link")
+_ROOM_FIELDS = ("jid", "label", "file", "method", "link", "trend")
 TOP_KEYS = ("account", "base_url", "defaults", "rooms", "stale_after", "templates")
 _DURATION = re.compile(r"([0-9]{1,12})\s*([smhd]?)")
 MAX_STALE_AFTER = timedelta(days=365)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
-DEFAULT_KEYS = ("label", "link", "method", *APPEARANCE_KEYS)
+DEFAULT_KEYS = ("label", "link", "method", "trend", *APPEARANCE_KEYS)
 ROOM_KEYS = ("file", "jid", *DEFAULT_KEYS)
 
 
@@ -151,6 +152,7 @@ def _room_options(values: dict[str, Node], where: str, problems: Problems) -> di
         "file": _file,
         "method": _method,
         "link": _link,
+        "trend": _trend,
     }
     options: dict[str, object] = {}
     for key, node in values.items():
@@ -259,6 +261,10 @@ def _file(node: Node, where: str, problems: Problems) -> str | None:
         problems.add(node, where, f"{reason} (expected a plain file name in the output directory)")
         return None
     return name
+
+
+def _trend(node: Node, where: str, problems: Problems) -> str | None:
+    return choice(node, where, problems, TRENDS, "a trend")
 
 
 def _method(node: Node, where: str, problems: Problems) -> str | None:

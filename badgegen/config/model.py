@@ -11,6 +11,8 @@ from badgegen.config.appearance import Appearance
 
 Method = Literal["disco", "join"]
 METHODS: tuple[Method, ...] = ("disco", "join")
+# Trend badges: the day's peak, or the week's average.
+TRENDS = ("day", "week")
 DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
 JSON_SUFFIX = ".json"
@@ -27,6 +29,7 @@ class Room:
     method: Method = "disco"
     link: str = "xmpp"  # "xmpp", "webchat" or an http(s) URL template with {jid}
     appearance: Appearance = field(default_factory=Appearance)
+    trend: str | None = None  # one of TRENDS: a trend badge beside the count badge
 
     @property
     def svg_name(self) -> str:
@@ -42,6 +45,11 @@ class Room:
     def chart_name(self) -> str:
         """The file name of the room's history chart (a name no room's badge can take)."""
         return self.file + ".chart" + SVG_SUFFIX
+
+    @property
+    def trend_names(self) -> tuple[str, str]:
+        """The trend badge's SVG and endpoint JSON file names (reserved like the chart's)."""
+        return self.file + ".trend" + SVG_SUFFIX, self.file + ".trend" + JSON_SUFFIX
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # 255-byte name limit of common filesystems.
 MAX_FILE_NAME_BYTES = 200
 RESERVED_NAMES = ("badges", "history")  # badges.json, history.json: the run's own
-CHART_SUFFIX = ".chart"  # NAME.chart.svg: a room's history chart
+# NAME.chart.svg, a room's history chart; NAME.trend.svg and .json, its trend badge.
+DERIVED_SUFFIXES = (".chart", ".trend")
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:
@@ -93,6 +94,6 @@ def file_name_problem(name: str) -> str | None:
         return f"the name is longer than {MAX_FILE_NAME_BYTES} bytes"
     if name.casefold() in RESERVED_NAMES:
         return f'"{name}" is taken by the run\'s own {name.casefold()}.json'
-    if name.casefold().endswith(CHART_SUFFIX):
-        return f'"{name}" ends in {CHART_SUFFIX}, which names history charts'
+    if suffix := next((s for s in DERIVED_SUFFIXES if name.casefold().endswith(s)), None):
+        return f'"{name}" ends in {suffix}, which names history charts and trend badges'
     return None

@@ -146,14 +146,18 @@ def endpoint_json(result: RoomResult) -> str:
         The JSON document on one line (C-fast to write), with sorted keys so it is
         byte-identical run to run.
     """
-    badge, look = result.badge, result.room.appearance
+    return endpoint_document(result.badge, result.room.appearance, result.state.occupants is None)
+
+
+def endpoint_document(badge: Badge, look: Appearance, is_error: bool) -> str:
+    """A badge in shields.io's endpoint schema, on one line, keys sorted."""
     document: dict[str, object] = {
         "schemaVersion": 1,
         "label": badge.label,
         "message": badge.message,
         "color": badge.color,
         "labelColor": badge.label_color,
-        "isError": result.state.occupants is None,
+        "isError": is_error,
         "style": badge.style,
         "cacheSeconds": 300,
     }
@@ -162,3 +166,46 @@ def endpoint_json(result: RoomResult) -> str:
     elif look.logo:
         document["logoSvg"] = look.logo.svg
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+# What a trend badge says: the day's peak, or the week's average.
+TREND_MESSAGES = {"day": "peak {value} (24h)", "week": "avg {value} (7d)"}
+NO_TREND = "no history"
+
+
+def trend_value(trend: str, day: list[int | None], week: list[int | None]) -> float | None:
+    """The day's peak (its quarter hours) or the week's mean (its hours, else the day's)."""
+    if trend == "day":
+        known = [value for value in day if value is not None]
+        return max(known) if known else None
+    known = [value for value in week if value is not None]
+    known = known or [value for value in day if value is not None]
+    return sum(known) / len(known) if known else None
+
+
+def trend_badge(room: Room, label: str, value: float | None) -> Badge:
+    """A room's trend badge: its count badge's label and look, the trend as the message.
+
+    Args:
+        room: the room, whose `trend` says which.
+        label: the room's badge label (its {name} filled in).
+        value: the trend's value; None when there is no history yet.
+    """
+    look = room.appearance
+    if value is None:
+        message, color = NO_TREND, look.unknown_color
+    else:
+        shown = f"{value:.1f}".removesuffix(".0")
+        if look.compact and value >= 1000:
+            shown = compact_number(round(value))
+        message = TREND_MESSAGES[room.trend or "week"].format(value=shown)
+        color = color_for(look, round(value))
+    return Badge(
+        label=label,
+        message=message,
+        color=color,
+        label_color=look.label_color,
+        style=look.style,
+        logo=logo_uri(look.logo, look.style) if look.logo else None,
+        id_suffix=id_suffix(f"{room.jid}\0trend"),
+    )

@@ -12,7 +12,7 @@ from badgegen.config.names import file_name_problem, parse_room_jid
 from badgegen.errors import ConfigError
 
 CASES = Path(__file__).parent.parent / "data" / "config"
-DEFAULT_KEYS = ", ".join(("label", "link", "method", *APPEARANCE_KEYS))
+DEFAULT_KEYS = ", ".join(("label", "link", "method", "trend", *APPEARANCE_KEYS))
 ROOM_KEYS = "file, jid, " + DEFAULT_KEYS
 NOT_FILE = "is not a file name (expected a plain file name in the output directory)"
 
