@@ -54,6 +54,11 @@ class History:
     ends: dict[str, int] = field(default_factory=dict)
     rooms: dict[str, dict[str, Series]] = field(default_factory=dict)  # jid -> tier -> values
 
+    def values(self, jid: str, tier: str) -> Series:
+        """A room's values in one tier, oldest first (gaps as None): quick, without times."""
+        found = self.rooms.get(jid, {}).get(tier)
+        return found if found is not None else [None] * _tier(tier).length
+
     def series(self, jid: str, tier: str) -> list[tuple[datetime, int | None]]:
         """A room's values in one tier with their buckets' start times, oldest first."""
         spec = _tier(tier)

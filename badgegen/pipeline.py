@@ -131,9 +131,7 @@ def render_charts(
         room = result.room
         files[room.chart_name] = room_chart(room.jid, history).encode("utf-8")
         if room.trend:
-            day, week = (
-                [value for _, value in history.series(room.jid, tier)] for tier in ("15m", "1h")
-            )
+            day, week = history.values(room.jid, "15m"), history.values(room.jid, "1h")
             badge = trend_badge(room, result.badge.label, trend_value(room.trend, day, week))
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(badge, templates).encode("utf-8")

@@ -92,9 +92,7 @@ def room_chart(jid: str, history: History) -> str:
 
 
 def _spans(jid: str, history: History) -> tuple[list[int | None], ...]:
-    day, week, year = (
-        [value for _, value in history.series(jid, tier)] for tier in ("15m", "1h", "1d")
-    )
+    day, week, year = (history.values(jid, tier) for tier in ("15m", "1h", "1d"))
     return day, week, year[-MONTH_DAYS:]
 
 
