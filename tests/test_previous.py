@@ -26,7 +26,7 @@ from badgegen.cli import main
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.pipeline import counting_with
-from badgegen.previous import load_previous
+from badgegen.previous import load_previous, load_previous_run
 from badgegen.publish import lock_directory
 from badgegen.results import settle
 from badgegen.state import RoomState, parse_state, record_limit, state_json
@@ -54,8 +54,10 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", redirects[self.path])
             self.send_header("Content-Length", "0")
             self.end_headers()
-        elif self.path == "/badges.json":
+        elif self.path in ("/badges.json", "/h/badges.json"):
             self._send(RECORD.encode())
+        elif self.path == "/h/history.json":  # beside a good record, a poisoned history
+            self._send(b"[" * 100_000)
         elif self.path == "/drip":
             self._drip()
         elif self.path == "/stall":
@@ -344,3 +346,15 @@ def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
     assert loaded.warning == ""
     assert len(loaded.states) == len(rooms)
     assert parse_state(text, NOW).states == loaded.states
+
+
+@pytest.mark.usefixtures("trusted")
+def test_a_poisoned_history_beside_a_good_record(https_url: str, tmp_path: Path) -> None:
+    """history.json comes from beside badges.json, over the same fetch; poisoned, it warns."""
+    loaded = load_previous_run(f"{https_url}/h/badges.json", tmp_path, NOW, ["a@b"])
+    assert loaded.states == {"a@b": RoomState("a@b", "counted", 3)}
+    assert loaded.history.rooms == {}
+    assert "ignoring the previous history.json from " in loaded.history_warning
+    assert f"{https_url}/h/history.json" in loaded.history_warning
+    plain = load_previous_run(f"{https_url}/badges.json", tmp_path, NOW, ["a@b"])
+    assert (plain.history.rooms, plain.history_warning) == ({}, "")  # none there: no warning
