@@ -81,7 +81,22 @@ def running_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[Sandbo
         The running server.
     """
     server = _prepare(root, free_port(), rate_limits)
-    config = root / "prosody.cfg.lua"
+    with prosody_process(root / "prosody.cfg.lua", server.port) as process_id:
+        yield dataclasses.replace(server, process_id=process_id)
+
+
+@contextlib.contextmanager
+def prosody_process(config: Path, port: int) -> Iterator[int]:
+    """Run `prosody -F` with config (its logs beside it) until the block ends.
+
+    Args:
+        config: the config file; prosody.out and prosody.log go to its folder.
+        port: a port it listens on, to know it has started.
+
+    Yields:
+        The server's process id.
+    """
+    root = config.parent
     with (root / "prosody.out").open("wb") as log:
         process = subprocess.Popen(
             ["prosody", "-F", "--config", str(config)],
@@ -89,8 +104,8 @@ def running_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[Sandbo
         )  # fmt: skip
         try:
             logs = [root / "prosody.out", root / "prosody.log"]
-            wait_until_listening(server.port, process, logs, "prosody")
-            yield dataclasses.replace(server, process_id=process.pid)
+            wait_until_listening(port, process, logs, "prosody")
+            yield process.pid
         finally:
             stop(process, group=False)
 

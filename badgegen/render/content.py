@@ -34,15 +34,29 @@ def badge_for(room: Room, state: RoomState) -> Badge:
         The badge to render; its ids are unique to the room.
     """
     look = room.appearance
+    return badge_in_look(
+        look,
+        label_for(room, state.name),
+        message_for(look, state.occupants),
+        color_for(look, state.occupants, stale=state.status == "stale"),
+        id_suffix(room.jid),
+        note=stale_note(state),
+    )
+
+
+def badge_in_look(
+    look: Appearance, label: str, message: str, color: str, suffix: str, note: str = ""
+) -> Badge:
+    """A badge with these texts and colour in look's style, label colour and logo."""
     return Badge(
-        label=label_for(room, state.name),
-        message=message_for(look, state.occupants),
-        color=color_for(look, state.occupants, stale=state.status == "stale"),
+        label=label,
+        message=message,
+        color=color,
         label_color=look.label_color,
         style=look.style,
         logo=logo_uri(look.logo, look.style) if look.logo else None,
-        id_suffix=id_suffix(room.jid),
-        note=stale_note(state),
+        id_suffix=suffix,
+        note=note,
     )
 
 
@@ -55,15 +69,7 @@ def message_badge(label: str, message: str, color: str, look: Appearance) -> Bad
         color: the message's colour, parsed.
         look: the style, label colour and logo.
     """
-    return Badge(
-        label=label,
-        message=message,
-        color=color,
-        label_color=look.label_color,
-        style=look.style,
-        logo=logo_uri(look.logo, look.style) if look.logo else None,
-        id_suffix=id_suffix(f"{label}\0{message}"),
-    )
+    return badge_in_look(look, label, message, color, id_suffix(f"{label}\0{message}"))
 
 
 def stale_note(state: RoomState) -> str:
@@ -200,12 +206,4 @@ def trend_badge(room: Room, label: str, value: float | None) -> Badge:
             shown = compact_number(round(value))
         message = TREND_MESSAGES[room.trend or "week"].format(value=shown)
         color = color_for(look, round(value))
-    return Badge(
-        label=label,
-        message=message,
-        color=color,
-        label_color=look.label_color,
-        style=look.style,
-        logo=logo_uri(look.logo, look.style) if look.logo else None,
-        id_suffix=id_suffix(f"{room.jid}\0trend"),
-    )
+    return badge_in_look(look, label, message, color, id_suffix(f"{room.jid}\0trend"))

@@ -27,14 +27,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from badgegen.demo.prosody import prosody_process
 from badgegen.demo.server import (
     HELPER_USERS,
     SandboxServer,
     free_port,
     log_tail,
     stop,
-    wait_until_listening,
 )
+from tests.sandbox import listeners
 
 LAB = "lab.example"
 HOME = f"home.{LAB}"
@@ -111,10 +112,6 @@ class Lab:
         """The rooms server as seen from one MUC service (for Occupants)."""
         return dataclasses.replace(self.rooms, muc_domain=muc)
 
-    def dead_room(self, domain: str, name: str = "lobby") -> str:
-        """A room JID on one of the DEAD domains."""
-        return f"{name}@{domain}"
-
 
 def lab_available() -> bool:
     """Whether this machine has what the lab needs (Prosody, lua-unbound, dnsmasq)."""
@@ -146,8 +143,8 @@ def running_lab(
     authority.cert_pem.write_to_path(str(ca_file))
     ports = {"home": free_port(), "rooms": free_port(), "refused": free_port()}
     with contextlib.ExitStack() as stack:
-        silent = stack.enter_context(_silent_listener(DEAD[f"silent.{LAB}"] or ""))
-        drop = stack.enter_context(_full_listener(DEAD[f"drop.{LAB}"] or ""))
+        silent = stack.enter_context(listeners.silent(DEAD[f"silent.{LAB}"] or ""))
+        drop = stack.enter_context(listeners.full_backlog(DEAD[f"drop.{LAB}"] or ""))
         s2s_ports = {HOME: ports["home"], ROOMS: ports["rooms"],
                      f"refused.{LAB}": ports["refused"], f"silent.{LAB}": silent,
                      f"drop.{LAB}": drop} | dict.fromkeys(services, ports["rooms"])  # fmt: skip
@@ -213,20 +210,12 @@ def _prosody(
         ),
         encoding="utf-8",
     )
-    with (root / "prosody.out").open("wb") as log:
-        process = subprocess.Popen(
-            ["prosody", "-F", "--config", str(config)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    with prosody_process(config, c2s_port) as process_id:
+        ctl = ("prosodyctl", "--config", str(config))
+        yield SandboxServer(
+            "prosody", root, c2s_port, ca, s2s_port, ctl, process_id,
+            domain=names[0], muc_domain=names[min(1, len(names) - 1)],
         )  # fmt: skip
-        try:
-            wait_until_listening(c2s_port, process, [root / "prosody.log"], "prosody")
-            ctl = ("prosodyctl", "--config", str(config))
-            yield SandboxServer(
-                "prosody", root, c2s_port, ca, s2s_port, ctl, process.pid,
-                domain=names[0], muc_domain=names[min(1, len(names) - 1)],
-            )  # fmt: skip
-        finally:
-            stop(process, group=False)
 
 
 @contextlib.contextmanager
@@ -274,35 +263,3 @@ def _free_udp_port(address: str) -> int:
     with socket.socket() as tcp:  # dnsmasq wants the TCP port too
         tcp.bind((address, port))
     return port
-
-
-@contextlib.contextmanager
-def _silent_listener(address: str) -> Iterator[int]:
-    listener = socket.socket()
-    listener.bind((address, 0))
-    listener.listen(64)  # accepted by the kernel, never read
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        listener.close()
-
-
-@contextlib.contextmanager
-def _full_listener(address: str) -> Iterator[int]:
-    listener = socket.socket()
-    listener.bind((address, 0))
-    listener.listen(0)
-    port = int(listener.getsockname()[1])
-    fillers = []
-    for _ in range(4):
-        filler = socket.socket()
-        filler.setblocking(False)
-        with contextlib.suppress(BlockingIOError):
-            filler.connect((address, port))
-        fillers.append(filler)
-    try:
-        yield port
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()

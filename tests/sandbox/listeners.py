@@ -25,9 +25,9 @@ STREAMS = "urn:ietf:params:xml:ns:xmpp-streams"
 
 
 @contextlib.contextmanager
-def _serving(handle: object | None, backlog: int = 16) -> Iterator[int]:
+def _serving(handle: object | None, backlog: int = 16, address: str = "127.0.0.1") -> Iterator[int]:
     listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener.bind((address, 0))
     listener.listen(backlog)
     held: list[socket.socket] = []
     stop = threading.Event()
@@ -56,22 +56,22 @@ def _serving(handle: object | None, backlog: int = 16) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def silent() -> Iterator[int]:
-    """A port that accepts and never speaks."""
-    with _serving(handle=True) as port:
+def silent(address: str = "127.0.0.1") -> Iterator[int]:
+    """A port (on address) that accepts and never speaks."""
+    with _serving(handle=True, address=address) as port:
         yield port
 
 
 @contextlib.contextmanager
-def full_backlog() -> Iterator[int]:
-    """A port where connect() hangs: never accepted, its accept queue already full."""
-    with _serving(handle=None, backlog=0) as port:
+def full_backlog(address: str = "127.0.0.1") -> Iterator[int]:
+    """A port (on address) where connect() hangs: never accepted, its accept queue full."""
+    with _serving(handle=None, backlog=0, address=address) as port:
         fillers = []
         for _ in range(4):
             filler = socket.socket()
             filler.setblocking(False)
             with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", port))
+                filler.connect((address, port))
             fillers.append(filler)
         time.sleep(0.2)  # the kernel has queued what it will
         try:
