@@ -20,6 +20,7 @@ from slixmpp import ClientXMPP
 from badgegen.counts import Count, Problem
 from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_count, https_url
 from badgegen.xmpp.conditions import failed
+from badgegen.xmpp.waits import within
 
 CLIENT = "jabber:client"
 DISCO_INFO = "http://jabber.org/protocol/disco#info"
@@ -79,7 +80,7 @@ class DiscoQueries:
         if resend or key not in self.late.values():
             self.client.send_raw(query_stanza(query_id, room))
         try:
-            return count_from_reply(room, await asyncio.wait_for(reply, timeout))
+            return count_from_reply(room, await within(timeout, reply))
         except TimeoutError:
             self.late[query_id] = key
             while len(self.late) > MAX_LATE:

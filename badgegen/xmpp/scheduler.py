@@ -18,6 +18,7 @@ from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.pacing import Job, Pacer
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
+from badgegen.xmpp.waits import within
 
 # Types only: config and login parse JIDs with badgegen.xmpp.jids, below this package.
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ async def _count_rooms(
             if remaining <= 0 or pacer.in_flight == 0:
                 break
             try:
-                ending = await asyncio.wait_for(ended.get(), remaining)
+                ending = await within(remaining, ended.get())
             except TimeoutError:
                 break
             if ending is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import ssl
 import time
@@ -16,6 +15,7 @@ from slixmpp import ClientXMPP
 from badgegen.errors import XmppError
 from badgegen.untrusted import server_text
 from badgegen.xmpp.routes import Route, redirect_route, routes_for_server, routes_from_records
+from badgegen.xmpp.waits import within
 
 if TYPE_CHECKING:  # login parses JIDs with badgegen.xmpp.jids, below this package
     from badgegen.login import Login
@@ -83,7 +83,7 @@ async def _routes(client: ClientXMPP, options: ConnectOptions, deadline_at: floa
     domain = str(client.boundjid.domain)
     wait = _bounded(options.timeout, deadline_at)
     try:
-        records = await asyncio.wait_for(client.get_dns_records(domain), wait)
+        records = await within(wait, client.get_dns_records(domain))
     except TimeoutError:
         raise XmppError(
             f"cannot connect to {domain}: no DNS answer within {_seconds(wait)}"
@@ -135,7 +135,7 @@ async def _try_route(
     wait = _bounded(options.timeout, deadline_at)
     attempt = client.connect(route.host, route.port)
     try:
-        retry = await asyncio.wait_for(attempt, wait)
+        retry = await within(wait, attempt)
     except TimeoutError:
         retry = None
         what = "TLS connection" if route.direct_tls else "connection"
@@ -146,7 +146,7 @@ async def _try_route(
     if not watcher.outcome.done():
         wait = _bounded(options.timeout, deadline_at)
         try:
-            await asyncio.wait_for(asyncio.shield(watcher.outcome), wait)
+            await within(wait, asyncio.shield(watcher.outcome))
         except TimeoutError:
             watcher.failed(_Failure(watcher.silence(wait)))
         except _Failure:
@@ -173,8 +173,8 @@ async def _drop(client: ClientXMPP) -> None:
         return
     lost = client.disconnected
     client.abort()
-    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-        await asyncio.wait_for(asyncio.shield(lost), 1.0)
+    # asyncio.wait, not a timeout: lost being cancelled must not read as this task's cancel.
+    await asyncio.wait([lost], timeout=1.0)
 
 
 class _Failure(Exception):
