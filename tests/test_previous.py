@@ -42,6 +42,8 @@ DRIP_INTERVAL = 0.3
 class HostileHandler(http.server.BaseHTTPRequestHandler):
     """Serves RECORD at /badges.json, and misbehaves on the other paths."""
 
+    stalling = threading.Event()  # set once a client waits on /stall
+
     def do_GET(self) -> None:
         port = self.connection.getsockname()[1]
         redirects = {
@@ -64,6 +66,8 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Length", "100")
             self.end_headers()
+            self.wfile.flush()
+            self.stalling.set()
             time.sleep(30)
         elif self.path in ("/huge", "/huge-unannounced"):
             self._huge(announce=self.path == "/huge")
@@ -214,9 +218,10 @@ def test_the_lock_is_free_while_fetching(
             args += ["--previous", f"{https_url}/stall"]
             outputs.append(CliRunner().invoke(main, args, env=ENV).output)
 
+    HostileHandler.stalling.clear()
     refresh = threading.Thread(target=run)
     refresh.start()
-    time.sleep(1.0)
+    assert HostileHandler.stalling.wait(10)
     with lock_directory(out, wait=0):  # raises BusyError if the refresh held it
         assert not counter.calls  # still fetching
     refresh.join()
@@ -242,7 +247,15 @@ def test_special_files_are_a_warning(tmp_path: Path, kind: str) -> None:
     assert time.monotonic() - started < 1
 
 
-GOOD = {"status": "counted", "occupants": 3, "counted_at": "2026-11-30T11:00:00Z"}
+def stamp(at: datetime) -> str:
+    """A time as badges.json writes it."""
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The refresh under test takes now from the clock, so the record's times do too.
+AN_HOUR_AGO = stamp(datetime.now(UTC) - timedelta(hours=1))
+A_YEAR_AHEAD = stamp(datetime.now(UTC) + timedelta(days=366))
+GOOD = {"status": "counted", "occupants": 3, "counted_at": AN_HOUR_AGO}
 # A poisoned entry for c@d next to a good one for a@b: a@b must stay stale 3.
 POISONED_ENTRIES = {
     "huge-number": {"status": "counted", "occupants": int("9" * 400)},
@@ -251,7 +264,7 @@ POISONED_ENTRIES = {
     "fraction": {"status": "counted", "occupants": 2.5},
     "boolean": {"status": "counted", "occupants": True},
     "string-count": {"status": "counted", "occupants": "12"},
-    "future": {"status": "counted", "occupants": 7, "counted_at": "2999-01-01T00:00:00Z"},
+    "future": {"status": "counted", "occupants": 7, "counted_at": A_YEAR_AHEAD},
     "bad-status": {"status": "party", "occupants": 7},
     "not-an-object": [1, 2, 3],
     "nested": {"status": "counted", "occupants": {"a": [[[[{}]]]]}},

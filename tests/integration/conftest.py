@@ -74,10 +74,17 @@ def account(server: SandboxServer) -> Account:
 
 
 @pytest.fixture(scope="session")
-def slow(server: SandboxServer) -> Iterator[SlowRooms]:
+def slow_component(server: SandboxServer) -> Iterator[SlowRooms]:
     """The session server's XEP-0114 component: slow, silent, flaky and hostile rooms.
 
     One per server: the server accepts one connection for the component's domain.
     """
     with SlowRooms(server) as rooms:
         yield rooms
+
+
+@pytest.fixture
+def slow(slow_component: SlowRooms) -> SlowRooms:
+    """The component with its query counts at zero, whatever tests ran before (in any order)."""
+    slow_component.forget_queries()
+    return slow_component

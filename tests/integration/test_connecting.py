@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -161,8 +162,10 @@ def test_signals_end_a_run_at_once(
     assert good.returncode == 0, good.stderr
     before = {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()}
     with contextlib.ExitStack() as stack:
+        connected = threading.Event()
         if stage == "connecting":
-            address, room = f"127.0.0.1:{stack.enter_context(listeners.silent())}", room
+            port = stack.enter_context(listeners.silent(accepted=connected))
+            address = f"127.0.0.1:{port}"
         else:
             address, room = f"127.0.0.1:{server.port}", slow.jid(f"silent-signalled-{signum}")
         (tmp_path / "rooms.yaml").write_text(f"rooms: [{room}]\n")
@@ -177,8 +180,8 @@ def test_signals_end_a_run_at_once(
             waited = time.monotonic()
             while not slow.asked[room.split("@")[0]] and time.monotonic() - waited < 10:
                 time.sleep(0.01)
-        else:
-            time.sleep(1.5)
+        else:  # until it has connected
+            assert connected.wait(10)
         process.send_signal(signum)
         sent = time.monotonic()
         stdout, stderr = process.communicate(timeout=30)

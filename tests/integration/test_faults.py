@@ -22,6 +22,7 @@ from badgegen.state import TIMESTAMP
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox import running_server
 from tests.sandbox.component import FLAKY_COUNT, SlowRooms
+from tests.sandbox.watch import LineWatcher
 
 from .conftest import Account
 
@@ -138,17 +139,21 @@ def test_killed_server_mid_run(
                   for room in silent}  # fmt: skip
         (out / "badges.json").write_text(json.dumps({"version": 1, "rooms": record}))
         process = subprocess.Popen(
-            [sys.executable, "-m", "badgegen", "refresh", "--config",
+            [sys.executable, "-m", "badgegen", "refresh", "-v", "--config",
              str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server",
              f"127.0.0.1:{own.port}", "--ca-file", str(own.ca_file), "--timeout", "30"],
             env={**os.environ, "BADGEGEN_JID": jid, "BADGEGEN_PASSWORD": PASSWORD},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        assert slow.first_query.wait(20)
-        time.sleep(0.5)  # the counted rooms' replies reach the client
+        assert process.stderr is not None
+        log = LineWatcher(process.stderr)
+        # Once the client has settled the counted rooms (-v logs each), only silent ones wait.
+        settled = [f"{room}: {n} online" for n, room in enumerate(counted, 1)]
+        assert log.wait_for(lambda lines: all(any(s in x for x in lines) for s in settled), 20)
         own.kill()
         started = time.monotonic()
-        _, stderr = process.communicate(timeout=20)
+        process.wait(timeout=20)
+        stderr = log.text()
     assert time.monotonic() - started < 5  # not the 30 s query timeout
     assert process.returncode == EXIT_SOME_UNCOUNTED, stderr
     state = json.loads((out / "badges.json").read_text())["rooms"]

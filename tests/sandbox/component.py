@@ -88,6 +88,11 @@ class SlowRooms:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.component: ComponentXMPP | None = None
 
+    def forget_queries(self) -> None:
+        """Start counting queries afresh (each test counts its own)."""
+        self.asked.clear()
+        self.first_query.clear()
+
     def jid(self, local: str) -> str:
         """A room JID on the component."""
         return f"{local}@{self.server.component_domain}"

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
@@ -25,7 +26,12 @@ STREAMS = "urn:ietf:params:xml:ns:xmpp-streams"
 
 
 @contextlib.contextmanager
-def _serving(handle: object | None, backlog: int = 16, address: str = "127.0.0.1") -> Iterator[int]:
+def _serving(
+    handle: object | None,
+    backlog: int = 16,
+    address: str = "127.0.0.1",
+    accepted: threading.Event | None = None,
+) -> Iterator[int]:
     listener = socket.socket()
     listener.bind((address, 0))
     listener.listen(backlog)
@@ -40,6 +46,8 @@ def _serving(handle: object | None, backlog: int = 16, address: str = "127.0.0.1
             except OSError:
                 continue
             held.append(connection)
+            if accepted is not None:
+                accepted.set()
             if callable(handle):
                 threading.Thread(target=handle, args=(connection,), daemon=True).start()
 
@@ -56,9 +64,9 @@ def _serving(handle: object | None, backlog: int = 16, address: str = "127.0.0.1
 
 
 @contextlib.contextmanager
-def silent(address: str = "127.0.0.1") -> Iterator[int]:
-    """A port (on address) that accepts and never speaks."""
-    with _serving(handle=True, address=address) as port:
+def silent(address: str = "127.0.0.1", accepted: threading.Event | None = None) -> Iterator[int]:
+    """A port (on address) that accepts and never speaks; accepted is set at its first client."""
+    with _serving(handle=True, address=address, accepted=accepted) as port:
         yield port
 
 
@@ -73,12 +81,22 @@ def full_backlog(address: str = "127.0.0.1") -> Iterator[int]:
             with contextlib.suppress(BlockingIOError):
                 filler.connect((address, port))
             fillers.append(filler)
-        time.sleep(0.2)  # the kernel has queued what it will
+        _wait_until_queued(fillers)
         try:
             yield port
         finally:
             for filler in fillers:
                 filler.close()
+
+
+def _wait_until_queued(fillers: list[socket.socket]) -> None:
+    """Wait until the kernel has queued a filler (its connect completes) and no more will."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        _, done, _ = select.select([], fillers, [], 0.05)
+        if done:
+            return
+    raise RuntimeError("no connection was queued on the full-backlog listener")
 
 
 def _answer_http(connection: socket.socket) -> None:
