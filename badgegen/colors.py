@@ -8,8 +8,6 @@ import math
 import re
 from functools import cache
 
-import webcolors
-
 # badge-maker 6's palette (lib/color.js), which shields.io renders with.
 NAMED = {
     "brightgreen": "#4b0",
@@ -90,6 +88,8 @@ def css_rgb(color: str) -> tuple[int, int, int] | None:
     if color != color.lower():
         return None
     try:
+        import webcolors  # only for CSS's named colours, most runs use none
+
         red, green, blue = webcolors.name_to_rgb(color)
     except ValueError:
         return None

@@ -23,7 +23,7 @@ class Problem(Enum):
 class Count:
     """One room's result: occupants, or None with the problem."""
 
-    room: str
+    jid: str  # the room's
     occupants: int | None
     problem: Problem | None = None
     detail: str = ""

@@ -1,4 +1,4 @@
-"""Occupancy over time: history.json beside badges.json, bounded whatever the run count.
+"""Occupancy over time: each room's counts in tiers of buckets, bounded whatever the run count.
 
 Three tiers of buckets aligned to UTC, each a fixed number of values per
 room (None is a gap: the room was not counted then):
@@ -13,21 +13,16 @@ the number of rooms (about 1.5 KB a room), and a run writes it only when a
 bucket gets a new value: at most once a quarter of an hour with unchanged
 counts (write_badges leaves a file with unchanged bytes alone).
 
-The file is untrusted input like badges.json: whatever it holds costs at
-most the history itself (a warning), never the run or the badges.
+badgegen.record.history reads and writes it as history.json.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from badgegen.untrusted import credible_occupants
-
-HISTORY_FILE = "history.json"
-HISTORY_VERSION = 1
+from badgegen.vocabulary import TIER_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +34,8 @@ class Tier:
     length: int
 
 
-TIERS = (Tier("15m", 900, 96), Tier("1h", 3600, 168), Tier("1d", 86400, 366))
-# The longest a room's entry can be in the file: 630 values of up to 7 characters.
-MAX_BYTES_PER_ROOM = 6 * 1024
-BASE_BYTES = 64 * 1024
+DAY, WEEK, YEAR = TIER_NAMES  # quarter hours for a day, hours for a week, days for a year
+TIERS = (Tier(DAY, 900, 96), Tier(WEEK, 3600, 168), Tier(YEAR, 86400, 366))
 
 Series = list[int | None]
 
@@ -70,7 +63,7 @@ class History:
         ]
 
 
-def record(history: History, counts: Mapping[str, int | None], now: datetime) -> History:
+def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -> History:
     """The history with this run's counts (None: not counted) put in their buckets.
 
     Rooms no longer listed are dropped; new rooms start with gaps.
@@ -134,69 +127,8 @@ def _room_copy(tiers: dict[str, Series] | None) -> dict[str, Series]:
     }
 
 
-def history_json(history: History) -> str:
-    """history.json: compact, keys sorted, byte-identical for the same history."""
-    tiers = {
-        tier.name: {"step": tier.step, "end": history.ends.get(tier.name, 0)} for tier in TIERS
-    }
-    document = {"version": HISTORY_VERSION, "tiers": tiers, "rooms": history.rooms}
-    return json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def parse_history(text: str, rooms: Iterable[str]) -> History:
-    """Read a history.json, keeping only the listed rooms' well-formed series.
-
-    Raises:
-        ValueError: the text is not a version 1 history at all.
-    """
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        raise ValueError("nested too deeply (expected a history.json)") from None
-    if not isinstance(document, dict) or document.get("version") != HISTORY_VERSION:
-        raise ValueError(f"not a version {HISTORY_VERSION} history.json")
-    tiers, entries = document.get("tiers"), document.get("rooms")
-    if not isinstance(tiers, dict) or not isinstance(entries, dict):
-        raise ValueError("history.json has no tiers or rooms")
-    ends: dict[str, int] = {}
-    for tier in TIERS:
-        found = tiers.get(tier.name)
-        end = found.get("end") if isinstance(found, dict) else None
-        if not isinstance(found, dict) or found.get("step") != tier.step:
-            raise ValueError(f"history.json's {tier.name} tier is not {tier.step} s buckets")
-        if type(end) is not int or end < 0 or end % tier.step:
-            raise ValueError(f"history.json's {tier.name} tier has no valid end")
-        ends[tier.name] = end
-    kept = {jid: _parse_room(entries.get(jid)) for jid in rooms if jid in entries}
-    return History(ends, {jid: series for jid, series in kept.items() if series})
-
-
-def _parse_room(entry: object) -> dict[str, Series] | None:
-    if not isinstance(entry, dict):
-        return None
-    parsed: dict[str, Series] = {}
-    for tier in TIERS:
-        values = entry.get(tier.name)
-        if not isinstance(values, list) or len(values) != tier.length:
-            return None
-        if not all(value is None or credible_occupants(value) for value in values):
-            return None
-        parsed[tier.name] = values
-    return parsed
-
-
-def history_limit(rooms: int) -> int:
-    """The largest history.json read for a config of this many rooms."""
-    return BASE_BYTES + rooms * MAX_BYTES_PER_ROOM
-
-
 def _tier(name: str) -> Tier:
     for tier in TIERS:
         if tier.name == name:
             return tier
     raise ValueError(f'"{name}" is not a tier (expected {", ".join(t.name for t in TIERS)})')
-
-
-def tier_names() -> tuple[str, ...]:
-    """The tiers' names, finest first."""
-    return tuple(tier.name for tier in TIERS)

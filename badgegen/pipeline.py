@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,62 +10,34 @@ from typing import TYPE_CHECKING
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count
-from badgegen.history import HISTORY_FILE, History, history_json
-from badgegen.history import record as record_history
+from badgegen.history import DAY, WEEK, History, add_run
 from badgegen.login import Login
-from badgegen.previous import Previous, check_source, is_url, load_previous_run
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
+from badgegen.record import Previous, check_source, is_url, load_previous_run, record_files
 from badgegen.render import render_badge
-from badgegen.render.content import (
-    NO_TREND,
-    endpoint_document,
-    endpoint_json,
-    trend_badge,
-    trend_value,
-)
+from badgegen.render.content import endpoint_json, trend_badge, trend_value
 from badgegen.results import RoomResult, settle
 from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
-from badgegen.state import STATE_FILE, state_json
 
 if TYPE_CHECKING:
     from badgegen.xmpp import ConnectOptions
 
-# What counts the rooms: badgegen.xmpp.fetch_counts with its options, or a test's fake.
-Counter = Callable[[Login, Iterable[Room]], tuple[Count, ...]]
-
-# The seam for tests of the command line: a counter set with counting_with()
-# replaces the XMPP one for every refresh started inside the block.
-_TEST_COUNTER: ContextVar[Counter | None] = ContextVar("badgegen_test_counter", default=None)
+# What counts the rooms: xmpp_counter's in production; a test may pass its own.
+Counter = Callable[[Login, Sequence[Room]], tuple[Count, ...]]
 
 
-@contextmanager
-def counting_with(counter: Counter) -> Iterator[None]:
-    """Count with counter instead of over XMPP until the block ends (for tests).
-
-    Args:
-        counter: takes the login and the rooms, returns a Count per room.
-    """
-    token = _TEST_COUNTER.set(counter)
-    try:
-        yield
-    finally:
-        _TEST_COUNTER.reset(token)
-
-
-def make_counter(
+def xmpp_counter(
     options: ConnectOptions, progress: Callable[[int, int], None] | None = None
 ) -> Counter:
-    """The counter a refresh uses: one XMPP session with these options (or a test's fake).
+    """The counter a refresh uses: one XMPP session with these options.
 
     Args:
         options: where to connect and how long to wait.
         progress: told (rooms done, rooms in all) as each room is settled.
     """
-    if (fake := _TEST_COUNTER.get()) is not None:
-        return fake
-    from badgegen.xmpp import fetch_counts
+    from badgegen.xmpp import fetch_counts  # slixmpp's import is slow; only counting pays
 
-    def count(login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+    def count(login: Login, rooms: Sequence[Room]) -> tuple[Count, ...]:
         return fetch_counts(login, rooms, options, progress)
 
     return count
@@ -77,14 +47,14 @@ def make_counter(
 class RefreshResult:
     """Every room's result, what was written (None on a dry run), and warnings."""
 
-    rooms: tuple[RoomResult, ...]
+    results: tuple[RoomResult, ...]
     report: WriteReport | None
     warnings: tuple[str, ...] = ()
 
     @property
     def all_counted(self) -> bool:
         """Whether every room got a count this run."""
-        return all(result.counted for result in self.rooms)
+        return all(result.counted for result in self.results)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +82,7 @@ def render_badges(results: Iterable[RoomResult], templates: Path | None = None) 
     for result in results:
         room = result.room
         files[room.svg_name] = render_badge(result.badge, templates).encode("utf-8")
-        files[room.json_name] = endpoint_json(result).encode("utf-8")
+        files[room.json_name] = endpoint_json(result.badge).encode("utf-8")
     return files
 
 
@@ -131,12 +101,11 @@ def render_charts(
         room = result.room
         files[room.chart_name] = room_chart(room.jid, history).encode("utf-8")
         if room.trend:
-            day, week = history.values(room.jid, "15m"), history.values(room.jid, "1h")
+            day, week = history.values(room.jid, DAY), history.values(room.jid, WEEK)
             badge = trend_badge(room, result.badge.label, trend_value(room.trend, day, week))
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(badge, templates).encode("utf-8")
-            document = endpoint_document(badge, room.appearance, badge.message == NO_TREND)
-            files[json_name] = document.encode("utf-8")
+            files[json_name] = endpoint_json(badge).encode("utf-8")
     return files
 
 
@@ -190,17 +159,13 @@ def _count(
         return RefreshResult(results, None, warnings)
     remove_leftovers(out_dir)  # of killed runs; this one holds the lock
     counted = {result.room.jid: result.count.occupants for result in results}
-    history = record_history(previous.history, counted, output.now)
+    history = add_run(previous.history, counted, output.now)
     files = render_badges(results, config.templates)
     files.update(render_charts(results, history, config.templates))
     files[INDEX] = index_html(results, config.base_url, history).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
-    record = {
-        HISTORY_FILE: history_json(history).encode("utf-8"),
-        STATE_FILE: state_json(results).encode("utf-8"),
-    }
-    written = write_badges(out_dir, record)
+    written = write_badges(out_dir, record_files(results, history))
     report = WriteReport(badges.written + written.written, badges.unchanged + written.unchanged)
     return RefreshResult(results, report, warnings)

@@ -6,7 +6,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from badgegen.history import History
+from badgegen.history import DAY, WEEK, YEAR, History
 from badgegen.render import render_page
 from badgegen.render.chart import Panel, chart_svg, pulse
 from badgegen.render.content import stale_note
@@ -92,7 +92,7 @@ def room_chart(jid: str, history: History) -> str:
 
 
 def _spans(jid: str, history: History) -> tuple[list[int | None], ...]:
-    day, week, year = (history.values(jid, tier) for tier in ("15m", "1h", "1d"))
+    day, week, year = (history.values(jid, tier) for tier in (DAY, WEEK, YEAR))
     return day, week, year[-MONTH_DAYS:]
 
 

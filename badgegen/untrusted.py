@@ -9,10 +9,11 @@ hostile value can do is leave its own room without a count, name or link.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import urllib.parse
 
-import regex
+from badgegen.graphemes import graphemes
 
 # No MUC room holds a million people; a larger "count" is garbage or an attack.
 MAX_OCCUPANTS = 999_999
@@ -25,9 +26,8 @@ MAX_URL_LENGTH = 2048
 MAX_SERVER_TEXT = 200
 ELLIPSIS = "…"
 
-_DIGITS = regex.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
-_GRAPHEME = regex.compile(r"\X")
-_SPACES = regex.compile(r"\s+")
+_DIGITS = re.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
+_SPACES = re.compile(r"\s+")  # after _is_plain, re's \s and regex's agree
 # Embeddings, overrides and isolates reorder the text around them; the
 # byte-order mark and line/paragraph separators have no place in a name.
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -80,7 +80,7 @@ def clean_text(text: str | None, max_clusters: int, max_code_points: int) -> str
     # Bounded before the work below, so a megabyte of marks costs nothing.
     kept = "".join(char for char in text[: max_code_points * 4] if _is_plain(char))
     kept = _SPACES.sub(" ", kept).strip()
-    clusters = [cluster[:MAX_CLUSTER_CODE_POINTS] for cluster in _GRAPHEME.findall(kept)]
+    clusters = [cluster[:MAX_CLUSTER_CODE_POINTS] for cluster in graphemes(kept)]
     cleaned = "".join(clusters)
     if len(clusters) > max_clusters or len(cleaned) > max_code_points:
         cleaned = _shortened(clusters, max_clusters, max_code_points)

@@ -2,5 +2,6 @@
 
 STYLES = ("flat", "flat-square", "plastic", "for-the-badge", "social")
 FORMATS = ("markdown", "html", "rst", "asciidoc")
-# The history's tiers, finest first (badgegen.history defines them).
+# The history's tiers, finest first: quarter hours for a day, hours for a week, days for a
+# year (badgegen.history defines them by these names).
 TIER_NAMES = ("15m", "1h", "1d")

@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 from badgegen.config import Room
 from badgegen.counts import Count
-from badgegen.history import TIERS, History, Series, history_json, parse_history, record
+from badgegen.history import TIERS, History, Series, add_run
+from badgegen.record.history import history_json, parse_history
 from badgegen.results import settle
 from badgegen.site import index_html, room_chart
 
@@ -62,13 +63,13 @@ def main() -> int:
     results = settle(
         rooms, [Count(jid, counts[jid]) for jid in jids], {}, later, timedelta(hours=1)
     )
-    updated = record(history, counts, later)
+    updated = add_run(history, counts, later)
     charts = [room_chart(jid, updated) for jid in jids]
     page_with = index_html(results, "", updated)
     page_without = index_html(results, "")
     figures = {
         "read history.json": median_seconds(lambda: parse_history(text, jids)),
-        "record a run": median_seconds(lambda: record(history, counts, later)),
+        "record a run": median_seconds(lambda: add_run(history, counts, later)),
         "write history.json": median_seconds(lambda: history_json(updated)),
         "draw 5,000 charts": median_seconds(lambda: [room_chart(jid, updated) for jid in jids]),
         "index.html with charts": median_seconds(lambda: index_html(results, "", updated)),

@@ -23,9 +23,9 @@ from xml.etree import ElementTree
 import resvg_py
 from PIL import Image, ImageChops
 
-from badgegen.config.logo import builtin_logo
+from badgegen.config.logo import Logo, builtin_logo
 from badgegen.render import STYLES, Badge, parse_color, render_badge
-from badgegen.render.content import logo_uri
+from badgegen.render.styles import logo_uri
 
 HERE = Path(__file__).parent
 MAX_WIDTH_DIFFERENCE = 1.0
@@ -44,7 +44,7 @@ NUMBERS = [
     for number in (*range(21), 42, 99, 100, 128, 256, 500, 512, 999, 1000, 1024, 2048, 4096,
                    9999, 10000, 12345, 31337, 65535, 99999, 100000)
 ]  # fmt: skip
-LOGO = logo_uri(builtin_logo("xmpp"), "flat")
+LOGO = builtin_logo("xmpp")
 # CSS colours badge-maker accepts besides its own names: light ones get dark text.
 # (Forms badge-maker refuses, such as "Purple" or "hsl(0.5turn, 80%, 85%)", are
 # refused by badgegen too: see tests/unit/test_appearance.py.)
@@ -63,7 +63,7 @@ class Case:
     label: str
     message: str
     style: str
-    logo: str | None = None
+    logo: Logo | None = None
     color: str = "brightgreen"
 
 
@@ -94,7 +94,7 @@ def render_with_badge_maker(cases: list[Case]) -> list[str]:
                 "message": c.message,
                 "style": c.style,
                 "color": c.color,
-                "logo": c.logo,
+                "logo": logo_uri(c.logo, c.style) if c.logo else None,
             }
         )
         + "\n"

@@ -1,13 +1,32 @@
-"""Shared fixtures and options for badgegen's tests."""
+"""Shared fixtures, fakes and options for badgegen's tests (tests/README.md maps the folders)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+
+from badgegen.cli import main
+from badgegen.cli.options import Runtime
+from badgegen.config import Room
+from badgegen.counts import Count, Problem
+from badgegen.login import Login
+from badgegen.pipeline import Counter
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
+# The environment of a command-line test: a password, and nothing of the machine's.
+ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
+ROOMS = """\
+account:
+  jid: bot@example.org
+rooms:
+  - lobby@conference.example.org
+  - jid: gone@conference.example.org
+    label: old
+"""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,3 +47,47 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def data() -> Path:
     """The folder of test inputs."""
     return DATA
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A rooms.yaml with two rooms."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(ROOMS)
+    return path
+
+
+class FakeCounter:
+    """Counts without a server: fixed counts (None: the room does not exist), calls kept.
+
+    Given to a refresh the way any program would: `main(obj=Runtime(counter))`.
+    """
+
+    def __init__(self, counts: Mapping[str, int | None], error: Exception | None = None) -> None:
+        self.counts, self.error = dict(counts), error
+        self.calls: list[tuple[Login, tuple[Room, ...]]] = []
+
+    def __call__(self, login: Login, rooms: Sequence[Room]) -> tuple[Count, ...]:
+        rooms = tuple(rooms)
+        self.calls.append((login, rooms))
+        if self.error:
+            raise self.error
+        return tuple(self._count(room.jid) for room in rooms)
+
+    def _count(self, jid: str) -> Count:
+        occupants = self.counts[jid]
+        return Count(jid, occupants, None if occupants is not None else Problem.NOT_FOUND)
+
+
+def run_cli(
+    args: Sequence[str], counter: Counter | None = None, env: Mapping[str, str | None] = ENV
+) -> Result:
+    """Run badgegen in-process as a user types args, counting with counter."""
+    runtime = Runtime(counter) if counter is not None else None
+    return CliRunner().invoke(main, list(args), env=env, obj=runtime, catch_exceptions=False)
+
+
+def refresh(config: Path, counter: FakeCounter, *args: str) -> Result:
+    """Run `badgegen refresh` on config into public/ beside it, with the fake counter."""
+    out = config.parent / "public"
+    return run_cli(["refresh", "--config", str(config), "--out", str(out), *args], counter)

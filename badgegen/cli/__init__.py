@@ -14,7 +14,8 @@ from badgegen.cli.commands import (
     init_command,
     snippet_command,
 )
-from badgegen.cli.refresh import demo_command, refresh_command
+from badgegen.cli.demo import demo_command
+from badgegen.cli.refresh import refresh_command
 
 __all__ = ["main"]
 

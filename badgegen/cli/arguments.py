@@ -10,7 +10,7 @@ from badgegen.config.logo import Logo
 from badgegen.errors import ConfigError
 
 if TYPE_CHECKING:
-    from badgegen.cli.refresh import RefreshOptions
+    from badgegen.cli.options import RefreshOptions
     from badgegen.xmpp import ConnectOptions
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from badgegen.cli.options import CONFIG_OPTION, errors_reported, out_option
+from badgegen.cli.failures import errors_reported
+from badgegen.cli.options import CONFIG_OPTION, out_option
 from badgegen.vocabulary import FORMATS, STYLES, TIER_NAMES
 
 
@@ -22,7 +23,7 @@ def check_command(config_path: Path, out_dir: Path) -> None:
     Example:
       badgegen check --config rooms.yaml
     """
-    from badgegen.cli.summary import plural
+    from badgegen.cli.words import plural
     from badgegen.config import load_rooms
 
     with errors_reported():
@@ -115,7 +116,7 @@ def snippet_command(
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
-    from badgegen.previous import load_previous
+    from badgegen.record import load_previous
     from badgegen.snippets import snippet
 
     with errors_reported():
@@ -192,7 +193,7 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
-    from badgegen.previous import load_history
+    from badgegen.record import load_history
 
     with errors_reported():
         config = load_rooms(config_path)

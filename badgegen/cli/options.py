@@ -1,28 +1,16 @@
-"""What the commands share: common options, and expected errors turned into one line each."""
+"""The options commands share and the options of a refresh, as typed."""
 
 from __future__ import annotations
 
-import signal
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from badgegen.errors import (
-    EXIT_BUSY,
-    EXIT_NOTHING_COUNTED,
-    EXIT_OUTPUT_FAILED,
-    EXIT_USAGE,
-    BadgegenError,
-    BusyError,
-    ConfigError,
-    Interrupted,
-    XmppError,
-)
+if TYPE_CHECKING:
+    from badgegen.pipeline import Counter
 
 # Shown in --help of the commands they concern (\b keeps click from rewrapping).
 ENVIRONMENT_HELP = """\b
@@ -66,60 +54,35 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 @dataclass(frozen=True, slots=True)
-class Failure:
-    """How a command failed: its exit status, a kind for scripts, and lines for people."""
+class RefreshOptions:
+    """The options of one refresh, as typed."""
 
-    status: int
-    kind: str  # config, connect, output, busy, interrupted
-    lines: tuple[str, ...]
-
-
-def failure_of(exc: BadgegenError) -> Failure:
-    """The exit status and the `Error:` lines for an expected error."""
-    if isinstance(exc, ConfigError):
-        return Failure(EXIT_USAGE, "config", exc.problems)
-    if isinstance(exc, XmppError):
-        return Failure(EXIT_NOTHING_COUNTED, "connect", (f"{exc}; no badge was changed",))
-    if isinstance(exc, BusyError):
-        return Failure(EXIT_BUSY, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
-    if isinstance(exc, Interrupted):
-        return Failure(exc.status, "interrupted", (f"{exc}; every badge in place is whole",))
-    return Failure(EXIT_OUTPUT_FAILED, "output", (str(exc),))
+    config_path: Path
+    out_dir: Path
+    server: str | None = None
+    ca_file: Path | None = None
+    timeout: float = 10.0
+    deadline: float = 120.0
+    concurrency: int = 64  # as badgegen.xmpp.ConnectOptions's default
+    previous: str | None = None
+    lock_wait: float = 10.0
+    dry_run: bool = False
+    verbose: int = 0
+    quiet: bool = False
+    as_json: bool = False
 
 
-@contextmanager
-def errors_reported() -> Iterator[None]:
-    """Turn expected errors (and Ctrl-C) into `Error: ...` lines and their exit status."""
-    try:
-        with interrupts_raised():
-            yield
-    except BadgegenError as exc:
-        failure = failure_of(exc)
-        fail(failure.lines, failure.status)
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What commands run with besides their options: `main(obj=Runtime(...))` chooses.
+
+    By default refresh counts over XMPP; a program embedding badgegen (or a
+    test) may pass a counter of its own, as httpie's main() takes an env.
+    """
+
+    counter: Counter | None = None
 
 
-@contextmanager
-def interrupts_raised() -> Iterator[None]:
-    """SIGINT and SIGTERM raise Interrupted in the block, wherever it is (no traceback)."""
-
-    def interrupt(signum: int, _frame: object) -> None:
-        raise Interrupted(signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (a test's CliRunner): leave signals alone
-        previous = None
-    try:
-        yield
-    except KeyboardInterrupt:
-        raise Interrupted(signal.SIGINT) from None
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def fail(lines: Iterable[str], status: int) -> NoReturn:
-    """Print each line as `Error: ...` on stderr and exit with the status."""
-    for line in lines:
-        click.echo(f"Error: {line}", err=True)
-    sys.exit(status)
+def runtime_of(context: click.Context) -> Runtime:
+    """The Runtime main() was given, or the default one."""
+    return context.obj if isinstance(context.obj, Runtime) else Runtime()

@@ -1,46 +1,29 @@
-"""`badgegen refresh` and `badgegen demo`: options in, one refresh, the result out."""
+"""`badgegen refresh`: options in, one refresh, the result out."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from badgegen.cli.failures import Failure, failure_of, interrupts_raised, print_errors
 from badgegen.cli.options import (
     CONFIG_OPTION,
     ENVIRONMENT_HELP,
     EXIT_STATUS_HELP,
-    fail,
-    failure_of,
-    interrupts_raised,
+    RefreshOptions,
     out_option,
+    runtime_of,
 )
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, BadgegenError
 
-
-@dataclass(frozen=True, slots=True)
-class RefreshOptions:
-    """The options of one refresh, as typed."""
-
-    config_path: Path
-    out_dir: Path
-    server: str | None = None
-    ca_file: Path | None = None
-    timeout: float = 10.0
-    deadline: float = 120.0
-    concurrency: int = 64  # as badgegen.xmpp.ConnectOptions's default
-    previous: str | None = None
-    lock_wait: float = 10.0
-    dry_run: bool = False
-    verbose: int = 0
-    quiet: bool = False
-    as_json: bool = False
+if TYPE_CHECKING:
+    from badgegen.pipeline import Counter
 
 
 class _JsonAwareCommand(click.Command):
@@ -53,11 +36,10 @@ class _JsonAwareCommand(click.Command):
         except click.UsageError as exc:
             if not as_json:
                 raise
-            from badgegen.cli.options import Failure
-            from badgegen.cli.summary import failure_json
+            from badgegen.cli.json_output import failure_json
 
             failure = Failure(EXIT_USAGE, "usage", (exc.format_message(),))
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            print_errors(failure.lines)
             click.echo(failure_json(failure, datetime.now(UTC)))
             ctx.exit(EXIT_USAGE)
 
@@ -131,7 +113,8 @@ class _JsonAwareCommand(click.Command):
     is_flag=True,
     help="Print one JSON document on stdout whatever happens (schema in README).",
 )
-def refresh_command(**options: Any) -> None:
+@click.pass_context
+def refresh_command(context: click.Context, /, **options: Any) -> None:
     """Count every room's occupants and write one SVG badge per room.
 
     Logs in once as BADGEGEN_JID (or `account.jid` in rooms.yaml) with the
@@ -144,37 +127,13 @@ def refresh_command(**options: Any) -> None:
       BADGEGEN_JID=badges@example.org BADGEGEN_PASSWORD_FILE=~/.badgegen \\
         badgegen refresh --config rooms.yaml --out public -q
     """
-    sys.exit(run_refresh(RefreshOptions(**options), os.environ))
+    counter = runtime_of(context).counter
+    sys.exit(run_refresh(RefreshOptions(**options), os.environ, counter))
 
 
-@click.command("demo", short_help="See it work: refresh on a throwaway local Prosody.")
-@out_option("Where to write the sample badges.")
-def demo_command(out_dir: Path) -> None:
-    """Run refresh against a throwaway local Prosody with sample rooms.
-
-    Needs Debian's `prosody` package and the `demo` extra
-    (pip install 'xmpp-badgegen[demo]'). Nothing leaves this machine.
-
-    \b
-    Example:
-      badgegen demo --out /tmp/badges && xdg-open /tmp/badges/index.html
-    """
-    from badgegen.demo import demo_server, missing_prerequisites
-
-    if missing := missing_prerequisites():
-        fail([f"the demo needs {' and '.join(missing)}"], EXIT_USAGE)
-    with demo_server() as demo:
-        click.echo(f"Prosody is running on {demo.address} with sample rooms; refreshing:")
-        options = RefreshOptions(demo.config, out_dir, server=demo.address, ca_file=demo.ca_file)
-        status = run_refresh(options, {"BADGEGEN_PASSWORD": demo.password})
-    click.echo(f"Badges are in {out_dir.resolve()}/ (the server is stopped again).")
-    if status == EXIT_SOME_UNCOUNTED:
-        click.echo("One sample room does not exist on purpose, so refresh exited with 3.")
-        status = EXIT_OK
-    sys.exit(status)
-
-
-def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
+def run_refresh(
+    options: RefreshOptions, environ: Mapping[str, str], counter: Counter | None = None
+) -> int:
     """Load the rooms and the login, refresh, print the outcome; return the exit status.
 
     With --json, stdout gets exactly one JSON document whatever happens.
@@ -182,12 +141,15 @@ def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
     Args:
         options: the command's options.
         environ: where BADGEGEN_JID and the password come from.
+        counter: what counts the rooms; None for one XMPP session per the options.
     """
     from badgegen.cli.arguments import connect_options
-    from badgegen.cli.summary import failure_json, progress_printer, report, start_logging
+    from badgegen.cli.json_output import failure_json
+    from badgegen.cli.report import report
+    from badgegen.cli.summary import progress_printer, start_logging
     from badgegen.config import load_rooms
     from badgegen.login import resolve_login
-    from badgegen.pipeline import Output, make_counter, refresh
+    from badgegen.pipeline import Output, refresh, xmpp_counter
 
     now = datetime.now(UTC)
     try:
@@ -196,15 +158,16 @@ def run_refresh(options: RefreshOptions, environ: Mapping[str, str]) -> int:
             login = resolve_login(config.account, environ)
             start_logging(options.verbose, login)
             quiet = options.quiet or options.as_json
-            counter = make_counter(connect_options(options), progress_printer(quiet))
+            connect = connect_options(options)  # checked whoever counts
+            if counter is None:
+                counter = xmpp_counter(connect, progress_printer(quiet))
             output = Output(
                 options.out_dir, now, options.previous, options.lock_wait, options.dry_run
             )
             result = refresh(config, login, counter, output)
     except BadgegenError as exc:
         failure = failure_of(exc)
-        for line in failure.lines:
-            click.echo(f"Error: {line}", err=True)
+        print_errors(failure.lines)
         if options.as_json:
             click.echo(failure_json(failure, now))
         return failure.status

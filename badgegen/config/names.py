@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from badgegen.xmpp.jids import parse_jid
+from badgegen.jids import parse_jid
 
 _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Embeddings, overrides and isolates reorder text; marks are harmless.

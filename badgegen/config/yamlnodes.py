@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 from pathlib import Path
 
 import yaml
@@ -145,6 +144,8 @@ def boolean(node: Node, where: str, problems: Problems) -> bool:
 
 def unknown_key(key: str, allowed: tuple[str, ...]) -> str:
     """Say that a key is unknown, suggesting the closest allowed one."""
+    import difflib  # for a mistake only
+
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f'did you mean "{close[0]}"? ' if close else ""
     return f'unknown key "{key}" ({hint}expected {one_of(allowed)})'

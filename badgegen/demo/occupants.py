@@ -11,9 +11,9 @@ from typing import Any
 
 from slixmpp import JID, ClientXMPP
 
-from badgegen.demo.server import OWNER_USER, SandboxServer, occupant_user
+from badgegen.demo.server import OWNER_USER, LocalServer, occupant_user
 
-PASSWORD = "sandbox-occupant"  # noqa: S105, throwaway accounts on a throwaway server
+PASSWORD = "demo-occupant"  # noqa: S105, throwaway accounts on a throwaway server
 TIMEOUT = 15.0
 # Joins in flight at once while populating: thousands of rooms in seconds.
 JOINS_IN_FLIGHT = 32
@@ -45,11 +45,11 @@ class SampleRoom:
 class Occupants:
     """Keeps occupants in their rooms from a background thread until closed.
 
-    The thread has its own event loop, so the code under test may run
-    asyncio.run() (as `badgegen refresh` does) while the occupants stay.
+    The thread has its own event loop, so that a refresh in the same process
+    may run asyncio.run() (as `badgegen demo` does) while the occupants stay.
     """
 
-    def __init__(self, server: SandboxServer, rooms: Sequence[SampleRoom]) -> None:
+    def __init__(self, server: LocalServer, rooms: Sequence[SampleRoom]) -> None:
         self.server, self.rooms = server, tuple(rooms)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -76,7 +76,7 @@ class Occupants:
         try:
             return future.result(timeout=120 + len(self.rooms) / 20)
         except concurrent.futures.TimeoutError as exc:
-            raise RuntimeError("sandbox occupants did not settle in time") from exc
+            raise RuntimeError("the occupants did not settle in time") from exc
 
     async def _populate(self) -> None:
         owner = await self._connect(OWNER_USER)

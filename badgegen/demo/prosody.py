@@ -1,9 +1,8 @@
-"""Start a throwaway Prosody on 127.0.0.1 with its config, data and certificate in a folder."""
+"""The demo's throwaway Prosody on 127.0.0.1: one host, a MUC service, everything in a folder."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -11,9 +10,9 @@ from pathlib import Path
 
 from badgegen.demo.server import (
     DOMAIN,
-    HELPER_USERS,
-    NAMES,
-    SandboxServer,
+    MUC_DOMAIN,
+    Certificate,
+    LocalServer,
     free_port,
     make_certificate,
     stop,
@@ -21,7 +20,7 @@ from badgegen.demo.server import (
 )
 
 CONFIG = """\
--- Written by badgegen's sandbox; everything lives in {root}.
+-- Written by badgegen; everything lives in {root}.
 run_as_root = true
 daemonize = false
 pidfile = "{root}/prosody.pid"
@@ -33,32 +32,22 @@ c2s_ports = {{ {port} }}
 c2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
 s2s_ports = {{}}
-component_ports = {{ {component_port} }}
-component_interfaces = {{ "127.0.0.1" }}
+component_ports = {{}}
 http_ports = {{}}
 https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules} }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping" }}
 modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
-unlimited_jids = {{ {unlimited_jids} }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
 ssl = {{ certificate = "{certificate.cert}", key = "{certificate.key}" }}
-
+{settings}
 VirtualHost "{domain}"
-
-VirtualHost "{anonymous_domain}"
-    authentication = "anonymous"
-
-VirtualHost "{uncertified_domain}"
-
-Component "{component_domain}"
-    component_secret = "{component_secret}"
-
+{hosts}
 Component "{muc_domain}" "muc"
     muc_room_locking = false
     muc_room_default_public = true
     muc_room_default_persistent = true
-    -- Keep every sample room in memory; Prosody's default keeps 100.
+    -- Keep every room in memory, however many (Prosody's default keeps 100).
     muc_room_cache_size = 10000
 """
 
@@ -69,20 +58,45 @@ def prosody_available() -> bool:
 
 
 @contextlib.contextmanager
-def running_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[SandboxServer]:
-    """Run Prosody in root until the block ends.
+def running_prosody(root: Path) -> Iterator[LocalServer]:
+    """Run the demo's Prosody in root until the block ends.
 
     Args:
         root: an empty folder for its config, certificate, data and log.
-        rate_limits: enable mod_limits with its default client limit (10 KiB/s),
-            for every account but the sandbox's owner and occupants.
 
     Yields:
         The running server.
     """
-    server = _prepare(root, free_port(), rate_limits)
-    with prosody_process(root / "prosody.cfg.lua", server.port) as process_id:
-        yield dataclasses.replace(server, process_id=process_id)
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    port, certificate = free_port(), make_certificate(root / "certs")
+    config = root / "prosody.cfg.lua"
+    config.write_text(prosody_config(root, port, certificate), encoding="utf-8")
+    with prosody_process(config, port) as process_id:
+        ctl = ("prosodyctl", "--config", str(config))
+        yield LocalServer("prosody", root, port, certificate.ca, ctl, process_id)
+
+
+def prosody_config(
+    root: Path, port: int, certificate: Certificate, *, settings: str = "", hosts: str = ""
+) -> str:
+    """The demo's Prosody config, with more global settings and hosts when given (Lua).
+
+    Args:
+        root: the server's folder.
+        port: its client port on 127.0.0.1.
+        certificate: for the demo's domains.
+        settings: global settings, after the demo's (a later one wins).
+        hosts: VirtualHost and Component sections, after the demo's host.
+    """
+    return CONFIG.format(
+        root=root,
+        port=port,
+        certificate=certificate,
+        domain=DOMAIN,
+        muc_domain=MUC_DOMAIN,
+        settings=settings,
+        hosts=hosts,
+    )
 
 
 @contextlib.contextmanager
@@ -108,24 +122,3 @@ def prosody_process(config: Path, port: int) -> Iterator[int]:
             yield process.pid
         finally:
             stop(process, group=False)
-
-
-def _prepare(root: Path, port: int, rate_limits: bool) -> SandboxServer:
-    (root / "data").mkdir(parents=True, exist_ok=True)
-    certificate = make_certificate(root / "certs")
-    component_port = free_port()
-    config = root / "prosody.cfg.lua"
-    config.write_text(
-        CONFIG.format(
-            root=root,
-            port=port,
-            component_port=component_port,
-            certificate=certificate,
-            extra_modules=', "limits"' if rate_limits else "",
-            unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
-            **NAMES,
-        ),
-        encoding="utf-8",
-    )
-    ctl = ("prosodyctl", "--config", str(config))
-    return SandboxServer("prosody", root, port, certificate.ca, component_port, ctl)

@@ -1,4 +1,4 @@
-"""What the throwaway servers share: names, certificates, ports, process handling."""
+"""The demo's throwaway server: its names, certificate, port and process handling."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ from pathlib import Path
 
 DOMAIN = "badgegen.test"
 MUC_DOMAIN = f"rooms.{DOMAIN}"
-ANONYMOUS_DOMAIN = f"anon.{DOMAIN}"
-# A host the certificate does not name, for TLS failure tests.
-UNCERTIFIED_DOMAIN = "uncertified.test"
-# An external component (XEP-0114) the tests drive, for slow or silent rooms.
-COMPONENT_DOMAIN = f"slow.{DOMAIN}"
-COMPONENT_SECRET = "sandbox-component"  # noqa: S105 (a throwaway server's)
 START_TIMEOUT = 30.0
-# ejabberd refuses certificates that expire centuries from now, as trustme's do.
+# A throwaway server's certificate needs to outlive the run only.
 CERTIFICATE_LIFETIME = datetime.timedelta(days=30)
 
 
-# The sandbox's own accounts: the rooms' owner and occupant1, occupant2...
+# The server's own accounts: the rooms' owner and occupant1, occupant2...
 OWNER_USER = "owner"
 MOST_OCCUPANTS = 32
 
@@ -33,41 +27,22 @@ MOST_OCCUPANTS = 32
 def occupant_user(number: int) -> str:
     """The account of the number-th occupant in each room (person1 is occupant1)."""
     if not 1 <= number <= MOST_OCCUPANTS:
-        raise ValueError(f"the sandbox has {MOST_OCCUPANTS} occupant accounts, not {number}")
+        raise ValueError(f"there are {MOST_OCCUPANTS} occupant accounts, not {number}")
     return f"occupant{number}"
 
 
-# Rate limits, when on, spare these, so that only the client under test meets them.
-HELPER_USERS = (OWNER_USER, *(occupant_user(n) for n in range(1, MOST_OCCUPANTS + 1)))
-
-
-# The names every server config is written with, besides its own settings.
-NAMES = {
-    "domain": DOMAIN,
-    "muc_domain": MUC_DOMAIN,
-    "anonymous_domain": ANONYMOUS_DOMAIN,
-    "uncertified_domain": UNCERTIFIED_DOMAIN,
-    "component_domain": COMPONENT_DOMAIN,
-    "component_secret": COMPONENT_SECRET,
-}
-
-
 @dataclass(frozen=True, slots=True)
-class SandboxServer:
-    """A running throwaway XMPP server on 127.0.0.1."""
+class LocalServer:
+    """A running throwaway XMPP server on 127.0.0.1, with a MUC service."""
 
     kind: str
     root: Path
     port: int
     ca_file: Path
-    component_port: int
     ctl: tuple[str, ...]  # the admin command, before "register user host password"
-    process_id: int = 0  # the server's own process (for ejabberd, the Erlang VM)
+    process_id: int = 0  # the server's own process
     domain: str = DOMAIN
     muc_domain: str = MUC_DOMAIN
-    anonymous_domain: str = ANONYMOUS_DOMAIN
-    uncertified_domain: str = UNCERTIFIED_DOMAIN
-    component_domain: str = COMPONENT_DOMAIN
 
     @property
     def address(self) -> str:
@@ -85,10 +60,6 @@ class SandboxServer:
             raise RuntimeError(f"{self.kind}: register failed: {result.stdout}{result.stderr}")
         return f"{user}@{domain}"
 
-    def kill(self) -> None:
-        """End the server at once (SIGKILL), as a crash would."""
-        os.kill(self.process_id, signal.SIGKILL)
-
 
 @dataclass(frozen=True, slots=True)
 class Certificate:
@@ -100,14 +71,14 @@ class Certificate:
     ca: Path
 
 
-def make_certificate(folder: Path) -> Certificate:
-    """Issue a certificate for the sandbox's domains from a new CA."""
+def make_certificate(folder: Path, names: tuple[str, ...] = (DOMAIN, MUC_DOMAIN)) -> Certificate:
+    """Issue a certificate for names (the demo's domains) from a new CA."""
     import trustme  # only the demo and the tests need it (the `demo` extra)
 
     folder.mkdir(parents=True, exist_ok=True)
-    authority = trustme.CA(organization_name="badgegen sandbox")
+    authority = trustme.CA(organization_name="badgegen demo")
     until = datetime.datetime.now(datetime.UTC) + CERTIFICATE_LIFETIME
-    cert = authority.issue_cert(DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN, not_after=until)
+    cert = authority.issue_cert(*names, not_after=until)
     files = Certificate(
         folder / "server.crt", folder / "server.key", folder / "server.pem", folder / "ca.crt"
     )

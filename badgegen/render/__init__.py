@@ -6,6 +6,7 @@ them by name); the same badge always renders to the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 from importlib import resources
@@ -41,14 +42,10 @@ def render_badge(badge: Badge, templates: Path | None = None) -> str:
     Raises:
         RenderError: a template is missing or broken.
     """
-    cleaned = Badge(
+    cleaned = dataclasses.replace(
+        badge,
         label=clean_text(badge.label),
         message=clean_text(badge.message),
-        color=badge.color,
-        label_color=badge.label_color,
-        style=badge.style,
-        logo=badge.logo,
-        id_suffix=badge.id_suffix,
         note=clean_text(badge.note),
     )
     layout = lay_out(cleaned)
@@ -79,20 +76,8 @@ def render_page(name: str, **values: object) -> str:
         name: the template's file name in templates/, e.g. "index.html.j2".
         values: what the template shows.
     """
-    template = _page_environment().get_template(name)
+    template = _environment(None).get_template(name)
     return str(template.render(**values))
-
-
-@cache
-def _page_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("badgegen.templates"))),
-        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _render_builtin(layout: Layout) -> str:
@@ -101,16 +86,18 @@ def _render_builtin(layout: Layout) -> str:
 
 @cache
 def _environment(templates: Path | None) -> jinja2.Environment:
+    """The one Jinja environment per template folder: the user's (if any) before ours."""
     folders = [str(resources.files("badgegen.templates"))]
     if templates is not None:
         folders.insert(0, str(templates))
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
-        # Jinja's default list has no svg: every {{ }} in a badge is escaped.
-        autoescape=jinja2.select_autoescape(["svg", "svg.j2"]),
+        # Jinja's default list has no svg: every {{ }} in a badge or page is escaped.
+        autoescape=jinja2.select_autoescape(["svg", "svg.j2", "html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
 

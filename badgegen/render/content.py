@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-from typing import TYPE_CHECKING
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
-from badgegen.config.logo import Logo
-from badgegen.render import Badge
+from badgegen.render.styles import Badge
 from badgegen.state import RoomState, describe_age
-
-if TYPE_CHECKING:
-    from badgegen.results import RoomResult
 
 ROOM_NAME = "{name}"
 _PREFIXES = ("k", "M", "G", "T")
-# shields draws named logos in white on the usual dark label, in brand colour on social.
-LOGO_FILL = {"social": "#002B5C"}
-DEFAULT_LOGO_FILL = "whitesmoke"
 
 
 def badge_for(room: Room, state: RoomState) -> Badge:
@@ -41,11 +32,19 @@ def badge_for(room: Room, state: RoomState) -> Badge:
         color_for(look, state.occupants, stale=state.status == "stale"),
         id_suffix(room.jid),
         note=stale_note(state),
+        is_error=state.occupants is None,
     )
 
 
 def badge_in_look(
-    look: Appearance, label: str, message: str, color: str, suffix: str, note: str = ""
+    look: Appearance,
+    label: str,
+    message: str,
+    color: str,
+    suffix: str,
+    note: str = "",
+    *,
+    is_error: bool = False,
 ) -> Badge:
     """A badge with these texts and colour in look's style, label colour and logo."""
     return Badge(
@@ -54,9 +53,10 @@ def badge_in_look(
         color=color,
         label_color=look.label_color,
         style=look.style,
-        logo=logo_uri(look.logo, look.style) if look.logo else None,
+        logo=look.logo,
         id_suffix=suffix,
         note=note,
+        is_error=is_error,
     )
 
 
@@ -128,49 +128,32 @@ def compact_number(number: int) -> str:
     return text.removesuffix(".0") + prefix
 
 
-def logo_uri(logo: Logo, style: str) -> str:
-    """The logo as a data: URI, built-in logos filled like shields fills them."""
-    svg = logo.svg
-    if logo.name:
-        fill = LOGO_FILL.get(style, DEFAULT_LOGO_FILL)
-        svg = svg.replace("<svg ", f'<svg fill="{fill}" ', 1)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
 def id_suffix(seed: str) -> str:
     """A short suffix that keeps ids apart when several badges share a page, yet is stable."""
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]
 
 
-def endpoint_json(result: RoomResult) -> str:
-    """shields.io's endpoint schema for the room's badge, to render it through shields.
-
-    Args:
-        result: the room's result, its badge computed.
+def endpoint_json(badge: Badge) -> str:
+    """The badge in shields.io's endpoint schema, to render it through shields.
 
     Returns:
         The JSON document on one line (C-fast to write), with sorted keys so it is
         byte-identical run to run.
     """
-    return endpoint_document(result.badge, result.room.appearance, result.state.occupants is None)
-
-
-def endpoint_document(badge: Badge, look: Appearance, is_error: bool) -> str:
-    """A badge in shields.io's endpoint schema, on one line, keys sorted."""
     document: dict[str, object] = {
         "schemaVersion": 1,
         "label": badge.label,
         "message": badge.message,
         "color": badge.color,
         "labelColor": badge.label_color,
-        "isError": is_error,
+        "isError": badge.is_error,
         "style": badge.style,
         "cacheSeconds": 300,
     }
-    if look.logo and look.logo.name:
-        document["namedLogo"] = look.logo.name
-    elif look.logo:
-        document["logoSvg"] = look.logo.svg
+    if badge.logo and badge.logo.name:
+        document["namedLogo"] = badge.logo.name
+    elif badge.logo:
+        document["logoSvg"] = badge.logo.svg
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
@@ -206,4 +189,5 @@ def trend_badge(room: Room, label: str, value: float | None) -> Badge:
             shown = compact_number(round(value))
         message = TREND_MESSAGES[room.trend or "week"].format(value=shown)
         color = color_for(look, round(value))
-    return badge_in_look(look, label, message, color, id_suffix(f"{room.jid}\0trend"))
+    suffix = id_suffix(f"{room.jid}\0trend")
+    return badge_in_look(look, label, message, color, suffix, is_error=value is None)

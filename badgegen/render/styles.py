@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup
 
 from badgegen.colors import text_colors
-from badgegen.render.text import Font, graphemes, preferred_width, text_width
+from badgegen.config.logo import Logo
+from badgegen.graphemes import graphemes
+from badgegen.render.text import Font, preferred_width, text_width
 
 SCALE = 10  # text is drawn at font-size 110 under scale(.1), for sub-pixel placement
 LOGO_WIDTH = 14
@@ -16,6 +20,9 @@ PADDING = 5
 DEFAULT_FILL = "#fff"
 # Vertical placement by style: (height, text baseline in tenths of a px).
 _CLASSIC = {"flat": (20, 140), "flat-square": (20, 140), "plastic": (18, 130)}
+# shields draws named logos in white on the usual dark label, in brand colour on social.
+LOGO_FILL = {"social": "#002B5C"}
+DEFAULT_LOGO_FILL = "whitesmoke"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +34,10 @@ class Badge:
     color: str = "#4b0"
     label_color: str = "#555"
     style: str = "flat"
-    logo: str | None = None  # a data: URI
+    logo: Logo | None = None
     id_suffix: str = ""
     note: str = ""  # said after the text in the title and aria-label, e.g. staleness
+    is_error: bool = False  # it says unknown (shields' endpoint calls that an error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,16 @@ def lay_out(badge: Badge) -> Layout:
     return _classic(badge)
 
 
+@cache
+def logo_uri(logo: Logo, style: str) -> str:
+    """The logo as a data: URI, built-in logos filled like shields fills them."""
+    svg = logo.svg
+    if logo.name:
+        fill = LOGO_FILL.get(style, DEFAULT_LOGO_FILL)
+        svg = svg.replace("<svg ", f'<svg fill="{fill}" ', 1)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def number(value: float) -> str:
     """Format a coordinate as JavaScript prints it: 3, 2.5, 152.25."""
     rounded = round(value, 4)
@@ -128,7 +146,7 @@ def _classic(badge: Badge) -> Layout:
         color=badge.color,
         label=label if has_label else None,
         message=message if badge.message else None,
-        logo=badge.logo,
+        logo=logo_uri(badge.logo, badge.style) if badge.logo else None,
         logo_x=number(PADDING),
         logo_y=number((height - LOGO_HEIGHT) / 2),
     )
@@ -173,7 +191,7 @@ def _for_the_badge(badge: Badge) -> Layout:
         color=badge.color,
         label=_plain_text(label, label_x, label_width, label_fill, 175) if label else None,
         message=_plain_text(message, message_x, message_width, message_fill, 175),
-        logo=badge.logo,
+        logo=logo_uri(badge.logo, badge.style) if badge.logo else None,
         logo_x=number(logo_margin),
         logo_y=number((height - LOGO_HEIGHT) / 2),
     )
@@ -207,7 +225,7 @@ def _social(badge: Badge) -> Layout:
         color=badge.color,
         label=_social_text(label, label_x, label_text),
         message=_social_text(badge.message, message_x, message_text) if badge.message else None,
-        logo=badge.logo,
+        logo=logo_uri(badge.logo, badge.style) if badge.logo else None,
         logo_x=number(PADDING),
         logo_y=number((20 - LOGO_HEIGHT) / 2),
         bubble_x=number(bubble),

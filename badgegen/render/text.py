@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
 
-import regex
+from badgegen.graphemes import graphemes, is_emoji
 
 MAX_TEXT_LENGTH = 200
 # Characters XML 1.0 forbids anywhere in a document (section 2.2).
-_NOT_XML = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACES = regex.compile(r"\s+")
-_GRAPHEME = regex.compile(r"\X")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")  # after _NOT_XML, re's \s and regex's agree
 # A cluster drawn as one emoji: presentation emoji, flags, keycaps, or
 # anything turned into an emoji by VS16 or joined with ZWJ.
-_EMOJI = regex.compile(r"\p{Emoji_Presentation}|\p{Regional_Indicator}|\ufe0f|\u20e3")
 _ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
 
 
@@ -64,15 +63,10 @@ def clean_text(text: str) -> str:
     text = _SPACES.sub(" ", _NOT_XML.sub("", text)).strip()
     if len(text) <= MAX_TEXT_LENGTH:  # never more clusters than code points
         return text
-    clusters = _GRAPHEME.findall(text)
+    clusters = graphemes(text)
     if len(clusters) <= MAX_TEXT_LENGTH:
         return text
     return "".join(clusters[: MAX_TEXT_LENGTH - 1]) + "…"
-
-
-def graphemes(text: str) -> list[str]:
-    """Split text into user-perceived characters (extended grapheme clusters)."""
-    return list(_GRAPHEME.findall(text))
 
 
 # Labels repeat from badge to badge; remembering their widths is cheap.
@@ -104,7 +98,17 @@ def text_width(text: str, font: Font = Font.VERDANA_11) -> float:
 
 @cache
 def _ascii_widths(font: Font) -> tuple[float, ...]:
-    """Widths of the 128 ASCII characters: most badge text, measured without segmenting."""
+    """Widths of the 128 ASCII characters: most badge text, measured without segmenting.
+
+    Read from widths-ascii.json, which ascii_widths() computes from the full
+    tables (a test holds them equal): parsing a full table costs a run 13 ms.
+    """
+    path = resources.files("badgegen").joinpath("data/widths-ascii.json")
+    return tuple(json.loads(path.read_text("utf-8"))["fonts"][font.table])
+
+
+def ascii_widths(font: Font) -> tuple[float, ...]:
+    """The 128 ASCII widths of a font, computed from its full table (see _ascii_widths)."""
     table = _table(font.table)
     em = table.lookup(ord("m")) or 0.0
     return tuple(_char_width(chr(code), table, table, font.size, em) for code in range(128))
@@ -120,7 +124,7 @@ def _cluster_width(
     cluster: str, table: WidthTable, fallback: WidthTable, size: int, em: float
 ) -> float:
     known = len(cluster) == 1 and table.lookup(ord(cluster)) is not None
-    if not known and (_EMOJI.search(cluster) or ("\u200d" in cluster and len(cluster) > 2)):
+    if not known and (is_emoji(cluster) or ("\u200d" in cluster and len(cluster) > 2)):
         return fallback.emoji * size
     return sum(_char_width(char, table, fallback, size, em) for char in cluster)
 

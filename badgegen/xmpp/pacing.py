@@ -28,12 +28,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from badgegen.config import Room
 from badgegen.counts import Count, Problem
-
-if TYPE_CHECKING:
-    from badgegen.config import Room
 
 START_WINDOW = 8
 DEAD_AFTER_TIMEOUTS = 2

@@ -8,22 +8,19 @@ import logging
 import signal
 import time
 from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from slixmpp import ClientXMPP
 
+from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import Interrupted, XmppError
+from badgegen.login import Login
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.pacing import Job, Pacer
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
 from badgegen.xmpp.waits import within
-
-# Types only: config and login parse JIDs with badgegen.xmpp.jids, below this package.
-if TYPE_CHECKING:
-    from badgegen.config import Room
-    from badgegen.login import Login
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +82,7 @@ async def _fetch_counts(
     login: Login, rooms: tuple[Room, ...], options: ConnectOptions, progress: Progress | None
 ) -> tuple[Count, ...]:
     deadline_at = time.monotonic() + options.deadline
-    client = make_client(login, options)
+    client = make_client(login, options, joining=any(room.method == "join" for room in rooms))
     try:
         await start_session(client, login, options, deadline_at)
         if time.monotonic() >= deadline_at:
@@ -108,60 +105,93 @@ async def _count_rooms(
     progress: Progress | None,
 ) -> tuple[Count, ...]:
     """Ask every room, paced per domain (see pacing), until all are settled or the deadline."""
-    pacer = Pacer.of(rooms, options.concurrency, options.timeout)
-    queries = DiscoQueries(client, lambda room: pacer.late_reply(room, time.monotonic()))
-    results: dict[int, Count] = {}
-    ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
-    running: set[asyncio.Task[None]] = set()
-    # The connection dropping ends the wait for replies at once.
-    lost: list[Any] = []
-
-    def on_disconnected(reason: Any) -> None:
-        lost.append(reason)
-        ended.put_nowait(None)
-
-    async def ask(job: Job) -> None:
-        ended.put_nowait((job, await _count_room(client, queries, job, options.timeout)))
-
-    client.add_event_handler("disconnected", on_disconnected)
+    counting = _Counting(client, rooms, options, progress)
+    client.add_event_handler("disconnected", counting.on_disconnected)
     try:
-        while len(results) < len(rooms) and not lost:
-            while (job := pacer.next_job()) is not None:
-                task = asyncio.create_task(ask(job))
-                running.add(task)
-                task.add_done_callback(running.discard)
+        while counting.unsettled and not counting.lost:
+            counting.start_what_pacing_allows()
             remaining = deadline_at - time.monotonic()
-            if remaining <= 0 or pacer.in_flight == 0:
+            if remaining <= 0 or counting.pacer.in_flight == 0:
                 break
             try:
-                ending = await within(remaining, ended.get())
+                ending = await within(remaining, counting.ended.get())
             except TimeoutError:
                 break
-            if ending is None:
+            if ending is None:  # the connection dropped
                 break
-            job, count = ending
-            now = time.monotonic()
-            may_retry = now + options.timeout < deadline_at
-            settled_now = pacer.settle(job, count, now, may_retry)
-            if not settled_now:
-                log.debug("%s: timed out; asking once more", job.room.jid)
-            for index, settled in settled_now:
-                results[index] = settled
-                log.debug("%s: %s", rooms[index].jid, settled.describe())
-                if progress:
-                    progress(len(results), len(rooms))
+            counting.settle(*ending, may_retry=time.monotonic() + options.timeout < deadline_at)
     finally:  # also when the run itself is cancelled (SIGINT, SIGTERM)
-        client.del_event_handler("disconnected", on_disconnected)
-        for task in running:
+        client.del_event_handler("disconnected", counting.on_disconnected)
+        await counting.cancel_queries()
+    return counting.results()
+
+
+class _Counting:
+    """One run's queries: what is in flight, what has ended, what is settled."""
+
+    def __init__(
+        self,
+        client: ClientXMPP,
+        rooms: tuple[Room, ...],
+        options: ConnectOptions,
+        progress: Progress | None,
+    ) -> None:
+        self.client, self.rooms, self.progress = client, rooms, progress
+        self.timeout = options.timeout
+        self.pacer = Pacer.of(rooms, options.concurrency, options.timeout)
+        self.queries = DiscoQueries(
+            client, lambda room: self.pacer.late_reply(room, time.monotonic())
+        )
+        self.settled: dict[int, Count] = {}
+        self.ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
+        self.running: set[asyncio.Task[None]] = set()
+        self.lost: list[Any] = []
+
+    @property
+    def unsettled(self) -> bool:
+        """Whether some room still waits for its result."""
+        return len(self.settled) < len(self.rooms)
+
+    def on_disconnected(self, reason: Any) -> None:
+        """The connection dropping ends the wait for replies at once."""
+        self.lost.append(reason)
+        self.ended.put_nowait(None)
+
+    def start_what_pacing_allows(self) -> None:
+        """Send every query the pacer lets go now."""
+        while (job := self.pacer.next_job()) is not None:
+            task = asyncio.create_task(self._ask(job))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
+
+    async def _ask(self, job: Job) -> None:
+        self.ended.put_nowait(
+            (job, await _count_room(self.client, self.queries, job, self.timeout))
+        )
+
+    def settle(self, job: Job, count: Count, *, may_retry: bool) -> None:
+        """Hand an ended query to the pacer; record the rooms it settles."""
+        settled_now = self.pacer.settle(job, count, time.monotonic(), may_retry)
+        if not settled_now:
+            log.debug("%s: timed out; asking once more", job.room.jid)
+        for index, settled in settled_now:
+            self.settled[index] = settled
+            log.debug("%s: %s", self.rooms[index].jid, settled.describe())
+            if self.progress:
+                self.progress(len(self.settled), len(self.rooms))
+
+    async def cancel_queries(self) -> None:
+        """Stop every query still in flight."""
+        for task in self.running:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
-    problem = Problem.CONNECTION_LOST if lost else Problem.TIMEOUT
-    unfinished = [Count(room.jid, None, problem, _unfinished(problem)) for room in rooms]
-    return tuple(results.get(index, unfinished[index]) for index in range(len(rooms)))
+        await asyncio.gather(*self.running, return_exceptions=True)
 
-
-def _unfinished(problem: Problem) -> str:
-    return "run deadline reached" if problem is Problem.TIMEOUT else ""
+    def results(self) -> tuple[Count, ...]:
+        """Every room's count, in order; unsettled rooms say why (deadline, connection lost)."""
+        problem = Problem.CONNECTION_LOST if self.lost else Problem.TIMEOUT
+        detail = "run deadline reached" if problem is Problem.TIMEOUT else ""
+        unfinished = [Count(room.jid, None, problem, detail) for room in self.rooms]
+        return tuple(self.settled.get(index, unfinished[index]) for index in range(len(self.rooms)))
 
 
 async def _count_room(client: ClientXMPP, queries: DiscoQueries, job: Job, timeout: float) -> Count:

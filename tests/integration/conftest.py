@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.demo.server import SandboxServer
 from tests.sandbox import KINDS, running_server, server_available
 from tests.sandbox.component import SlowRooms
+from tests.sandbox.servers import SandboxServer
 
 # Known occupant counts; "hidden" is not listed in the service's room list.
 SAMPLE_ROOMS = (

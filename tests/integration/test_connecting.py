@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Room
-from badgegen.demo.server import SandboxServer
 from badgegen.errors import EXIT_NOTHING_COUNTED, XmppError
 from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox import listeners
 from tests.sandbox.component import SlowRooms
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
 
@@ -168,18 +168,9 @@ def test_signals_end_a_run_at_once(
             address = f"127.0.0.1:{port}"
         else:
             address, room = f"127.0.0.1:{server.port}", slow.jid(f"silent-signalled-{signum}")
-        (tmp_path / "rooms.yaml").write_text(f"rooms: [{room}]\n")
-        env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
-        command = [
-            sys.executable, "-m", "badgegen", "refresh", "--config", str(tmp_path / "rooms.yaml"),
-            "--out", str(tmp_path / "public"), "--server", address, "--ca-file",
-            str(server.ca_file), "--timeout", "30", "--json",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = start_refresh(tmp_path, address, room, server, account)
         if stage == "counting":  # until the room has been asked
-            waited = time.monotonic()
-            while not slow.asked[room.split("@")[0]] and time.monotonic() - waited < 10:
-                time.sleep(0.01)
+            assert slow.wait_until_asked(room.split("@")[0], 10)
         else:  # until it has connected
             assert connected.wait(10)
         process.send_signal(signum)
@@ -193,6 +184,20 @@ def test_signals_end_a_run_at_once(
     document = json.loads(stdout)
     assert (document["status"], document["error"]["kind"]) == (128 + signum, "interrupted")
     assert {path.name: path.read_bytes() for path in (tmp_path / "public").iterdir()} == before
+
+
+def start_refresh(
+    folder: Path, address: str, room: str, server: SandboxServer, account: Account
+) -> subprocess.Popen[bytes]:
+    """`badgegen refresh --json` of one room through address, as its own process."""
+    (folder / "rooms.yaml").write_text(f"rooms: [{room}]\n")
+    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    command = [
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(folder / "rooms.yaml"),
+        "--out", str(folder / "public"), "--server", address, "--ca-file",
+        str(server.ca_file), "--timeout", "30", "--json",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_a_dead_srv_target_costs_one_timeout(

@@ -9,10 +9,11 @@ import pytest
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.demo.occupants import Occupants
-from badgegen.demo.server import SandboxServer, free_port
+from badgegen.demo.server import free_port
 from badgegen.errors import XmppError
 from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, MEMBERS_ONLY, Account
 
@@ -46,10 +47,10 @@ def test_exact_counts(
 ) -> None:
     """0, 1 and several occupants and a hidden room count exactly, never counting the tool."""
     counts = fetch_counts(login(account), rooms(occupants, method), options(server))
-    got = {count.room.split("@")[0]: count.occupants for count in counts}
+    got = {count.jid.split("@")[0]: count.occupants for count in counts}
     assert got == {**EXPECTED, "missing": None}
     missing = counts[-1]
-    assert (missing.problem, missing.room) == (Problem.NOT_FOUND, occupants.room_jid("missing"))
+    assert (missing.problem, missing.jid) == (Problem.NOT_FOUND, occupants.room_jid("missing"))
 
 
 def test_members_only_room(server: SandboxServer, occupants: Occupants, account: Account) -> None:

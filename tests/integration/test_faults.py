@@ -15,13 +15,13 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.counts import Problem
-from badgegen.demo.server import SandboxServer
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.login import Login, Secret
-from badgegen.state import TIMESTAMP
+from badgegen.record import TIMESTAMP
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox import running_server
 from tests.sandbox.component import FLAKY_COUNT, SlowRooms
+from tests.sandbox.servers import SandboxServer
 from tests.sandbox.watch import LineWatcher
 
 from .conftest import Account
@@ -132,12 +132,7 @@ def test_killed_server_mid_run(
         jid = own.register("counter", PASSWORD)
         counted = [slow.jid(f"count-{n}") for n in (1, 2, 3)]
         silent = [slow.jid("silent-kill-1"), slow.jid("silent-kill-2")]
-        out = tmp_path / "public"
-        out.mkdir()
-        five_minutes_ago = time.strftime(TIMESTAMP, time.gmtime(time.time() - 300))
-        record = {room: {"status": "counted", "occupants": 9, "counted_at": five_minutes_ago}
-                  for room in silent}  # fmt: skip
-        (out / "badges.json").write_text(json.dumps({"version": 1, "rooms": record}))
+        out = record_counted_before(tmp_path / "public", silent, occupants=9)
         process = subprocess.Popen(
             [sys.executable, "-m", "badgegen", "refresh", "-v", "--config",
              str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server",
@@ -162,6 +157,17 @@ def test_killed_server_mid_run(
         ("stale", 9)
     ] * 2
     assert "connection lost" in stderr
+
+
+def record_counted_before(out: Path, rooms: list[str], occupants: int) -> Path:
+    """out, with a badges.json saying each room had occupants five minutes ago."""
+    out.mkdir()
+    five_minutes_ago = time.strftime(TIMESTAMP, time.gmtime(time.time() - 300))
+    entry = {"status": "counted", "occupants": occupants, "counted_at": five_minutes_ago}
+    (out / "badges.json").write_text(
+        json.dumps({"version": 1, "rooms": dict.fromkeys(rooms, entry)})
+    )
+    return out
 
 
 def _rooms(folder: Path, rooms: list[str]) -> Path:

@@ -80,7 +80,7 @@ def test_each_dead_domain_keeps_its_reason(lab: Lab, remote: Occupants, login: L
     started = time.monotonic()
     counts = fetch_counts(login, [*dead, *good], options(lab))
     assert time.monotonic() - started < 2 * TIMEOUT + 2  # a timeout and a retry, at most
-    by_room = {count.room: count for count in counts}
+    by_room = {count.jid: count for count in counts}
     for room in dead:
         problem, words = FAILURES[room.jid.split("@")[1]]
         assert by_room[room.jid].problem is problem, by_room[room.jid]

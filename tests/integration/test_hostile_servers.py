@@ -20,11 +20,11 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.counts import Problem
-from badgegen.demo.server import SandboxServer
 from badgegen.login import Login, Secret
 from badgegen.untrusted import MAX_NAME_CODE_POINTS
 from badgegen.xmpp import ConnectOptions, disco, fetch_counts
 from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
 

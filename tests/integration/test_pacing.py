@@ -11,11 +11,11 @@ import time
 from badgegen.config import Room
 from badgegen.counts import Problem
 from badgegen.demo.occupants import Occupants
-from badgegen.demo.server import SandboxServer
 from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.pacing import START_WINDOW
 from tests.sandbox.component import UNREACHABLE_TEXT, SlowRooms
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, Account
 

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from badgegen.cli import main
 from badgegen.demo.occupants import Occupants
-from badgegen.demo.server import SandboxServer, free_port
+from badgegen.demo.server import free_port
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
 from tests.sandbox import server_available
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account
 

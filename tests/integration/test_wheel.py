@@ -17,8 +17,8 @@ from xml.etree import ElementTree
 import pytest
 
 from badgegen.demo.occupants import Occupants
-from badgegen.demo.server import SandboxServer
 from badgegen.errors import EXIT_USAGE
+from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, Account
 
@@ -69,15 +69,19 @@ def run(
     )  # fmt: skip
 
 
-def test_wheel_is_what_runs(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
-    """The command imports badgegen from the environment's site-packages, not from a checkout."""
-    python = wheel_bin / "python"
-    code = "import badgegen, badgegen.render, badgegen.xmpp; print(badgegen.__file__)"
+def installed_python(wheel_bin: Path, cwd: Path, code: str) -> str:
+    """What the environment's own python prints running code (stripped)."""
     result = subprocess.run(
-        [str(python), "-c", code], cwd=empty_dir, env={"PATH": os.environ["PATH"]},
+        [str(wheel_bin / "python"), "-c", code], cwd=cwd, env={"PATH": os.environ["PATH"]},
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    location = Path(result.stdout.strip())
+    return result.stdout.strip()
+
+
+def test_wheel_is_what_runs(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:
+    """The command imports badgegen from the environment's site-packages, not from a checkout."""
+    code = "import badgegen, badgegen.render, badgegen.xmpp; print(badgegen.__file__)"
+    location = Path(installed_python(wheel_bin, empty_dir, code))
     assert "site-packages" in location.parts
     assert location.is_relative_to(wheel_bin.parent)
 
@@ -142,3 +146,23 @@ def test_check_and_refresh_count_real_occupants(
     for name, count in EXPECTED.items():
         svg = (empty_dir / "public" / f"{occupants.room_jid(name)}.svg").read_text()
         assert f'aria-label="chat: {count} online"' in svg
+
+
+# What only the tests' sandbox needs: none of it ships with the demo.
+TEST_ONLY = ("uncertified", "component_secret", "component_interfaces", "limits", "anonymous",
+             "helper", "def kill", "under test", "sandbox", "slow.")  # fmt: skip
+
+
+@pytest.mark.usefixtures("server")
+def test_the_demo_ships_nothing_only_tests_use(wheel_bin: Path, empty_dir: Path) -> None:
+    """The installed demo is the smallest thing that shows badges: no test hosts or fixtures."""
+    code = "import badgegen.demo, pathlib; print(pathlib.Path(badgegen.demo.__file__).parent)"
+    files = sorted(Path(installed_python(wheel_bin, empty_dir, code)).glob("*.py"))
+    assert {path.name for path in files} >= {"__init__.py", "prosody.py", "occupants.py"}
+    found = {
+        (path.name, word)
+        for path in files
+        for word in TEST_ONLY
+        if word in path.read_text(encoding="utf-8").lower()
+    }
+    assert not found

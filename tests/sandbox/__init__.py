@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from badgegen.demo.server import SandboxServer
+from tests.sandbox.servers import SandboxServer
 
 KINDS = ("prosody", "ejabberd")
 
@@ -37,7 +37,7 @@ def running_server(kind: str, root: Path, *, rate_limits: bool = False) -> Itera
         with running_ejabberd(rate_limits=rate_limits) as server:
             yield server
         return
-    from badgegen.demo.prosody import running_prosody
+    from tests.sandbox.servers import running_sandbox_prosody
 
-    with running_prosody(root, rate_limits=rate_limits) as server:
+    with running_sandbox_prosody(root, rate_limits=rate_limits) as server:
         yield server

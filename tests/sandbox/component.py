@@ -26,7 +26,7 @@ from slixmpp.xmlstream import register_stanza_plugin
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
-from badgegen.demo.server import COMPONENT_SECRET, SandboxServer
+from tests.sandbox.servers import COMPONENT_SECRET, SandboxServer
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"
@@ -84,9 +84,15 @@ class SlowRooms:
         self.server = server
         self.asked: collections.Counter[str] = collections.Counter()
         self.first_query = threading.Event()
+        self._queried = threading.Condition()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.component: ComponentXMPP | None = None
+
+    def wait_until_asked(self, local: str, timeout: float) -> bool:
+        """Wait until the room local@ has been asked at least once; whether it was in time."""
+        with self._queried:
+            return self._queried.wait_for(lambda: self.asked[local] > 0, timeout)
 
     def forget_queries(self) -> None:
         """Start counting queries afresh (each test counts its own)."""
@@ -138,7 +144,9 @@ class SlowRooms:
 
     def _on_info(self, iq: Any) -> None:
         room = iq["to"].user
-        self.asked[room] += 1
+        with self._queried:
+            self.asked[room] += 1
+            self._queried.notify_all()
         self.first_query.set()
         kind, _, rest = room.partition("-")
         if kind == "count":

@@ -18,15 +18,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from badgegen.demo.server import (
-    HELPER_USERS,
-    NAMES,
-    SandboxServer,
-    free_port,
-    make_certificate,
-    stop,
-    wait_until_listening,
-)
+from badgegen.demo.server import free_port, make_certificate, stop, wait_until_listening
+from tests.sandbox.servers import ANONYMOUS_DOMAIN, HELPER_USERS, NAMES, SandboxServer
 
 SERVICE_USER = "ejabberd"
 
@@ -142,7 +135,9 @@ def running_ejabberd(*, rate_limits: bool = False) -> Iterator[SandboxServer]:
 def _prepare(root: Path, rate_limits: bool) -> SandboxServer:
     for folder in ("spool", "logs"):
         (root / folder).mkdir()
-    certificate = make_certificate(root / "certs")
+    certificate = make_certificate(
+        root / "certs", (NAMES["domain"], NAMES["muc_domain"], ANONYMOUS_DOMAIN)
+    )
     port, component_port = free_port(), free_port()
     (root / "ejabberd.yml").write_text(
         CONFIG.format(
@@ -163,7 +158,7 @@ def _prepare(root: Path, rate_limits: bool) -> SandboxServer:
         "--ctl-config", str(root / "ejabberdctl.cfg"), "--spool", str(root / "spool"),
         "--logs", str(root / "logs"),
     )  # fmt: skip
-    return SandboxServer("ejabberd", root, port, certificate.ca, component_port, ctl)
+    return SandboxServer("ejabberd", root, port, certificate.ca, ctl, component_port=component_port)
 
 
 def _beam_pid(port: int) -> int:

@@ -26,16 +26,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from badgegen.demo.prosody import prosody_process
-from badgegen.demo.server import (
-    HELPER_USERS,
-    SandboxServer,
-    free_port,
-    log_tail,
-    stop,
-)
+from badgegen.demo.server import free_port, log_tail, stop
 from tests.sandbox import listeners
+from tests.sandbox.servers import HELPER_USERS, SandboxServer
 
 LAB = "lab.example"
 HOME = f"home.{LAB}"
@@ -135,12 +131,7 @@ def running_lab(
             (mod_limits, e.g. "20kb/s"): the replies from the rooms' domains.
     """
     services = muc_domains(mucs)
-    import trustme
-
-    root.mkdir(parents=True, exist_ok=True)
-    authority = trustme.CA()
-    ca_file = root / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
+    authority, ca_file = _authority(root)
     ports = {"home": free_port(), "rooms": free_port(), "refused": free_port()}
     with contextlib.ExitStack() as stack:
         silent = stack.enter_context(listeners.silent(DEAD[f"silent.{LAB}"] or ""))
@@ -166,6 +157,17 @@ def running_lab(
         yield Lab(home, rooms, ca_file, tuple(services))
 
 
+def _authority(root: Path) -> tuple[Any, Path]:
+    """The lab's CA, and its certificate written to root/ca.pem for clients to trust."""
+    import trustme
+
+    root.mkdir(parents=True, exist_ok=True)
+    authority = trustme.CA()
+    ca_file = root / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    return authority, ca_file
+
+
 @contextlib.contextmanager
 def _prosody(
     root: Path,
@@ -187,34 +189,20 @@ def _prosody(
     ca = root.parent / "ca.pem"
     c2s_port = free_port()
     s2s_address, s2s_port = s2s
+    limits = f'limits = {{ s2sin = {{ rate = "{s2s_limit}"; burst = "2s" }} }}' if s2s_limit else ""
+    settings = {
+        "root": root, "c2s_port": c2s_port, "s2s_address": s2s_address, "s2s_port": s2s_port,
+        "unlimited_jids": ", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
+        "s2s_timeout": s2s_timeout, "cert": cert, "key": key, "ca": ca, "dns": dns,
+        "hosts": hosts, "extra_modules": ', "limits"' if s2s_limit else "", "limits": limits,
+    }  # fmt: skip
     config = root / "prosody.cfg.lua"
-    config.write_text(
-        CONFIG.format(
-            root=root,
-            c2s_port=c2s_port,
-            s2s_address=s2s_address,
-            s2s_port=s2s_port,
-            unlimited_jids=", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
-            s2s_timeout=s2s_timeout,
-            cert=cert,
-            key=key,
-            ca=ca,
-            dns=dns,
-            hosts=hosts,
-            extra_modules=', "limits"' if s2s_limit else "",
-            limits=(
-                f'limits = {{ s2sin = {{ rate = "{s2s_limit}"; burst = "2s" }} }}'
-                if s2s_limit
-                else ""
-            ),
-        ),
-        encoding="utf-8",
-    )
+    config.write_text(CONFIG.format(**settings), encoding="utf-8")
     with prosody_process(config, c2s_port) as process_id:
         ctl = ("prosodyctl", "--config", str(config))
         yield SandboxServer(
-            "prosody", root, c2s_port, ca, s2s_port, ctl, process_id,
-            domain=names[0], muc_domain=names[min(1, len(names) - 1)],
+            "prosody", root, c2s_port, ca, ctl, process_id,
+            domain=names[0], muc_domain=names[min(1, len(names) - 1)], component_port=s2s_port,
         )  # fmt: skip
 
 

@@ -104,14 +104,15 @@ def test_badge_ids_differ_per_room_and_stay_stable() -> None:
 def test_endpoint_json() -> None:
     """The JSON follows shields' endpoint schema and is byte-stable."""
     room = Room("lobby@conference.example.org", appearance=Appearance(logo=builtin_logo("xmpp")))
-    text = endpoint_json(result_of(room, Count(room.jid, 4)))
+    text = endpoint_json(result_of(room, Count(room.jid, 4)).badge)
     assert json.loads(text) == {
         "schemaVersion": 1, "label": "chat", "message": "4 online", "color": "#4b0",
         "labelColor": "#555", "isError": False, "style": "flat", "cacheSeconds": 300,
         "namedLogo": "xmpp",
     }  # fmt: skip
-    assert text == endpoint_json(result_of(room, Count(room.jid, 4)))
-    unknown = json.loads(endpoint_json(result_of(room, Count(room.jid, None, Problem.TIMEOUT))))
+    assert text == endpoint_json(result_of(room, Count(room.jid, 4)).badge)
+    unknown_badge = result_of(room, Count(room.jid, None, Problem.TIMEOUT)).badge
+    unknown = json.loads(endpoint_json(unknown_badge))
     assert (unknown["message"], unknown["isError"]) == ("unknown", True)
 
 

@@ -79,10 +79,10 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
                 '2: rooms[0]: "lobby" is not a room JID (expected name@service)',
                 '3: rooms[1]: "dev@conference.example.org/me" has a /resource part'
                 " (expected name@service)",
-                '4: rooms[2]: "@conference.example.org" is not a valid JID: nodepart empty'
-                " despite the presence of a @ (expected name@service)",
-                '5: rooms[3].jid: "a b@conference.example.org" is not a valid JID: localpart'
-                " doesn’t pass nodeprep validation (expected name@service)",
+                '4: rooms[2]: "@conference.example.org" is not a valid JID: the part before @'
+                " is empty (expected name@service)",
+                '5: rooms[3].jid: "a b@conference.example.org" is not a valid JID: the local'
+                " part holds (U+0020 SPACE), which a JID cannot hold there (expected name@service)",
                 "6: rooms[4]: missing `jid` (expected name@service)",
                 "7: rooms[5]: expected a room JID or a mapping with `jid`",
             ],

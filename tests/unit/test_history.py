@@ -7,21 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from badgegen.history import (
-    TIERS,
-    History,
-    history_json,
-    history_limit,
-    parse_history,
-    record,
-)
+from badgegen.history import TIERS, History, add_run
+from badgegen.record.history import history_json, history_limit, parse_history
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 ROOM = "lobby@conference.example.org"
 
 
 def run(history: History, minutes: float, count: int | None, room: str = ROOM) -> History:
-    return record(history, {room: count}, START + timedelta(minutes=minutes))
+    return add_run(history, {room: count}, START + timedelta(minutes=minutes))
 
 
 def values(history: History, tier: str, room: str = ROOM) -> list[int | None]:
@@ -79,8 +73,8 @@ def test_round_trip_and_unchanged_counts_write_the_same_bytes() -> None:
 
 
 def test_rooms_no_longer_listed_are_dropped() -> None:
-    history = record(History(), {ROOM: 1, "old@x.example": 2}, START)
-    later = record(history, {ROOM: 1}, START + timedelta(minutes=20))
+    history = add_run(History(), {ROOM: 1, "old@x.example": 2}, START)
+    later = add_run(history, {ROOM: 1}, START + timedelta(minutes=20))
     assert set(later.rooms) == {ROOM}
 
 
@@ -126,7 +120,7 @@ def test_a_poisoned_room_costs_that_room_only() -> None:
 
 
 def test_the_command_line_names_the_tiers() -> None:
-    from badgegen.history import tier_names
+    """`badgegen history --tier` offers the tiers the history keeps, by the same names."""
     from badgegen.vocabulary import TIER_NAMES
 
-    assert tier_names() == TIER_NAMES
+    assert tuple(tier.name for tier in TIERS) == TIER_NAMES

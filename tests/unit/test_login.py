@@ -119,7 +119,7 @@ def test_secret_never_shows() -> None:
 
 def test_plus_only_servers_are_explained() -> None:
     """A server offering only -PLUS mechanisms: the message says why and what would help."""
-    from badgegen.xmpp.session import no_mechanism_message
+    from badgegen.xmpp.watcher import no_mechanism_message
 
     message = no_mechanism_message("bot@example.org", ["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS"])
     assert "only channel-binding mechanisms (SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS)" in message

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegen.config import Room
+from badgegen.config.logo import Logo, builtin_logo
+from badgegen.graphemes import graphemes
 from badgegen.render import STYLES, Badge, clean_text, render_badge, render_layout
 from badgegen.render.styles import lay_out
-from badgegen.render.text import graphemes
 from badgegen.snippets import embeddable, snippet
 from badgegen.state import RoomState
 from badgegen.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
@@ -62,10 +63,10 @@ def test_clean_text_is_idempotent_and_xml_safe(text: str) -> None:
     style=st.sampled_from(STYLES),
     color=st.sampled_from(["#4b0", "#fe7", "#939393", "#fff"]),
     label_color=st.sampled_from(["#555", "#eee"]),
-    logo=st.sampled_from([None, "data:image/svg+xml;base64,PHN2Zy8+"]),
+    logo=st.sampled_from([None, Logo("<svg/>"), builtin_logo("xmpp")]),
 )
 def test_fast_path_matches_the_template(
-    label: str, message: str, style: str, color: str, label_color: str, logo: str | None
+    label: str, message: str, style: str, color: str, label_color: str, logo: Logo | None
 ) -> None:
     """The compiled fast path renders byte for byte what the template renders."""
     badge = Badge(label, message, color, label_color, style, logo, id_suffix="&x")

@@ -11,7 +11,6 @@ from badgegen.colors import brightness, text_colors
 from badgegen.config.logo import builtin_logo
 from badgegen.errors import RenderError
 from badgegen.render import STYLES, Badge, clean_text, parse_color, render_badge, text_width
-from badgegen.render.content import logo_uri
 from badgegen.render.text import Font, preferred_width
 
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -36,7 +35,7 @@ def test_golden_styles(style: str, update_golden: bool) -> None:
 @pytest.mark.parametrize("style", STYLES)
 def test_golden_logo(style: str, update_golden: bool) -> None:
     """The built-in XMPP logo sits where shields puts logos, in each style."""
-    logo = logo_uri(builtin_logo("xmpp"), style)
+    logo = builtin_logo("xmpp")
     badge = Badge("chat", "unknown", "#939393", style=style, logo=logo, id_suffix="2")
     golden(f"{style}-logo", render_badge(badge), update_golden)
 
@@ -207,3 +206,11 @@ def test_broken_template_is_a_render_error(tmp_path: Path) -> None:
     (tmp_path / "social.svg.j2").write_text("<svg>\n{% if %}\n")
     with pytest.raises(RenderError, match=r"social\.svg\.j2:2: "):
         render_badge(Badge("a", "1", "#4b0", style="social"), tmp_path)
+
+
+@pytest.mark.parametrize("font", list(Font))
+def test_the_shipped_ascii_widths_are_the_tables(font: Font) -> None:
+    """widths-ascii.json holds what the full tables say (scripts/make_ascii_widths.py writes it)."""
+    from badgegen.render.text import _ascii_widths, ascii_widths
+
+    assert _ascii_widths(font) == ascii_widths(font)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.cli.summary import result_json, step_summary
+from badgegen.cli.job_summary import step_summary
+from badgegen.cli.json_output import result_json
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import BadgegenError

@@ -8,8 +8,9 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
+from badgegen.record.badges import parse_state, state_json
 from badgegen.results import settle
-from badgegen.state import RoomState, parse_state, resolve_state, state_json
+from badgegen.state import RoomState, resolve_state
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -27,7 +28,7 @@ def resolve(
     counts: list[Count], before: dict[str, RoomState], now: datetime, stale_after: timedelta
 ) -> list[RoomState]:
     """Each count's state against the record."""
-    return [resolve_state(count, before.get(count.room), now, stale_after) for count in counts]
+    return [resolve_state(count, before.get(count.jid), now, stale_after) for count in counts]
 
 
 def test_a_new_count_is_shown() -> None:

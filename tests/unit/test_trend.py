@@ -10,7 +10,7 @@ import pytest
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.render import render_badge
-from badgegen.render.content import endpoint_document, id_suffix, trend_badge, trend_value
+from badgegen.render.content import endpoint_json, id_suffix, trend_badge, trend_value
 
 ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 
@@ -51,6 +51,6 @@ def test_the_badge_renders_with_its_label_escaped() -> None:
 
 def test_the_endpoint_json_follows_shields_schema() -> None:
     badge = trend_badge(ROOM, "chat", None)
-    document = json.loads(endpoint_document(badge, ROOM.appearance, is_error=True))
+    document = json.loads(endpoint_json(badge))
     assert document["schemaVersion"] == 1
     assert (document["message"], document["isError"]) == ("no history", True)

@@ -1,35 +1,26 @@
-"""Find the last run's badges.json: in the output directory, a file, or an HTTPS URL.
+"""The last run's record: badges.json and history.json from --out, a path or an HTTPS URL.
 
-The record is untrusted input wherever it comes from. A file must be a
-regular file of bounded size; a URL is fetched over verified TLS, never
-leaves https (not even by a redirect), and is given FETCH_TIMEOUT seconds in
-all, however slowly the server drips its bytes. Whatever goes wrong is a
-warning: the run goes on as if there were no record.
+The record is untrusted input wherever it comes from: a file must be a
+regular file of bounded size, a URL is fetched within bounds (see fetch).
+Whatever goes wrong is a warning: the run goes on as if there were no record.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import http.client
-import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 from badgegen.errors import ConfigError
-from badgegen.history import HISTORY_FILE, History, history_limit, parse_history
-from badgegen.reading import NotReadable, describe_size, read_bounded
-from badgegen.state import STATE_FILE, RoomState, parse_state, record_limit
+from badgegen.history import History
+from badgegen.reading import read_bounded
+from badgegen.record.badges import STATE_FILE, parse_state, record_limit
+from badgegen.record.history import HISTORY_FILE, history_limit, parse_history
+from badgegen.state import RoomState
 
-FETCH_TIMEOUT = 10.0
-MAX_REDIRECTS = 5
-CHUNK_BYTES = 64 * 1024
 SHOWN_IGNORED = 3
 
 
@@ -77,7 +68,7 @@ def load_previous(source: str | None, out_dir: Path, now: datetime, rooms: int) 
     """
     where, limit = source or str(out_dir / STATE_FILE), record_limit(rooms)
     try:
-        data = _fetch(where, limit) if is_url(source) else read_bounded(Path(where), limit)
+        data = _read(where, limit, url=is_url(source))
         text = data.decode("utf-8")
     except FileNotFoundError:
         return Previous({}, "" if source is None else f"--previous: {where} does not exist")
@@ -113,12 +104,21 @@ def load_history(source: str | None, out_dir: Path, rooms: Sequence[str]) -> tup
     where = _beside(source, HISTORY_FILE) if source else str(out_dir / HISTORY_FILE)
     limit = history_limit(len(rooms))
     try:
-        data = _fetch(where, limit) if is_url(source) else read_bounded(Path(where), limit)
+        data = _read(where, limit, url=is_url(source))
         return parse_history(data.decode("utf-8"), rooms), ""
     except FileNotFoundError:
         return History(), ""
     except (OSError, ValueError) as exc:
         return History(), f"ignoring the previous history.json from {where}: {_reason(exc)}"
+
+
+def _read(where: str, limit: int, *, url: bool) -> bytes:
+    """At most limit bytes of a regular file, or of an https URL (see fetch)."""
+    if not url:
+        return read_bounded(Path(where), limit)
+    from badgegen.record.fetch import fetch  # urllib.request is slow to import; URLs only
+
+    return fetch(where, limit)
 
 
 def _beside(source: str, name: str) -> str:
@@ -137,83 +137,7 @@ def _ignored_warning(where: str, ignored: tuple[str, ...]) -> str:
     return f"ignored {entries}: {shown}{more}"
 
 
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a few redirects, and only to https."""
-
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if not newurl.startswith("https://"):
-            shown = ascii(newurl[:200])  # the server's text, escaped
-            raise urllib.error.URLError(f"redirected to {shown}, which is not https")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _fetch(url: str, limit: int) -> bytes:
-    """GET url with verified TLS, in at most FETCH_TIMEOUT seconds and limit bytes.
-
-    The request runs in a daemon thread, so that nothing (a slow DNS lookup,
-    a server sending a byte every few seconds) can hold the run past the
-    deadline; a thread left behind ends with its socket's timeout.
-    """
-    outcome: list[bytes | BaseException] = []
-    deadline = time.monotonic() + FETCH_TIMEOUT
-
-    def get() -> None:
-        try:
-            outcome.append(_get(url, limit, deadline))
-        except BaseException as exc:  # handed to the waiting thread
-            outcome.append(exc)
-
-    worker = threading.Thread(target=get, name="badgegen-previous", daemon=True)
-    worker.start()
-    worker.join(FETCH_TIMEOUT)
-    if not outcome:
-        raise TimeoutError(f"no complete answer within {FETCH_TIMEOUT:g} seconds")
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
-
-
-def _get(url: str, limit: int, deadline: float) -> bytes:
-    opener = urllib.request.build_opener(_HttpsOnlyRedirects)
-    request = urllib.request.Request(url, headers={"User-Agent": "badgegen"})  # noqa: S310 (https only)
-    try:
-        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > limit:
-                raise NotReadable(f"larger than {describe_size(limit)}")
-            return _read_until(response, limit, deadline)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            raise FileNotFoundError(url) from exc
-        raise
-
-
-def _read_until(response: http.client.HTTPResponse, limit: int, deadline: float) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read1(CHUNK_BYTES):
-        size += len(chunk)
-        if size > limit:
-            raise NotReadable(f"larger than {describe_size(limit)}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not complete within {FETCH_TIMEOUT:g} seconds")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
-        return str(exc.reason)
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
     return getattr(exc, "strerror", None) or str(exc)

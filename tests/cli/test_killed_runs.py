@@ -22,23 +22,22 @@ SCRIPT = textwrap.dedent(
     """
     import sys
     from badgegen.cli import main
+    from badgegen.cli.options import Runtime
     from badgegen.counts import Count
-    from badgegen.pipeline import counting_with
 
     seed = int(sys.argv[3])
 
     def counter(login, rooms):
         return tuple(Count(room.jid, (index + seed) % 50) for index, room in enumerate(rooms))
 
-    with counting_with(counter):
-        main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2]])
+    main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2]], obj=Runtime(counter))
     """
 )
 
 
 def start(config: Path, out: Path, seed: int, stderr: int | None = None) -> subprocess.Popen[bytes]:
     environment = {**os.environ, "BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": "bot@example.org"}
-    root = str(Path(__file__).parents[1])
+    root = str(Path(__file__).parents[2])
     paths = [root, os.environ.get("PYTHONPATH")]
     environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed)]

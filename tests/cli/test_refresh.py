@@ -7,11 +7,11 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from badgegen.cli import main
 from badgegen.cli.arguments import parse_server
@@ -28,58 +28,10 @@ from badgegen.errors import (
     XmppError,
 )
 from badgegen.login import Login
-from badgegen.pipeline import counting_with
 from badgegen.publish import lock_directory
+from tests.conftest import ENV, FakeCounter, refresh, run_cli
 
-ROOMS = """\
-account:
-  jid: bot@example.org
-rooms:
-  - lobby@conference.example.org
-  - jid: gone@conference.example.org
-    label: old
-"""
 ROOM_KEYS = ", ".join(("file", "jid", "label", "link", "method", "trend", *APPEARANCE_KEYS))
-ENV = {"BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": None, "BADGEGEN_PASSWORD_FILE": None}
-
-
-class FakeCounter:
-    """Answers with fixed counts and remembers what it was asked."""
-
-    def __init__(self, counts: Mapping[str, int | None], error: Exception | None = None) -> None:
-        self.counts, self.error = dict(counts), error
-        self.calls: list[tuple[Login, tuple[Room, ...]]] = []
-
-    def __call__(self, login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
-        rooms = tuple(rooms)
-        self.calls.append((login, rooms))
-        if self.error:
-            raise self.error
-        return tuple(self._count(room.jid) for room in rooms)
-
-    def _count(self, jid: str) -> Count:
-        occupants = self.counts[jid]
-        return Count(jid, occupants, None if occupants is not None else Problem.NOT_FOUND)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    """A rooms.yaml with two rooms."""
-    path = tmp_path / "rooms.yaml"
-    path.write_text(ROOMS)
-    return path
-
-
-def refresh(config: Path, counter: FakeCounter, *args: str) -> Result:
-    """Run `badgegen refresh` in-process with the fake counter."""
-    out = config.parent / "public"
-    with counting_with(counter):
-        return CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(config), "--out", str(out), *args],
-            env=ENV,
-            catch_exceptions=False,
-        )
 
 
 def test_refresh_writes_one_badge_per_room(config: Path) -> None:
@@ -162,13 +114,11 @@ def test_config_errors_exit_2_without_traceback(tmp_path: Path) -> None:
 
 def test_missing_password_is_a_config_error(config: Path) -> None:
     """Without BADGEGEN_PASSWORD the run stops before connecting, with status 2."""
-    with counting_with(FakeCounter({})):
-        result = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(config)],
-            env={**ENV, "BADGEGEN_PASSWORD": None},
-            catch_exceptions=False,
-        )
+    result = run_cli(
+        ["refresh", "--config", str(config)],
+        env={**ENV, "BADGEGEN_PASSWORD": None},
+        counter=FakeCounter({}),
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: no password: set BADGEGEN_PASSWORD")
 
@@ -373,12 +323,10 @@ def many_rooms(tmp_path: Path, count: int) -> Path:
 @pytest.mark.parametrize("flags", [[], ["-q"]])
 def test_shared_problems_are_one_line(tmp_path: Path, flags: list[str]) -> None:
     """600 timeouts are one warning with a count and examples: a cron mail stays short."""
-    with counting_with(ManyFailures()):
-        result = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(many_rooms(tmp_path, 601)), "--out", str(tmp_path), *flags],
-            env=ENV,
-        )
+    result = run_cli(
+        ["refresh", "--config", str(many_rooms(tmp_path, 601)), "--out", str(tmp_path), *flags],
+        counter=ManyFailures(),
+    )
     assert result.exit_code == EXIT_SOME_UNCOUNTED
     assert result.stderr.splitlines() == [
         "Warning: 600 rooms: timed out (run deadline reached): room1@conference.example.org,"
@@ -389,19 +337,17 @@ def test_shared_problems_are_one_line(tmp_path: Path, flags: list[str]) -> None:
 
 def test_verbose_lists_every_room(tmp_path: Path) -> None:
     """-v gives every room its own line."""
-    with counting_with(ManyFailures()):
-        result = CliRunner().invoke(
-            main,
-            [
-                "refresh",
-                "--config",
-                str(many_rooms(tmp_path, 11)),
-                "--out",
-                str(tmp_path / "o"),
-                "-v",
-            ],
-            env=ENV,
-        )
+    result = run_cli(
+        [
+            "refresh",
+            "--config",
+            str(many_rooms(tmp_path, 11)),
+            "--out",
+            str(tmp_path / "o"),
+            "-v",
+        ],
+        counter=ManyFailures(),
+    )
     assert len([line for line in result.stderr.splitlines() if "timed out" in line]) == 10
 
 
@@ -456,10 +402,7 @@ def test_the_output_directory_is_checked_before_counting(config: Path, where: st
     blocker.write_text("a file")
     out = blocker if where == "out-is-a-file" else blocker / "public"
     counter = FakeCounter({})
-    with counting_with(counter):
-        result = CliRunner().invoke(
-            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
-        )
+    result = run_cli(["refresh", "--config", str(config), "--out", str(out)], counter=counter)
     assert result.exit_code == EXIT_OUTPUT_FAILED
     assert result.stderr.startswith(f"Error: cannot use {out} as the output directory")
     assert counter.calls == []
@@ -470,10 +413,7 @@ def test_a_failed_run_creates_no_directory(config: Path) -> None:
     """A run that could not count (exit 4) leaves no new, empty output directory behind."""
     out = config.parent / "new" / "public"
     counter = FakeCounter({}, error=XmppError("cannot connect to example.org: no answer"))
-    with counting_with(counter):
-        result = CliRunner().invoke(
-            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
-        )
+    result = run_cli(["refresh", "--config", str(config), "--out", str(out)], counter=counter)
     assert result.exit_code == EXIT_NOTHING_COUNTED
     assert not (config.parent / "new").exists()
 
@@ -495,12 +435,11 @@ def test_snippets_without_a_base_url_say_so(config: Path) -> None:
 def test_job_summary_folds_long_tables(config: Path, tmp_path: Path) -> None:
     """Hundreds of rooms: a line of totals, the problems grouped, the full table folded away."""
     summary_file = tmp_path / "summary.md"
-    with counting_with(ManyFailures()):
-        result = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(many_rooms(tmp_path, 300)), "--out", str(tmp_path / "o")],
-            env={**ENV, "GITHUB_STEP_SUMMARY": str(summary_file)},
-        )
+    result = run_cli(
+        ["refresh", "--config", str(many_rooms(tmp_path, 300)), "--out", str(tmp_path / "o")],
+        env={**ENV, "GITHUB_STEP_SUMMARY": str(summary_file)},
+        counter=ManyFailures(),
+    )
     assert result.exit_code == EXIT_SOME_UNCOUNTED
     text = summary_file.read_text()
     assert "1 of 300 rooms counted." in text
@@ -585,12 +524,11 @@ def test_files_named_in_options_and_environment_are_never_waited_on(
     assert result.exit_code == EXIT_USAGE
     assert "--ca-file:" in result.stderr
     assert "a FIFO" in result.stderr
-    with counting_with(counter):
-        summary = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(config), "--out", str(tmp_path / "o")],
-            env={**ENV, "GITHUB_STEP_SUMMARY": str(fifo)},
-        )
+    summary = run_cli(
+        ["refresh", "--config", str(config), "--out", str(tmp_path / "o")],
+        env={**ENV, "GITHUB_STEP_SUMMARY": str(fifo)},
+        counter=counter,
+    )
     assert summary.exit_code == 0
     assert "Warning: GITHUB_STEP_SUMMARY: cannot write" in summary.stderr
     assert time.monotonic() - started < 5
@@ -603,10 +541,10 @@ def test_trend_badges_are_opt_in(tmp_path: Path) -> None:
         "account: {jid: bot@example.org}\n"
         "rooms:\n  - {jid: a@b.example, file: a, trend: week}\n  - {jid: c@d.example, file: c}\n"
     )
-    with counting_with(FakeCounter({"a@b.example": 7, "c@d.example": 2})):
-        result = CliRunner().invoke(
-            main, ["refresh", "--config", str(config), "--out", str(tmp_path / "o")], env=ENV
-        )
+    result = run_cli(
+        ["refresh", "--config", str(config), "--out", str(tmp_path / "o")],
+        counter=FakeCounter({"a@b.example": 7, "c@d.example": 2}),
+    )
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "o" / "a.trend.svg").read_text()
     assert 'aria-label="chat: avg 7 (7d)"' in svg

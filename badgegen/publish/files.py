@@ -1,21 +1,19 @@
-"""Write badges into the output directory, atomically and only when they changed."""
+"""Write files into the output directory, atomically and only when they changed."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
 import re
 import secrets
 import stat
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from badgegen.errors import BusyError, PublishError
+from badgegen.errors import PublishError
 
 # Badges are public web content: readable by the web server's user.
 FILE_MODE = 0o644
@@ -25,7 +23,7 @@ SYNC_EACH_UP_TO = 16
 # Every temporary file is named like this, whatever it becomes, so that the
 # ones a killed run left behind can be found and removed by the next.
 TEMP_PREFIX, TEMP_SUFFIX = ".badgegen-", ".tmp"
-_LEFTOVER = re.compile(rf"{re.escape(TEMP_PREFIX)}[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}")
+LEFTOVER = re.compile(rf"{re.escape(TEMP_PREFIX)}[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}")
 
 
 def _find_syncfs() -> Callable[[int], int] | None:
@@ -67,7 +65,7 @@ def write_badges(out_dir: Path, files: Mapping[str, bytes]) -> WriteReport:
             Files already in place are never left half-written; when the
             failure comes before the renames, none is replaced at all.
     """
-    _make_directory(out_dir)
+    make_directory(out_dir)
     targets = {name: _inside(out_dir, name) for name in files}
     changed = {name for name, path in targets.items() if not _has_content(path, files[name])}
     _replace_all(out_dir, [(targets[name], files[name]) for name in files if name in changed])
@@ -165,28 +163,6 @@ def _sync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def remove_leftovers(out_dir: Path) -> int:
-    """Remove the temporary files of runs that were killed while writing into out_dir.
-
-    Only while holding out_dir's lock: then no other run is writing there,
-    and every temporary file is a leftover (a reader never saw it).
-
-    Returns:
-        How many were removed.
-    """
-    removed = 0
-    try:
-        entries = list(os.scandir(out_dir))
-    except OSError:
-        return 0
-    for entry in entries:
-        if _LEFTOVER.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-            with contextlib.suppress(OSError):
-                Path(entry.path).unlink()
-                removed += 1
-    return removed
-
-
 def create_new(path: Path, content: bytes) -> bool:
     """Write a new file, never replacing one that exists.
 
@@ -199,7 +175,7 @@ def create_new(path: Path, content: bytes) -> bool:
     """
     if path.exists() or path.is_symlink():
         return False
-    _make_directory(path.parent)
+    make_directory(path.parent)
     write_atomic(path, content)
     return True
 
@@ -221,70 +197,7 @@ def append_text(path: Path, text: str) -> None:
         stream.write(text)
 
 
-@contextlib.contextmanager
-def lock_directory(out_dir: Path, wait: float) -> Iterator[None]:
-    """Hold an exclusive lock on out_dir, so overlapping runs never interleave.
-
-    The lock is on the directory itself (flock), so it leaves no file behind
-    and is released when the process ends, however it ends. A directory
-    this made is removed again when the block fails with it still empty:
-    a run that changes nothing creates nothing.
-
-    Args:
-        out_dir: the output directory; created if missing.
-        wait: seconds to wait for another run to finish.
-
-    Raises:
-        PublishError: out_dir cannot be a writable directory.
-        BusyError: another run still holds the lock after `wait` seconds.
-    """
-    check_output_directory(out_dir)
-    created = _make_directory(out_dir)
-    try:
-        descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            _acquire(descriptor, out_dir, time.monotonic() + wait)
-            yield
-        finally:
-            os.close(descriptor)  # closing releases the lock
-    except BaseException:
-        for folder in created:  # innermost first; rmdir only removes empty ones
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-
-
-def check_output_directory(out_dir: Path) -> None:
-    """Refuse, before anything is counted, an output directory that could not be written.
-
-    Raises:
-        PublishError: out_dir, or the nearest folder above it that exists, is
-            not a directory or not writable.
-    """
-    existing = out_dir
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "" if existing == out_dir else f" ({existing} is not a directory)"
-        raise PublishError(
-            f"cannot use {out_dir} as the output directory{where or ': not a directory'}"
-        )
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise PublishError(f"cannot write to {existing}: permission denied")
-
-
-def _acquire(descriptor: int, out_dir: Path, deadline: float) -> None:
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise BusyError(f"another badgegen refresh is writing to {out_dir}") from None
-            time.sleep(0.1)
-
-
-def _make_directory(out_dir: Path) -> list[Path]:
+def make_directory(out_dir: Path) -> list[Path]:
     """Create out_dir and any missing parents; return those made, innermost first."""
     missing = []
     folder = out_dir

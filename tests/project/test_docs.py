@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from badgegen import DISTRIBUTION, errors
 from badgegen.cli import main
 from badgegen.config import load_rooms
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # README without its code blocks: what a reader sees as text, images and links.
 PROSE = re.sub(r"^```.*?^```", "", README, flags=re.MULTILINE | re.DOTALL)
@@ -65,7 +63,7 @@ def test_readme_images_exist() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["README.md", "badgegen/cli/refresh.py", "badgegen/data/init/badges.yml"]
+    "path", ["README.md", "badgegen/cli/demo.py", "badgegen/data/init/badges.yml"]
 )
 def test_install_instructions_name_our_distribution(path: str) -> None:
     """Every pip install of badgegen names xmpp-badgegen: "badgegen" on PyPI is somebody else's."""
@@ -114,20 +112,6 @@ def test_changelog_newest_heading_is_the_version() -> None:
     newest = re.search(r"^## \[([^\]]+)\]", changelog, re.MULTILINE)
     assert newest is not None
     assert newest.group(1) == badgegen.__version__
-
-
-def test_help_imports_nothing_heavy() -> None:
-    """`badgegen --help` loads neither slixmpp nor Jinja2, PyYAML or regex (it must answer fast)."""
-    code = (
-        "import sys\n"
-        "from badgegen.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('slixmpp', 'jinja2', 'yaml', 'regex') if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_help_is_complete_and_uncut() -> None:

@@ -6,18 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from badgegen.cli import main
 from badgegen.config import Config, load_rooms
 from badgegen.errors import ConfigError
-from badgegen.pipeline import counting_with
+from tests.conftest import FakeCounter, run_cli
 
-from .test_cli import ENV, FakeCounter
-
-CORPUS = Path(__file__).parent / "data" / "hostile"
+CORPUS = Path(__file__).parents[1] / "data" / "hostile"
 EXPECTED = {
     "absolute-file.yaml": '3: rooms[0].file: "/tmp/badge" is not a file name',
     "alias-bomb.yaml": "rooms[0]: expected a room JID or a mapping with `jid`",
@@ -49,13 +45,9 @@ EXPECTED = {
 def refresh_with(path: Path) -> tuple[int, str, FakeCounter]:
     """Run refresh on a config file; return status, stderr and the counter."""
     counter = FakeCounter({})
-    with counting_with(counter):
-        result = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(path), "--out", str(path.parent / "public")],
-            env=ENV,
-            catch_exceptions=False,
-        )
+    result = run_cli(
+        ["refresh", "--config", str(path), "--out", str(path.parent / "public")], counter=counter
+    )
     return result.exit_code, result.stderr, counter
 
 

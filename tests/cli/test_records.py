@@ -19,20 +19,18 @@ from pathlib import Path
 
 import pytest
 import trustme
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from badgegen import previous as previous_module
-from badgegen.cli import main
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
-from badgegen.pipeline import counting_with
-from badgegen.previous import load_previous, load_previous_run
 from badgegen.publish import lock_directory
+from badgegen.record import Previous, load_previous, load_previous_run
+from badgegen.record import fetch as fetch_module
+from badgegen.record.badges import parse_state, record_limit, state_json
 from badgegen.results import settle
-from badgegen.state import RoomState, parse_state, record_limit, state_json
+from badgegen.state import RoomState
 from badgegen.untrusted import MAX_NAME_CODE_POINTS, MAX_URL_LENGTH
-
-from .test_cli import ENV, FakeCounter
+from tests.conftest import FakeCounter, run_cli
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 RECORD = '{"version": 1, "rooms": {"a@b": {"status": "counted", "occupants": 3}}}'
@@ -136,13 +134,13 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
 
 
-def load(source: str | None, folder: Path) -> previous_module.Previous:
+def load(source: str | None, folder: Path) -> Previous:
     return load_previous(source, folder, NOW, rooms=2)
 
 
 def test_default_is_the_output_directory(tmp_path: Path) -> None:
     """Without --previous, the out directory's badges.json is read; none is no warning."""
-    assert load(None, tmp_path) == previous_module.Previous({}, "")
+    assert load(None, tmp_path) == Previous({}, "")
     (tmp_path / "badges.json").write_text(RECORD)
     assert load(None, tmp_path).states == {"a@b": RoomState("a@b", "counted", 3)}
 
@@ -181,7 +179,7 @@ def test_hostile_server_is_a_warning(
     loaded = load(f"{https_url}{path}", tmp_path)
     assert loaded.states == {}
     assert reason in loaded.warning
-    assert time.monotonic() - started < previous_module.FETCH_TIMEOUT
+    assert time.monotonic() - started < fetch_module.FETCH_TIMEOUT
 
 
 @pytest.mark.usefixtures("trusted")
@@ -190,7 +188,7 @@ def test_slow_server_is_cut_off_at_the_deadline(
     https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     """A byte every DRIP_INTERVAL (or none) never resets the clock: the fetch ends on time."""
-    monkeypatch.setattr(previous_module, "FETCH_TIMEOUT", 2.0)
+    monkeypatch.setattr(fetch_module, "FETCH_TIMEOUT", 2.0)
     started = time.monotonic()
     loaded = load(f"{https_url}{path}", tmp_path)
     elapsed = time.monotonic() - started
@@ -204,7 +202,7 @@ def test_the_lock_is_free_while_fetching(
     https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--previous over the network never holds the output directory's lock."""
-    monkeypatch.setattr(previous_module, "FETCH_TIMEOUT", 3.0)
+    monkeypatch.setattr(fetch_module, "FETCH_TIMEOUT", 3.0)
     config = tmp_path / "rooms.yaml"
     config.write_text("account: {jid: bot@example.org}\nrooms: [a@b.example]\n")
     out = tmp_path / "public"
@@ -213,10 +211,9 @@ def test_the_lock_is_free_while_fetching(
     outputs: list[str] = []
 
     def run() -> None:
-        with counting_with(counter):
-            args = ["refresh", "--config", str(config), "--out", str(out)]
-            args += ["--previous", f"{https_url}/stall"]
-            outputs.append(CliRunner().invoke(main, args, env=ENV).output)
+        args = ["refresh", "--config", str(config), "--out", str(out)]
+        args += ["--previous", f"{https_url}/stall"]
+        outputs.append(run_cli(args, counter).output)
 
     HostileHandler.stalling.clear()
     refresh = threading.Thread(target=run)
@@ -331,10 +328,10 @@ def refresh_after(tmp_path: Path, record: str, encoding: str = "utf-8") -> tuple
     out = tmp_path / "public"
     out.mkdir()
     (out / "badges.json").write_bytes(record.encode(encoding))
-    with counting_with(FakeCounter({"a@b.example": None, "c@d.example": None})):
-        result = CliRunner().invoke(
-            main, ["refresh", "--config", str(config), "--out", str(out)], env=ENV
-        )
+    result = run_cli(
+        ["refresh", "--config", str(config), "--out", str(out)],
+        counter=FakeCounter({"a@b.example": None, "c@d.example": None}),
+    )
     return result, out
 
 

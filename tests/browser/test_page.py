@@ -16,11 +16,9 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from badgegen.cli import main
-from badgegen.pipeline import counting_with
+from tests.conftest import FakeCounter, run_cli
 
-from .test_cli import ENV, FakeCounter
-
-ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 # Debian's Chromium here; GitHub's Ubuntu runners bring Google Chrome instead.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # As this machine's closed network wants: no background traffic to Google.
@@ -52,13 +50,8 @@ COUNTS: dict[str, int | None] = {
 def make_site(folder: Path, rooms: str, counts: Mapping[str, int | None] = COUNTS) -> Path:
     """An output directory made by a refresh of rooms with these counts."""
     (folder / "rooms.yaml").write_text(rooms)
-    with counting_with(FakeCounter(counts)):
-        result = CliRunner().invoke(
-            main,
-            ["refresh", "--config", str(folder / "rooms.yaml"), "--out", str(folder / "public")],
-            env=ENV,
-            catch_exceptions=False,
-        )
+    args = ["refresh", "--config", str(folder / "rooms.yaml"), "--out", str(folder / "public")]
+    result = run_cli(args, FakeCounter(counts))
     assert result.exit_code in (0, 3), result.output
     return folder / "public"
 

@@ -14,7 +14,7 @@ import yaml
 
 from badgegen.scaffold import scaffold
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 OURS = [*sorted(WORKFLOWS.glob("*.yml")), ROOT / "action.yml"]
 

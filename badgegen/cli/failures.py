@@ -1,0 +1,89 @@
+"""How commands fail: expected errors and signals become `Error:` lines and an exit status."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NoReturn
+
+import click
+
+from badgegen.errors import (
+    EXIT_BUSY,
+    EXIT_NOTHING_COUNTED,
+    EXIT_OUTPUT_FAILED,
+    EXIT_USAGE,
+    BadgegenError,
+    BusyError,
+    ConfigError,
+    Interrupted,
+    XmppError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """How a command failed: its exit status, a kind for scripts, and lines for people."""
+
+    status: int
+    kind: str  # config, connect, output, busy, interrupted
+    lines: tuple[str, ...]
+
+
+def failure_of(exc: BadgegenError) -> Failure:
+    """The exit status and the `Error:` lines for an expected error."""
+    if isinstance(exc, ConfigError):
+        return Failure(EXIT_USAGE, "config", exc.problems)
+    if isinstance(exc, XmppError):
+        return Failure(EXIT_NOTHING_COUNTED, "connect", (f"{exc}; no badge was changed",))
+    if isinstance(exc, BusyError):
+        return Failure(EXIT_BUSY, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
+    if isinstance(exc, Interrupted):
+        return Failure(exc.status, "interrupted", (f"{exc}; every badge in place is whole",))
+    return Failure(EXIT_OUTPUT_FAILED, "output", (str(exc),))
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """Turn expected errors (and Ctrl-C) into `Error: ...` lines and their exit status."""
+    try:
+        with interrupts_raised():
+            yield
+    except BadgegenError as exc:
+        failure = failure_of(exc)
+        fail(failure.lines, failure.status)
+
+
+@contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Interrupted in the block, wherever it is (no traceback)."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test's CliRunner): leave signals alone
+        previous = None
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(signal.SIGINT) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def print_errors(lines: Iterable[str]) -> None:
+    """Print each line as `Error: ...` on stderr: the one place errors are worded for people."""
+    for line in lines:
+        click.echo(f"Error: {line}", err=True)
+
+
+def fail(lines: Iterable[str], status: int) -> NoReturn:
+    """Print the errors and exit with the status."""
+    print_errors(lines)
+    sys.exit(status)

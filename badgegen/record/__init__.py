@@ -1,0 +1,49 @@
+"""The run's record, badges.json and history.json: read (bounded), parsed and written here only.
+
+What the record says is untrusted input when it is read back: a poisoned
+entry costs its room, a poisoned file its own contents, never the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from badgegen.history import History
+from badgegen.record.badges import STATE_FILE, TIMESTAMP, state_json, timestamp
+from badgegen.record.history import HISTORY_FILE, history_json
+from badgegen.record.load import (
+    Previous,
+    check_source,
+    is_url,
+    load_history,
+    load_previous,
+    load_previous_run,
+)
+from badgegen.results import RoomResult
+
+__all__ = [
+    "HISTORY_FILE",
+    "STATE_FILE",
+    "TIMESTAMP",
+    "Previous",
+    "check_source",
+    "is_url",
+    "load_history",
+    "load_previous",
+    "load_previous_run",
+    "record_files",
+    "timestamp",
+]
+
+
+def record_files(results: Iterable[RoomResult], history: History) -> dict[str, bytes]:
+    """The record's files as a run writes them, history.json first (badges.json is the last).
+
+    Args:
+        results: every room's result of the run.
+        history: the history with this run's counts.
+    """
+    return {
+        HISTORY_FILE: history_json(history).encode("utf-8"),
+        STATE_FILE: state_json(results).encode("utf-8"),
+    }

@@ -1,0 +1,99 @@
+"""The tests' servers: the demo's Prosody (or ejabberd) with more hosts, a component, limits."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from badgegen.demo.prosody import prosody_config, prosody_process
+from badgegen.demo.server import (
+    DOMAIN,
+    MOST_OCCUPANTS,
+    MUC_DOMAIN,
+    OWNER_USER,
+    LocalServer,
+    free_port,
+    make_certificate,
+    occupant_user,
+)
+
+ANONYMOUS_DOMAIN = f"anon.{DOMAIN}"
+# A host the certificate does not name, for TLS failure tests.
+UNCERTIFIED_DOMAIN = "uncertified.test"
+# An external component (XEP-0114) the tests drive, for slow, silent or hostile rooms.
+COMPONENT_DOMAIN = f"slow.{DOMAIN}"
+COMPONENT_SECRET = "sandbox-component"
+# Rate limits, when on, spare these, so that only the client under test meets them.
+HELPER_USERS = (OWNER_USER, *(occupant_user(n) for n in range(1, MOST_OCCUPANTS + 1)))
+# The names every sandbox server's config is written with, besides its own settings.
+NAMES = {
+    "domain": DOMAIN,
+    "muc_domain": MUC_DOMAIN,
+    "anonymous_domain": ANONYMOUS_DOMAIN,
+    "uncertified_domain": UNCERTIFIED_DOMAIN,
+    "component_domain": COMPONENT_DOMAIN,
+    "component_secret": COMPONENT_SECRET,
+}
+
+PROSODY_SETTINGS = """\
+component_ports = {{ {component_port} }}
+component_interfaces = {{ "127.0.0.1" }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules} }}
+unlimited_jids = {{ {unlimited_jids} }}
+"""
+PROSODY_HOSTS = """\
+VirtualHost "{anonymous_domain}"
+    authentication = "anonymous"
+
+VirtualHost "{uncertified_domain}"
+
+Component "{component_domain}"
+    component_secret = "{component_secret}"
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxServer(LocalServer):
+    """A test server: the demo's, plus an anonymous host, an uncertified host and a component."""
+
+    component_port: int = 0
+    anonymous_domain: str = ANONYMOUS_DOMAIN
+    uncertified_domain: str = UNCERTIFIED_DOMAIN
+    component_domain: str = COMPONENT_DOMAIN
+
+    def kill(self) -> None:
+        """End the server at once (SIGKILL), as a crash would."""
+        os.kill(self.process_id, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def running_sandbox_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[SandboxServer]:
+    """Run the demo's Prosody with the sandbox's hosts and component in root until the block ends.
+
+    Args:
+        root: an empty folder for its config, certificate, data and log.
+        rate_limits: enable mod_limits with its default client limit (10 KiB/s),
+            for every account but the sandbox's owner and occupants.
+    """
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    port, component_port = free_port(), free_port()
+    certificate = make_certificate(root / "certs", (DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN))
+    settings = PROSODY_SETTINGS.format(
+        component_port=component_port,
+        extra_modules=', "limits"' if rate_limits else "",
+        unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
+    )
+    text = prosody_config(
+        root, port, certificate, settings=settings, hosts=PROSODY_HOSTS.format(**NAMES)
+    )
+    config = root / "prosody.cfg.lua"
+    config.write_text(text, encoding="utf-8")
+    with prosody_process(config, port) as process_id:
+        ctl = ("prosodyctl", "--config", str(config))
+        yield SandboxServer(
+            "prosody", root, port, certificate.ca, ctl, process_id, component_port=component_port
+        )
