@@ -9,6 +9,7 @@ EXIT_SOME_UNCOUNTED = 3
 EXIT_NOTHING_COUNTED = 4
 EXIT_OUTPUT_FAILED = 5
 EXIT_BUSY = 6
+EXIT_RECORD_UNREADABLE = 7
 # Stopped by a signal: 128 + its number, as shells report a process it ended.
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130: Ctrl-C
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: systemd stopping a timer's service, kill
@@ -45,6 +46,10 @@ class PublishError(BadgegenError):
 
 class BusyError(BadgegenError):
     """Another run holds the output directory's lock."""
+
+
+class RecordError(BadgegenError):
+    """The last run's record is there but cannot be used; nothing may be written over it."""
 
 
 class Interrupted(BadgegenError):

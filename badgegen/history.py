@@ -1,26 +1,31 @@
-"""Occupancy over time: each room's counts in tiers of buckets, bounded whatever the run count.
+"""Occupancy over time: each room's counts in tiers of buckets, right for any cadence.
 
-Three tiers of buckets aligned to UTC, each a fixed number of values per
-room (None is a gap: the room was not counted then):
+Three tiers aligned to UTC, a fixed number of buckets per room (None is a
+gap: the room was not counted then):
 
-- 15m: 96 buckets, the last day; a bucket holds its latest count;
-- 1h: 168 buckets, the last week; an hour holds the mean of its 15m buckets;
-- 1d: 366 buckets, the last year; a day holds the mean of its hours.
+- 15m: 96 quarter hours, the last day; a quarter hour holds its latest count;
+- 1h: 168 hours, the last week; an hour holds the mean of its quarter hours;
+- 1d: 366 days, the last year; a day holds the mean of its hours.
 
-An hour is filled in when it has passed (from the 15m buckets, which still
-hold it), a day likewise from the hours. So the file's size depends only on
-the number of rooms (about 1.5 KB a room), and a run writes it only when a
-bucket gets a new value: at most once a quarter of an hour with unchanged
-counts (write_badges leaves a file with unchanged bytes alone).
+Every run brings each tier to the bucket that holds its time, sets its
+quarter hour, and computes its hour and its day again from the finer tier.
+So whatever the cadence, every five minutes or once a week, and however
+long a pause, a count once recorded is in its hour and its day before its
+quarter hour leaves the finer tier's window.
 
-badgegen.record.history reads and writes it as history.json.
+A clock behind the history's newest bucket (stepped back, or a history
+written by a machine whose clock is ahead) cannot reopen a closed bucket:
+the run's counts go into the newest buckets, and the run is told how far
+behind its clock is. A room no longer listed keeps its series while any of
+its last week is counted, in case it comes back, and is dropped after.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from badgegen.vocabulary import TIER_NAMES
 
@@ -36,6 +41,7 @@ class Tier:
 
 DAY, WEEK, YEAR = TIER_NAMES  # quarter hours for a day, hours for a week, days for a year
 TIERS = (Tier(DAY, 900, 96), Tier(WEEK, 3600, 168), Tier(YEAR, 86400, 366))
+FINEST = TIERS[0]
 
 Series = list[int | None]
 
@@ -50,85 +56,164 @@ class History:
     def values(self, jid: str, tier: str) -> Series:
         """A room's values in one tier, oldest first (gaps as None): quick, without times."""
         found = self.rooms.get(jid, {}).get(tier)
-        return found if found is not None else [None] * _tier(tier).length
+        return found if found is not None else [None] * tier_named(tier).length
 
     def series(self, jid: str, tier: str) -> list[tuple[datetime, int | None]]:
         """A room's values in one tier with their buckets' start times, oldest first."""
-        spec = _tier(tier)
-        values = self.rooms.get(jid, {}).get(tier) or [None] * spec.length
+        spec = tier_named(tier)
         end = self.ends.get(tier, 0)
         return [
             (datetime.fromtimestamp(end - (spec.length - 1 - i) * spec.step, UTC), value)
-            for i, value in enumerate(values)
+            for i, value in enumerate(self.values(jid, tier))
         ]
 
+    @property
+    def newest(self) -> datetime | None:
+        """The start of the newest quarter hour, None for an empty history."""
+        end = self.ends.get(FINEST.name)
+        return datetime.fromtimestamp(end, UTC) if end is not None else None
 
-def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -> History:
+
+def last_count(history: History, jid: str) -> tuple[int, datetime] | None:
+    """A room's newest count on record and the start of its bucket (finest tier first)."""
+    for tier in TIERS:
+        values = history.values(jid, tier.name)
+        for back, value in enumerate(reversed(values)):
+            if value is not None:
+                end = history.ends.get(tier.name, 0)
+                return value, datetime.fromtimestamp(end - back * tier.step, UTC)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A history with a run's counts in it, and how far the run's clock was behind it."""
+
+    history: History
+    behind: timedelta = timedelta(0)
+
+
+def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -> Recorded:
     """The history with this run's counts (None: not counted) put in their buckets.
 
-    Rooms no longer listed are dropped; new rooms start with gaps.
-
     Args:
-        history: the last run's history.
-        counts: each room's count this run, by JID.
+        history: the last run's history (left as it was).
+        counts: each listed room's count this run, by JID.
         now: the time of the run.
+
+    Returns:
+        The new history; behind > 0 when now fell before its newest bucket
+        (the counts then went into the newest buckets).
     """
-    rooms = {jid: _room_copy(history.rooms.get(jid)) for jid in counts}
-    ends = dict(history.ends)
-    _advance(ends, rooms, int(now.timestamp()))
-    finest = TIERS[0].name
+    moment = int(now.timestamp())
+    newest = history.ends.get(FINEST.name)
+    behind = max(0, newest - moment) if newest is not None else 0
+    moment = max(moment, newest or moment)
+    rooms = {jid: _copy(tiers) for jid, tiers in history.rooms.items()}
+    ends = _advance(history.ends, rooms, moment)
     for jid, count in counts.items():
-        if count is not None:  # a failed count leaves a gap (or the bucket's earlier count)
-            rooms[jid][finest][-1] = count
+        series = rooms.setdefault(jid, _empty())
+        if count is not None:  # a failed count leaves a gap (or the quarter's earlier count)
+            series[FINEST.name][-1] = count
+            _close_in(series, ends)
+    kept = {jid: series for jid, series in rooms.items() if jid in counts or _recent(series)}
+    return Recorded(History(ends, kept), timedelta(seconds=behind))
+
+
+def merged(ours: History, theirs: History) -> History:
+    """ours, with the buckets only theirs holds: another run's counts from the same record.
+
+    Both are brought to the newer one's time; a bucket keeps ours where both
+    hold a value. Hours and days that their finer tier covers are computed
+    again from it, so that they include every count either history has.
+    """
+    if not theirs.ends:
+        return ours
+    moment = max(ours.ends.get(FINEST.name, 0), theirs.ends[FINEST.name])
+    mine = {jid: _copy(tiers) for jid, tiers in ours.rooms.items()}
+    other = {jid: _copy(tiers) for jid, tiers in theirs.rooms.items()}
+    ends = _advance(ours.ends or theirs.ends, mine, moment)
+    _advance(theirs.ends, other, moment)
+    rooms = {}
+    for jid in mine.keys() | other.keys():
+        a, b = mine.get(jid) or _empty(), other.get(jid) or _empty()
+        series = {
+            tier.name: [
+                x if x is not None else y for x, y in zip(a[tier.name], b[tier.name], strict=True)
+            ]
+            for tier in TIERS
+        }
+        _rebuild(series, ends)
+        rooms[jid] = series
     return History(ends, rooms)
 
 
-def _advance(ends: dict[str, int], rooms: dict[str, dict[str, Series]], moment: int) -> None:
-    """Move every tier's last bucket to the one holding moment, closing hours and days.
+def _rebuild(series: dict[str, Series], ends: Mapping[str, int]) -> None:
+    """Every hour and day that its finer tier covers whole, computed again from it."""
+    for finer, coarser in itertools.pairwise(TIERS):
+        per = coarser.step // finer.step
+        offset = (ends[finer.name] - ends[coarser.name]) // finer.step + 1  # the open one
+        values = series[finer.name]
+        for back in range(1, coarser.length):
+            stop = finer.length - offset - (back - 1) * per
+            if stop - per < 0:
+                break
+            known = [value for value in values[stop - per : stop] if value is not None]
+            series[coarser.name][-1 - back] = round(sum(known) / len(known)) if known else None
+        _close_in_one(series, ends, finer, coarser)
 
-    Tiers move finest first, so that a closing hour still finds its quarter
-    hours, and a closing day its hours.
-    """
-    for index, tier in enumerate(TIERS):
+
+def _advance(
+    ends: Mapping[str, int], rooms: dict[str, dict[str, Series]], moment: int
+) -> dict[str, int]:
+    """Move every tier's last bucket to the one holding moment (never back); gaps fill in."""
+    moved: dict[str, int] = {}
+    for tier in TIERS:
         target = moment - moment % tier.step
-        end = ends.get(tier.name)
-        if end is None or target < end or target - end >= tier.step * tier.length:
-            ends[tier.name] = target  # a first run, a long pause, or a clock set back
-            for series in rooms.values():
-                series[tier.name] = [None] * tier.length
-            continue
-        finer = TIERS[index - 1] if index else None
-        while end < target:
+        end = ends.get(tier.name, target)
+        steps = max(0, (target - end) // tier.step)
+        moved[tier.name] = end + steps * tier.step
+        if steps:
             for series in rooms.values():
                 values = series[tier.name]
-                if finer is not None:  # the closing bucket: the mean of its finer ones
-                    values[-1] = _mean(series[finer.name], finer, ends[finer.name], end, tier)
-                series[tier.name] = [*values[1:], None]
-            end += tier.step
-        ends[tier.name] = end
+                series[tier.name] = [*values[steps:], *[None] * min(steps, tier.length)]
+    return moved
 
 
-def _mean(values: Series, finer: Tier, finer_end: int, start: int, tier: Tier) -> int | None:
-    """The mean of the finer buckets inside [start, start + tier.step), gaps left out."""
-    first = finer.length - 1 - (finer_end - start) // finer.step
-    inside = [
-        value
-        for value in values[max(first, 0) : max(first + tier.step // finer.step, 0)]
-        if value is not None
-    ]
-    return round(sum(inside) / len(inside)) if inside else None
+def _close_in(series: dict[str, Series], ends: Mapping[str, int]) -> None:
+    """The current hour and day again: the mean of their finer buckets (gaps left out)."""
+    for finer, coarser in itertools.pairwise(TIERS):
+        _close_in_one(series, ends, finer, coarser)
 
 
-def _room_copy(tiers: dict[str, Series] | None) -> dict[str, Series]:
-    tiers = tiers or {}
-    return {
-        tier.name: list(tiers.get(tier.name) or [None] * tier.length)[-tier.length :]
-        for tier in TIERS
-    }
+def _close_in_one(
+    series: dict[str, Series], ends: Mapping[str, int], finer: Tier, coarser: Tier
+) -> None:
+    inside = (ends[finer.name] - ends[coarser.name]) // finer.step + 1
+    known = [value for value in series[finer.name][-inside:] if value is not None]
+    series[coarser.name][-1] = round(sum(known) / len(known)) if known else None
 
 
-def _tier(name: str) -> Tier:
+def _recent(series: dict[str, Series]) -> bool:
+    """Whether a room was counted in the last week (its quarter hours or hours hold a value)."""
+    return any(value is not None for tier in TIERS[:2] for value in series[tier.name])
+
+
+def _copy(tiers: Mapping[str, Series]) -> dict[str, Series]:
+    return {tier.name: list(tiers[tier.name]) for tier in TIERS}
+
+
+def _empty() -> dict[str, Series]:
+    return {tier.name: [None] * tier.length for tier in TIERS}
+
+
+def tier_named(name: str) -> Tier:
+    """The tier called name.
+
+    Raises:
+        ValueError: no tier has that name.
+    """
     for tier in TIERS:
         if tier.name == name:
             return tier
-    raise ValueError(f'"{name}" is not a tier (expected {", ".join(t.name for t in TIERS)})')
+    raise ValueError(f'"{name}" is not a tier (expected {", ".join(TIER_NAMES)})')

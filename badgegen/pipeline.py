@@ -1,8 +1,10 @@
-"""One refresh: counts in, badges out, with data flowing one way."""
+"""One refresh: counts in, badges out, with data flowing one way, the whole run in its deadline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,20 +12,26 @@ from typing import TYPE_CHECKING
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count
-from badgegen.history import DAY, WEEK, History, add_run
+from badgegen.errors import BadgegenError
+from badgegen.history import History, add_run, merged
 from badgegen.login import Login
+from badgegen.outputs import run_files
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.record import Previous, check_source, is_url, load_previous_run, record_files
-from badgegen.render import render_badge
-from badgegen.render.content import endpoint_json, trend_badge, trend_value
 from badgegen.results import RoomResult, settle
-from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
 
 if TYPE_CHECKING:
     from badgegen.xmpp import ConnectOptions
 
-# What counts the rooms: xmpp_counter's in production; a test may pass its own.
-Counter = Callable[[Login, Sequence[Room]], tuple[Count, ...]]
+# What counts the rooms, by `until` (time.monotonic()): xmpp_counter's in production; a
+# program embedding badgegen, or a test, may pass its own.
+Counter = Callable[[Login, Sequence[Room], float], tuple[Count, ...]]
+# Kept back from counting so that rendering and writing end by the deadline too: about
+# 1 ms a room on a shared disk (README's figures), with room to spare.
+WRITE_RESERVE = 0.5
+WRITE_RESERVE_PER_ROOM = 0.0015
+# Before writing over a published record, it is fetched again (see _with_newer_history).
+REFETCH_SECONDS = 5.0
 
 
 def xmpp_counter(
@@ -32,13 +40,13 @@ def xmpp_counter(
     """The counter a refresh uses: one XMPP session with these options.
 
     Args:
-        options: where to connect and how long to wait.
+        options: where to connect and how long each wait may take.
         progress: told (rooms done, rooms in all) as each room is settled.
     """
     from badgegen.xmpp import fetch_counts  # slixmpp's import is slow; only counting pays
 
-    def count(login: Login, rooms: Sequence[Room]) -> tuple[Count, ...]:
-        return fetch_counts(login, rooms, options, progress)
+    def count(login: Login, rooms: Sequence[Room], until: float) -> tuple[Count, ...]:
+        return fetch_counts(login, rooms, options, progress, until)
 
     return count
 
@@ -59,70 +67,35 @@ class RefreshResult:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """Where and how a refresh writes."""
+    """Where and how a refresh writes, and by when (time.monotonic()) it must be done."""
 
     out_dir: Path
     now: datetime
     previous: str | None = None  # --previous: a path or https URL
     lock_wait: float = 10.0
     dry_run: bool = False
+    deadline_at: float = math.inf
 
-
-def render_badges(results: Iterable[RoomResult], templates: Path | None = None) -> dict[str, bytes]:
-    """Render each room's badge and its shields endpoint JSON.
-
-    Args:
-        results: every room's result, its badge computed.
-        templates: a folder of templates overriding the built-in ones.
-
-    Returns:
-        File name to bytes: NAME.svg and NAME.json per room.
-    """
-    files = {}
-    for result in results:
-        room = result.room
-        files[room.svg_name] = render_badge(result.badge, templates).encode("utf-8")
-        files[room.json_name] = endpoint_json(result.badge).encode("utf-8")
-    return files
-
-
-def render_charts(
-    results: Iterable[RoomResult], history: History, templates: Path | None = None
-) -> dict[str, bytes]:
-    """Each room's history chart (NAME.chart.svg), and its trend badge when it asks for one.
-
-    Args:
-        results: every room's result, its badge computed.
-        history: the rooms' history, this run included.
-        templates: a folder of templates overriding the built-in ones.
-    """
-    files = {}
-    for result in results:
-        room = result.room
-        files[room.chart_name] = room_chart(room.jid, history).encode("utf-8")
-        if room.trend:
-            day, week = history.values(room.jid, DAY), history.values(room.jid, WEEK)
-            badge = trend_badge(room, result.badge.label, trend_value(room.trend, day, week))
-            svg_name, json_name = room.trend_names
-            files[svg_name] = render_badge(badge, templates).encode("utf-8")
-            files[json_name] = endpoint_json(badge).encode("utf-8")
-    return files
+    def left(self) -> float:
+        """Seconds left before the deadline."""
+        return max(0.0, self.deadline_at - time.monotonic())
 
 
 def refresh(config: Config, login: Login, counter: Counter, output: Output) -> RefreshResult:
-    """Count every room, then write its badge and the run's record.
+    """Count every room, then write its badge and the run's record, all by the deadline.
 
     Args:
         config: the rooms to count.
         login: the account to count with.
         counter: fetches the counts (badgegen.xmpp.fetch_counts in production).
-        output: where to write, the time of the run, the previous record.
+        output: where to write, the time of the run, the previous record, the deadline.
 
     Returns:
         Every room's result, and what was written.
 
     Raises:
         ConfigError: --previous is a URL but not https; nothing connected.
+        RecordError: the previous record is there but could not be read; nothing written.
         XmppError: nothing could be counted; no file was touched.
         BusyError: another run holds the output directory.
         PublishError: a badge could not be written; those in place are whole.
@@ -133,15 +106,16 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
     if output.dry_run:
         previous = fetched if fetched is not None else _previous(config, output)
         return _count(config, login, counter, output, previous, None)
-    with lock_directory(output.out_dir, output.lock_wait):
+    with lock_directory(output.out_dir, min(output.lock_wait, output.left())):
         # The local record is read under the lock, as the last run left it.
         previous = fetched if fetched is not None else _previous(config, output)
         return _count(config, login, counter, output, previous, output.out_dir)
 
 
-def _previous(config: Config, output: Output) -> Previous:
+def _previous(config: Config, output: Output, seconds: float | None = None) -> Previous:
     rooms = [room.jid for room in config.rooms]
-    return load_previous_run(output.previous, output.out_dir, output.now, rooms)
+    wait = output.left() if seconds is None else min(seconds, output.left())
+    return load_previous_run(output.previous, output.out_dir, output.now, rooms, wait)
 
 
 def _count(
@@ -152,20 +126,54 @@ def _count(
     previous: Previous,
     out_dir: Path | None,
 ) -> RefreshResult:
-    counts = counter(login, config.rooms)
+    counts = counter(login, config.rooms, _counting_until(config, output))
     results = settle(config.rooms, counts, previous.states, output.now, config.stale_after)
-    warnings = previous.warnings
+    warnings = list(previous.warnings)
     if out_dir is None:
-        return RefreshResult(results, None, warnings)
+        return RefreshResult(results, None, tuple(warnings))
     remove_leftovers(out_dir)  # of killed runs; this one holds the lock
     counted = {result.room.jid: result.count.occupants for result in results}
-    history = add_run(previous.history, counted, output.now)
-    files = render_badges(results, config.templates)
-    files.update(render_charts(results, history, config.templates))
-    files[INDEX] = index_html(results, config.base_url, history).encode("utf-8")
-    files[HEADERS] = HEADERS_TEXT.encode("utf-8")
+    history = _with_newer_history(config, output, previous.history, warnings)
+    recorded = add_run(history, counted, output.now)
+    if recorded.behind:
+        warnings.append(_behind_warning(recorded.behind.total_seconds()))
+    files = run_files(results, recorded.history, output.now, config.base_url, config.templates)
     badges = write_badges(out_dir, files)
     # The record goes last: a run that fails before it leaves the previous one.
-    written = write_badges(out_dir, record_files(results, history))
+    written = write_badges(out_dir, record_files(results, recorded.history, output.now))
     report = WriteReport(badges.written + written.written, badges.unchanged + written.unchanged)
-    return RefreshResult(results, report, warnings)
+    return RefreshResult(results, report, tuple(warnings))
+
+
+def _counting_until(config: Config, output: Output) -> float:
+    """When counting must stop, so that the rest of the run still ends by the deadline."""
+    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * len(config.rooms)
+    if is_url(output.previous):
+        reserve += REFETCH_SECONDS
+    return output.deadline_at - reserve
+
+
+def _with_newer_history(
+    config: Config, output: Output, history: History, warnings: list[str]
+) -> History:
+    """history, with what another run published meanwhile from the same record (a URL).
+
+    Two runs that start from one published record would otherwise each publish
+    their own counts only, and the later would take away the earlier's.
+    """
+    if not is_url(output.previous):
+        return history  # a local record was read under the lock: no run wrote since
+    try:
+        again = _previous(config, output, REFETCH_SECONDS)
+    except BadgegenError as exc:
+        warnings.append(f"could not fetch the record again before writing: {exc}")
+        return history
+    return merged(history, again.history)
+
+
+def _behind_warning(seconds: float) -> str:
+    return (
+        f"this machine's clock is {seconds:.0f} s behind the history's newest quarter hour"
+        " (a clock set back, or a history written by a clock ahead): this run's counts went"
+        " into the newest buckets, and no closed bucket was changed"
+    )

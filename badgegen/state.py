@@ -8,9 +8,6 @@ from typing import Literal
 
 from badgegen.counts import Count
 
-# An unchanged count keeps its recorded time until that is this share of
-# stale_after old (like relatime): a run that changes no count writes no file.
-RECORD_AGAIN_AFTER = 0.25
 Status = Literal["counted", "stale", "unknown"]
 STATUSES: tuple[Status, ...] = ("counted", "stale", "unknown")
 
@@ -49,10 +46,7 @@ def resolve_state(
         The room's state. A count is never invented.
     """
     if count.occupants is not None:
-        counted_at = _recorded_time(count, before, now, stale_after)
-        return RoomState(
-            count.jid, "counted", count.occupants, counted_at, count.name, count.webchat
-        )
+        return RoomState(count.jid, "counted", count.occupants, now, count.name, count.webchat)
     webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:
@@ -61,21 +55,16 @@ def resolve_state(
     return RoomState(count.jid, "unknown", None, last_good, count.name, webchat)
 
 
-def _recorded_time(
-    count: Count, before: RoomState | None, now: datetime, stale_after: timedelta
-) -> datetime:
-    """now; or, for a count the record already holds, the record's time while it is recent."""
-    if (
-        before is not None
-        and before.status == "counted"
-        and before.occupants == count.occupants
-        and before.counted_at is not None
-        and timedelta(0) <= now - before.counted_at < stale_after * RECORD_AGAIN_AFTER
-    ):
-        return before.counted_at
-    return now
-
-
 def describe_age(counted_at: datetime) -> str:
     """ "2026-11-25 12:00 UTC": when a stale count was taken, for titles and summaries."""
     return counted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def describe_span(span: timedelta) -> str:
+    """ "40 seconds", "7 minutes", "3 hours", "2 days": how long, rounded down, for people."""
+    seconds = max(0, int(span.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            amount = seconds // size
+            return f"{amount} {unit}{'' if amount == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"

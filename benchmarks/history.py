@@ -63,16 +63,16 @@ def main() -> int:
     results = settle(
         rooms, [Count(jid, counts[jid]) for jid in jids], {}, later, timedelta(hours=1)
     )
-    updated = add_run(history, counts, later)
+    updated = add_run(history, counts, later).history
     charts = [room_chart(jid, updated) for jid in jids]
-    page_with = index_html(results, "", updated)
-    page_without = index_html(results, "")
+    page_with = index_html(results, "", updated, later)
+    page_without = index_html(results, "", History(), later)
     figures = {
-        "read history.json": median_seconds(lambda: parse_history(text, jids)),
+        "read history.json": median_seconds(lambda: parse_history(text, later)),
         "record a run": median_seconds(lambda: add_run(history, counts, later)),
         "write history.json": median_seconds(lambda: history_json(updated)),
         "draw 5,000 charts": median_seconds(lambda: [room_chart(jid, updated) for jid in jids]),
-        "index.html with charts": median_seconds(lambda: index_html(results, "", updated)),
+        "index.html with charts": median_seconds(lambda: index_html(results, "", updated, later)),
     }
     total = sum(figures.values())
     print(f"history of {ROOMS} rooms over a year, medians of {ROUNDS} rounds:")

@@ -71,7 +71,8 @@ def corpus() -> list[Case]:
     """A few hundred pairs per style, from every script group and number range."""
     labels = [word for group in WORDS.values() for word in group]
     # The trend badges' messages too: the same geometry must hold for them.
-    trends = ["peak 12 (24h)", "avg 5.5 (7d)", "avg 1.2k (7d)", "no history"]
+    trends = ["peak 12 (24h)", "avg 5.5 (7d)", "avg 1.2k (7d)", "no history", "avg 5 (7 counts)",
+              "peak 3 (1 count)"]  # fmt: skip
     messages = [f"{number} online" for number in NUMBERS] + NUMBERS + labels + trends
     pairs = [(label, messages[index % len(messages)]) for index, label in enumerate(labels)]
     pairs += [(labels[index % len(labels)], message) for index, message in enumerate(messages)]

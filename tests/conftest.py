@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -66,10 +67,14 @@ class FakeCounter:
     def __init__(self, counts: Mapping[str, int | None], error: Exception | None = None) -> None:
         self.counts, self.error = dict(counts), error
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
+        self.until = math.inf  # when the last call had to be done by (time.monotonic())
 
-    def __call__(self, login: Login, rooms: Sequence[Room]) -> tuple[Count, ...]:
+    def __call__(
+        self, login: Login, rooms: Sequence[Room], until: float = math.inf
+    ) -> tuple[Count, ...]:
         rooms = tuple(rooms)
         self.calls.append((login, rooms))
+        self.until = until
         if self.error:
             raise self.error
         return tuple(self._count(room.jid) for room in rooms)

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import click
 
-from badgegen.cli.commands import (
-    badge_command,
-    check_command,
-    history_command,
-    init_command,
-    snippet_command,
-)
+from badgegen.cli.commands import badge_command, check_command, init_command, snippet_command
 from badgegen.cli.demo import demo_command
+from badgegen.cli.history import history_command
 from badgegen.cli.refresh import refresh_command
 
 __all__ = ["main"]

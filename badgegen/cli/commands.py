@@ -8,7 +8,7 @@ import click
 
 from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, out_option
-from badgegen.vocabulary import FORMATS, STYLES, TIER_NAMES
+from badgegen.vocabulary import FORMATS, STYLES
 
 
 @click.command("check", short_help="Validate rooms.yaml offline.")
@@ -116,13 +116,15 @@ def snippet_command(
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
-    from badgegen.record import load_previous
+    from badgegen.record import load_states
     from badgegen.snippets import snippet
 
     with errors_reported():
         config = load_rooms(config_path)
         chosen = choose_rooms(config, rooms)
-    states = load_previous(None, out_dir, datetime.now(UTC), len(config.rooms)).states
+    states, warnings = load_states(out_dir, datetime.now(UTC))
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
     base = base_url or config.base_url
     if not base:
         click.echo(
@@ -165,52 +167,3 @@ def init_command(folder: Path) -> None:
         "Next: list your rooms in rooms.yaml, run `badgegen check`, add the"
         " BADGEGEN_JID and BADGEGEN_PASSWORD secrets, and set Pages to GitHub Actions."
     )
-
-
-@click.command("history", short_help="Print a room's occupants over time.")
-@click.argument("room", metavar="ROOM")
-@CONFIG_OPTION
-@out_option("The output directory, whose history.json is read.")
-@click.option(
-    "--tier",
-    type=click.Choice(TIER_NAMES),
-    default="1h",
-    show_default=True,
-    help="15m: the last day by quarter hours; 1h: the last week by hours; 1d: the last year.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON, for scripts.")
-def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_json: bool) -> None:
-    """Print ROOM's occupants over time (ROOM: its JID or file name), from history.json.
-
-    Quarter hours hold the latest count; hours and days the mean of theirs.
-    A gap (-) is a time the room was not counted.
-
-    \b
-    Example:
-      badgegen history lobby@conference.example.org --tier 15m
-    """
-    import json
-
-    from badgegen.cli.arguments import choose_rooms
-    from badgegen.config import load_rooms
-    from badgegen.record import load_history
-
-    with errors_reported():
-        config = load_rooms(config_path)
-        (chosen,) = choose_rooms(config, (room,))
-    history, warning = load_history(None, out_dir, [chosen.jid])
-    if warning:
-        click.echo(f"Warning: {warning}", err=True)
-    known = chosen.jid in history.rooms
-    if not known:
-        where = out_dir / "history.json"
-        click.echo(
-            f"No history of {chosen.jid} in {where} yet (badgegen refresh makes it).", err=True
-        )
-    points = history.series(chosen.jid, tier) if known else []
-    if as_json:
-        stamped = [[moment.strftime("%Y-%m-%dT%H:%M:%SZ"), value] for moment, value in points]
-        click.echo(json.dumps({"room": chosen.jid, "tier": tier, "points": stamped}, indent=2))
-        return
-    for moment, value in points:
-        click.echo(f"{moment:%Y-%m-%d %H:%M} UTC  {'-' if value is None else value}")

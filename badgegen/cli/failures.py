@@ -15,11 +15,13 @@ from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
     EXIT_OUTPUT_FAILED,
+    EXIT_RECORD_UNREADABLE,
     EXIT_USAGE,
     BadgegenError,
     BusyError,
     ConfigError,
     Interrupted,
+    RecordError,
     XmppError,
 )
 
@@ -41,6 +43,8 @@ def failure_of(exc: BadgegenError) -> Failure:
         return Failure(EXIT_NOTHING_COUNTED, "connect", (f"{exc}; no badge was changed",))
     if isinstance(exc, BusyError):
         return Failure(EXIT_BUSY, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
+    if isinstance(exc, RecordError):
+        return Failure(EXIT_RECORD_UNREADABLE, "record", (str(exc),))
     if isinstance(exc, Interrupted):
         return Failure(exc.status, "interrupted", (f"{exc}; every badge in place is whole",))
     return Failure(EXIT_OUTPUT_FAILED, "output", (str(exc),))

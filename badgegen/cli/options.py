@@ -28,6 +28,8 @@ Exit status:
   4    nothing counted: connection, TLS or login failed; no badge changed
   5    the output directory cannot be used, or a write failed
   6    another refresh holds the output directory (see --lock-wait)
+  7    the last record (--previous, or in --out) is there but cannot be read:
+       nothing written, so what was published stays as it was
   130  interrupted (Ctrl-C); 143 stopped by SIGTERM; badges in place are whole"""
 
 CONFIG_OPTION = click.option(

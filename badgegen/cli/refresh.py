@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +77,8 @@ class _JsonAwareCommand(click.Command):
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
     show_default=True,
-    help="Seconds the whole run may take, connecting included.",
+    help="Seconds the whole run may take: fetching the last record, connecting, counting and"
+    " writing (counting stops early enough for the rest).",
 )
 @click.option(
     "--concurrency",
@@ -151,7 +153,7 @@ def run_refresh(
     from badgegen.login import resolve_login
     from badgegen.pipeline import Output, refresh, xmpp_counter
 
-    now = datetime.now(UTC)
+    now, started = datetime.now(UTC), time.monotonic()
     try:
         with interrupts_raised():
             config = load_rooms(options.config_path)
@@ -162,7 +164,12 @@ def run_refresh(
             if counter is None:
                 counter = xmpp_counter(connect, progress_printer(quiet))
             output = Output(
-                options.out_dir, now, options.previous, options.lock_wait, options.dry_run
+                options.out_dir,
+                now,
+                options.previous,
+                options.lock_wait,
+                options.dry_run,
+                deadline_at=started + options.deadline,
             )
             result = refresh(config, login, counter, output)
     except BadgegenError as exc:

@@ -71,13 +71,17 @@ class Certificate:
     ca: Path
 
 
-def make_certificate(folder: Path, names: tuple[str, ...] = (DOMAIN, MUC_DOMAIN)) -> Certificate:
-    """Issue a certificate for names (the demo's domains) from a new CA."""
+def make_certificate(
+    folder: Path,
+    names: tuple[str, ...] = (DOMAIN, MUC_DOMAIN),
+    valid_for: datetime.timedelta = CERTIFICATE_LIFETIME,
+) -> Certificate:
+    """Issue a certificate for names (the demo's domains) from a new CA, valid from now on."""
     import trustme  # only the demo and the tests need it (the `demo` extra)
 
     folder.mkdir(parents=True, exist_ok=True)
     authority = trustme.CA(organization_name="badgegen demo")
-    until = datetime.datetime.now(datetime.UTC) + CERTIFICATE_LIFETIME
+    until = datetime.datetime.now(datetime.UTC) + valid_for
     cert = authority.issue_cert(*names, not_after=until)
     files = Certificate(
         folder / "server.crt", folder / "server.key", folder / "server.pem", folder / "ca.crt"

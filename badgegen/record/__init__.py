@@ -6,18 +6,19 @@ entry costs its room, a poisoned file its own contents, never the run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import datetime
 
 from badgegen.history import History
 from badgegen.record.badges import STATE_FILE, TIMESTAMP, state_json, timestamp
-from badgegen.record.history import HISTORY_FILE, history_json
+from badgegen.record.history import HISTORY_FILE, history_json, within_capacity
 from badgegen.record.load import (
     Previous,
     check_source,
     is_url,
     load_history,
-    load_previous,
     load_previous_run,
+    load_states,
 )
 from badgegen.results import RoomResult
 
@@ -29,21 +30,26 @@ __all__ = [
     "check_source",
     "is_url",
     "load_history",
-    "load_previous",
     "load_previous_run",
+    "load_states",
     "record_files",
     "timestamp",
 ]
 
 
-def record_files(results: Iterable[RoomResult], history: History) -> dict[str, bytes]:
+def record_files(
+    results: Sequence[RoomResult], history: History, checked_at: datetime
+) -> dict[str, bytes]:
     """The record's files as a run writes them, history.json first (badges.json is the last).
 
     Args:
         results: every room's result of the run.
-        history: the history with this run's counts.
+        history: the history with this run's counts (rooms no longer listed are kept
+            within the record's capacity).
+        checked_at: the time of the run.
     """
+    listed = {result.room.jid for result in results}
     return {
-        HISTORY_FILE: history_json(history).encode("utf-8"),
-        STATE_FILE: state_json(results).encode("utf-8"),
+        HISTORY_FILE: history_json(within_capacity(history, listed)).encode("utf-8"),
+        STATE_FILE: state_json(results, checked_at).encode("utf-8"),
     }

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from badgegen.record.scan import (
+    decode,
+    entries,
+    has_object,
+    room_keys,
+    string_field,
+    version_of,
+)
 from badgegen.results import RoomResult
 from badgegen.state import STATUSES, RoomState
 from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_occupants, https_url
@@ -14,25 +23,31 @@ from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_occupants, ht
 STATE_FILE = "badges.json"
 STATE_VERSION = 1
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
-# A counted_at this far ahead of the run's clock is a clock difference between
-# machines; further is not believed (it would keep a count "fresh" for ever).
-CLOCK_SKEW = timedelta(minutes=5)
+# A time this far ahead of the run's clock was written by a clock ahead of it (a step
+# back, another machine) and is read as now; further it is not believed: it would keep a
+# count "fresh" for ever, or tell of a clock set wrong.
+MAX_AHEAD = timedelta(days=31)
 # See record_limit(). The largest entry: a JID of 3,071 bytes (RFC 7622's
 # parts, escaped), a name of MAX_NAME_CODE_POINTS 4-byte characters, a URL
 # of MAX_URL_LENGTH, two file names of 205 bytes and the fixed keys: < 7.5 KiB.
 RECORD_BYTES_PER_ROOM = 8 * 1024
 RECORD_BASE_BYTES = 4 * 1024 * 1024
+# The largest configuration the project supports (and tests): a record written for it
+# is read whatever rooms.yaml says now.
+SUPPORTED_ROOMS = 10_000
 MAX_JID_LENGTH = 3071
 
 
-def state_json(results: Iterable[RoomResult]) -> str:
-    """badges.json: each room's state, this run's problem and its files, with sorted keys.
+def state_json(results: Iterable[RoomResult], checked_at: datetime) -> str:
+    """badges.json: when the run checked, each room's state, problem and files; keys sorted.
 
     Args:
         results: every room's result of the run.
+        checked_at: the time of the run.
     """
     document = {
         "version": STATE_VERSION,
+        "checked_at": timestamp(checked_at),
         "rooms": {result.room.jid: _record(result) for result in results},
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -53,67 +68,78 @@ def _record(result: RoomResult) -> dict[str, object]:
 
 
 def record_limit(rooms: int) -> int:
-    """The largest badges.json read for a config of this many rooms.
+    """The largest badges.json read, with this many rooms configured.
 
-    What a run writes stays within it at any room count (RECORD_BYTES_PER_ROOM
-    is above the largest entry the caps on names, URLs and JIDs allow), while
-    a record for a few rooms cannot cost more than a few MiB to parse.
+    What any run writes stays within it (RECORD_BYTES_PER_ROOM is above the
+    largest entry the caps on names, URLs and JIDs allow), whether rooms.yaml
+    has since grown or shrunk: the limit follows the largest configuration
+    supported, or this one if larger. Reading costs memory for the entries
+    kept only (see scan).
     """
-    return RECORD_BASE_BYTES + rooms * RECORD_BYTES_PER_ROOM
+    return RECORD_BASE_BYTES + max(SUPPORTED_ROOMS, rooms) * RECORD_BYTES_PER_ROOM
 
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A parsed badges.json: the usable states, and why other entries were left out."""
+    """A parsed badges.json: the usable states, why other entries were left out, and how far
+    the record's newest time is ahead of the reading clock (zero when it is not)."""
 
     states: dict[str, RoomState]
     ignored: tuple[str, ...] = ()
+    ahead: timedelta = timedelta(0)
+    checked_at: datetime | None = None
 
 
 def parse_state(text: str, now: datetime) -> Record:
     """Read a badges.json written by this or an earlier run, or by someone else.
 
     The record is untrusted: an entry that does not make sense is left out
-    (its room starts afresh) and said so, never more.
+    (its room starts afresh) and said so, never more (see scan). A time up
+    to MAX_AHEAD after now was written by a clock ahead of this one: it is
+    read as now. Further ahead it is not believed.
 
     Args:
         text: the file's content.
-        now: the time of this run; a counted_at after it is not believed.
+        now: the time of this run.
 
     Returns:
-        The states by room JID, and "room: reason" for each entry left out.
+        The states by room JID, "room: reason" for each entry left out, and how far ahead.
 
     Raises:
         ValueError: the text is not a badges.json at all.
     """
-    try:
-        # Numbers are bounded as they are read: one huge one costs its entry only.
-        document = json.loads(
-            text, parse_int=_small_int, parse_float=_no_number, parse_constant=_no_number
-        )
-    except RecursionError:
-        raise ValueError("nested too deeply (expected a badges.json)") from None
-    if not isinstance(document, dict) or document.get("version") != STATE_VERSION:
+    if version_of(text) != STATE_VERSION:
         raise ValueError(f"not a version {STATE_VERSION} badges.json")
-    rooms = document.get("rooms")
-    if not isinstance(rooms, dict):
+    if not has_object(text, "rooms"):
         raise ValueError("badges.json has no rooms")
     states: dict[str, RoomState] = {}
     ignored: list[str] = []
-    for jid, entry in rooms.items():
-        state, problem = _parse_room(jid, entry, now)
+    seen: set[str] = set()
+    newest = now
+    for entry in entries(text):
+        if "@" not in entry.key:
+            continue  # not a room: the header, or keys inside a poisoned entry
+        seen.add(entry.key)
+        decoded = decode(entry.value, RECORD_BYTES_PER_ROOM)
+        state, problem = _parse_room(entry.key, decoded, now)
         if state is not None:
             states[state.jid] = state
+            newest = max(newest, state.counted_at or now)
         if problem:
-            ignored.append(f"{_shown_key(jid)}: {problem}")
-    return Record(states, tuple(ignored))
+            ignored.append(f"{_shown_key(entry.key)}: {problem}")
+    left_out = sorted(room_keys(text) - seen)
+    ignored += [f"{_shown_key(key)}: not an object of counts and names" for key in left_out]
+    states = {jid: _no_later_than(state, now) for jid, state in states.items()}
+    return Record(states, tuple(ignored), newest - now, _checked_at(text, now))
 
 
-def _parse_room(jid: str, entry: object, now: datetime) -> tuple[RoomState | None, str]:
+def _parse_room(
+    jid: str, entry: dict[str, object] | None, now: datetime
+) -> tuple[RoomState | None, str]:
     """An entry's state (None when unusable) and what was wrong with it, if anything."""
     if len(jid) > MAX_JID_LENGTH:
         return None, "not a room JID"
-    if not isinstance(entry, dict):
+    if entry is None:
         return None, "not an object"
     status = entry.get("status")
     if status not in STATUSES:
@@ -121,31 +147,26 @@ def _parse_room(jid: str, entry: object, now: datetime) -> tuple[RoomState | Non
     occupants = entry.get("occupants")
     if not (occupants is None or credible_occupants(occupants)):
         return None, f"occupants is not a whole number from 0 to {MAX_OCCUPANTS}"
-    counted_at, problem = _parse_timestamp(entry.get("counted_at")), ""
-    if counted_at is not None and counted_at > now + CLOCK_SKEW:
-        counted_at, problem = None, "counted_at is in the future; its count is not used"
+    counted_at, problem = parse_timestamp(entry.get("counted_at")), ""
+    if counted_at is not None and counted_at > now + MAX_AHEAD:
+        counted_at, problem = None, "counted_at is far in the future; its count is not used"
     name = entry.get("name")
     name = clean_name(name) if isinstance(name, str) else None
     webchat = entry.get("webchat")
     webchat = https_url(webchat) if isinstance(webchat, str) else None
-    return RoomState(jid, status, occupants, counted_at, name=name, webchat=webchat), problem
+    return RoomState(jid, status, occupants, counted_at, name=name, webchat=webchat), problem  # type: ignore[arg-type]
 
 
-class _Unusable:
-    """What a JSON number that cannot be a count or a version is read as."""
+def _no_later_than(state: RoomState, now: datetime) -> RoomState:
+    """A count from a clock ahead of this one was, as far as this run can tell, taken now."""
+    if state.counted_at is None or state.counted_at <= now:
+        return state
+    return dataclasses.replace(state, counted_at=now)
 
 
-_UNUSABLE = _Unusable()
-
-
-def _small_int(text: str) -> int | _Unusable:
-    """A JSON integer of sensible size (int() would refuse 4,300 digits anyway)."""
-    return int(text) if len(text) <= 18 else _UNUSABLE
-
-
-def _no_number(_text: str) -> _Unusable:
-    """Fractions, NaN and Infinity are never a count or a version."""
-    return _UNUSABLE
+def _checked_at(text: str, now: datetime) -> datetime | None:
+    moment = parse_timestamp(string_field(text, "checked_at"))  # written first
+    return moment if moment is not None and moment <= now + MAX_AHEAD else None
 
 
 def _shown_key(jid: str) -> str:
@@ -159,7 +180,8 @@ def timestamp(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime(TIMESTAMP) if moment else None
 
 
-def _parse_timestamp(value: object) -> datetime | None:
+def parse_timestamp(value: object) -> datetime | None:
+    """A time written by timestamp(), or None for anything else."""
     if not isinstance(value, str):
         return None
     try:

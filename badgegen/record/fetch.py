@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from typing import IO
 
 from badgegen.reading import NotReadable, describe_size
@@ -44,37 +45,50 @@ class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, limit: int) -> bytes:
-    """GET url with verified TLS, in at most FETCH_TIMEOUT seconds and limit bytes.
+def fetch_all(requests: Sequence[tuple[str, int]], seconds: float) -> list[bytes | OSError]:
+    """GET each (url, limit) with verified TLS, all at once, within seconds in all.
 
-    The request runs in a daemon thread, so that nothing (a slow DNS lookup,
+    Each request runs in a daemon thread, so that nothing (a slow DNS lookup,
     a server sending a byte every few seconds) can hold the run past the
     deadline; a thread left behind ends with its socket's timeout.
+
+    Returns:
+        Per request, its bytes, or why there are none: FileNotFoundError for
+        404, NotReadable when too large, TimeoutError, FetchError otherwise.
     """
-    outcome: list[bytes | BaseException] = []
-    deadline = time.monotonic() + FETCH_TIMEOUT
+    deadline = time.monotonic() + seconds
+    outcomes: list[list[bytes | OSError]] = [[] for _ in requests]
+    workers = [
+        threading.Thread(
+            target=_get_into,
+            args=(url, limit, deadline, outcome),
+            name="badgegen-fetch",
+            daemon=True,
+        )
+        for (url, limit), outcome in zip(requests, outcomes, strict=True)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    timed_out = TimeoutError(f"no complete answer within {seconds:.3g} seconds")
+    return [outcome[0] if outcome else timed_out for outcome in outcomes]
 
-    def get() -> None:
-        try:
-            outcome.append(_get(url, limit, deadline))
-        except BaseException as exc:  # handed to the waiting thread
-            outcome.append(exc)
 
-    worker = threading.Thread(target=get, name="badgegen-previous", daemon=True)
-    worker.start()
-    worker.join(FETCH_TIMEOUT)
-    if not outcome:
-        raise TimeoutError(f"no complete answer within {FETCH_TIMEOUT:g} seconds")
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+def _get_into(url: str, limit: int, deadline: float, outcome: list[bytes | OSError]) -> None:
+    try:
+        outcome.append(_get(url, limit, deadline))
+    except OSError as exc:  # every failure of a request is an OSError (urllib, ssl, socket)
+        outcome.append(exc)
+    except (ValueError, http.client.HTTPException) as exc:  # a malformed URL or answer
+        outcome.append(FetchError(server_text(str(exc)) or type(exc).__name__))
 
 
 def _get(url: str, limit: int, deadline: float) -> bytes:
     opener = urllib.request.build_opener(_HttpsOnlyRedirects)
     request = urllib.request.Request(url, headers={"User-Agent": "badgegen"})  # noqa: S310 (https only)
     try:
-        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
+        with opener.open(request, timeout=max(0.1, deadline - time.monotonic())) as response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > limit:
                 raise NotReadable(f"larger than {describe_size(limit)}")
@@ -96,6 +110,6 @@ def _read_until(response: http.client.HTTPResponse, limit: int, deadline: float)
         if size > limit:
             raise NotReadable(f"larger than {describe_size(limit)}")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"not complete within {FETCH_TIMEOUT:g} seconds")
+            raise TimeoutError("not complete in the time given")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -1,18 +1,26 @@
-"""history.json: each room's series per tier, compact; read as untrusted input."""
+"""history.json: each room's series per tier, compact; read back as untrusted input."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
-from badgegen.history import TIERS, History, Series
-from badgegen.untrusted import credible_occupants
+from badgegen.history import FINEST, TIERS, History, Series
+from badgegen.record.badges import MAX_AHEAD, SUPPORTED_ROOMS
+from badgegen.record.scan import decode, entries, version_of
+from badgegen.untrusted import MAX_OCCUPANTS
+from badgegen.vocabulary import TIER_NAMES
 
 HISTORY_FILE = "history.json"
 HISTORY_VERSION = 1
 # The longest a room's entry can be in the file: 630 values of up to 7 characters.
 MAX_BYTES_PER_ROOM = 6 * 1024
 BASE_BYTES = 64 * 1024
+
+
+class FromTheFuture(ValueError):
+    """The history's newest bucket is far ahead of this run's clock."""
 
 
 def history_json(history: History) -> str:
@@ -24,48 +32,105 @@ def history_json(history: History) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def parse_history(text: str, rooms: Iterable[str]) -> History:
-    """Read a history.json, keeping only the listed rooms' well-formed series.
+def parse_history(text: str, now: datetime) -> tuple[History, tuple[str, ...]]:
+    """Read a history.json: every room's well-formed series (see scan), and what was left out.
+
+    Args:
+        text: the file's content.
+        now: the time of this run; a history further ahead than MAX_AHEAD is refused.
+
+    Returns:
+        The history, and "room: reason" for each entry left out.
 
     Raises:
+        FromTheFuture: the newest bucket is more than MAX_AHEAD after now.
         ValueError: the text is not a version 1 history at all.
     """
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        raise ValueError("nested too deeply (expected a history.json)") from None
-    if not isinstance(document, dict) or document.get("version") != HISTORY_VERSION:
+    if version_of(text) != HISTORY_VERSION:
         raise ValueError(f"not a version {HISTORY_VERSION} history.json")
-    tiers, entries = document.get("tiers"), document.get("rooms")
-    if not isinstance(tiers, dict) or not isinstance(entries, dict):
-        raise ValueError("history.json has no tiers or rooms")
     ends: dict[str, int] = {}
-    for tier in TIERS:
-        found = tiers.get(tier.name)
-        end = found.get("end") if isinstance(found, dict) else None
-        if not isinstance(found, dict) or found.get("step") != tier.step:
-            raise ValueError(f"history.json's {tier.name} tier is not {tier.step} s buckets")
-        if type(end) is not int or end < 0 or end % tier.step:
-            raise ValueError(f"history.json's {tier.name} tier has no valid end")
-        ends[tier.name] = end
-    kept = {jid: _parse_room(entries.get(jid)) for jid in rooms if jid in entries}
-    return History(ends, {jid: series for jid, series in kept.items() if series})
+    rooms: dict[str, dict[str, Series]] = {}
+    ignored: list[str] = []
+    for entry in entries(text):
+        if entry.key in TIER_NAMES:
+            ends[entry.key] = _end(entry.key, decode(entry.value, 256))
+        elif "@" in entry.key:
+            series = _series(decode(entry.value, MAX_BYTES_PER_ROOM, every_int=True))
+            if series is None:
+                ignored.append(f"{entry.key[:80]}: not three tiers of counts")
+            else:
+                rooms[entry.key] = series
+    _check_ends(ends, now)
+    return History(ends, rooms), tuple(ignored)
 
 
-def _parse_room(entry: object) -> dict[str, Series] | None:
-    if not isinstance(entry, dict):
+def _end(name: str, tier: dict[str, Any] | None) -> int:
+    spec = next(tier for tier in TIERS if tier.name == name)
+    if tier is None or tier.get("step") != spec.step:
+        raise ValueError(f"history.json's {name} tier is not {spec.step} s buckets")
+    end = tier.get("end")
+    if type(end) is not int or end < 0 or end % spec.step:
+        raise ValueError(f"history.json's {name} tier has no valid end")
+    return end
+
+
+def _check_ends(ends: dict[str, int], now: datetime) -> None:
+    """All tiers present, ending in the same moment's buckets, and not far in the future."""
+    if set(ends) != {tier.name for tier in TIERS}:
+        raise ValueError("history.json lacks a tier")
+    finest = ends[FINEST.name]
+    if any(ends[tier.name] != finest - finest % tier.step for tier in TIERS):
+        raise ValueError("history.json's tiers do not end together")
+    if finest > now.timestamp() + MAX_AHEAD.total_seconds():
+        try:
+            newest = datetime.fromtimestamp(finest, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        except (OverflowError, ValueError, OSError):
+            newest = "beyond the year 9999"
+        raise FromTheFuture(f"its newest count is from {newest}, after this machine's clock")
+
+
+def _series(entry: dict[str, Any] | None) -> dict[str, Series] | None:
+    if entry is None:
         return None
     parsed: dict[str, Series] = {}
     for tier in TIERS:
         values = entry.get(tier.name)
         if not isinstance(values, list) or len(values) != tier.length:
             return None
-        if not all(value is None or credible_occupants(value) for value in values):
+        if any(
+            value is not None and (type(value) is not int or not 0 <= value <= MAX_OCCUPANTS)
+            for value in values
+        ):
             return None
         parsed[tier.name] = values
     return parsed
 
 
 def history_limit(rooms: int) -> int:
-    """The largest history.json read for a config of this many rooms."""
-    return BASE_BYTES + rooms * MAX_BYTES_PER_ROOM
+    """The largest history.json read, with this many rooms configured (see record_limit)."""
+    return BASE_BYTES + max(SUPPORTED_ROOMS, rooms) * MAX_BYTES_PER_ROOM
+
+
+def within_capacity(history: History, listed: set[str]) -> History:
+    """The history with at most max(SUPPORTED_ROOMS, listed) rooms: the listed ones, then the
+    rooms no longer listed that were counted last, so that the next run can read it all."""
+    capacity = max(SUPPORTED_ROOMS, len(listed))
+    if len(history.rooms) <= capacity:
+        return history
+    retired = sorted(
+        (jid for jid in history.rooms if jid not in listed),
+        key=lambda jid: _last_counted(history.rooms[jid]),
+        reverse=True,
+    )
+    kept = listed | set(retired[: capacity - len(listed)])
+    return History(history.ends, {j: s for j, s in history.rooms.items() if j in kept})
+
+
+def _last_counted(series: dict[str, Series]) -> int:
+    """How recent a room's last count is: the index of its last value in the finest tiers."""
+    for weight, tier in enumerate(TIERS[:2]):
+        values = series[tier.name]
+        for index in range(len(values) - 1, -1, -1):
+            if values[index] is not None:
+                return (2 - weight) * 1000 + index
+    return -1

@@ -1,42 +1,41 @@
 """The last run's record: badges.json and history.json from --out, a path or an HTTPS URL.
 
-The record is untrusted input wherever it comes from: a file must be a
-regular file of bounded size, a URL is fetched within bounds (see fetch).
-Whatever goes wrong is a warning: the run goes on as if there were no record.
+What a run publishes must never be lost, so a record that is there but
+cannot be read (an I/O error, a host that does not answer, a 5xx) ends the
+run before anything is written: RecordError. A record that is read but is
+not one, or has poisoned entries, is untrusted input: those parts are left
+out with a warning. Only a record that is not there yet (no file, 404)
+means a first run.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from badgegen.errors import ConfigError
+from badgegen.errors import ConfigError, RecordError
 from badgegen.history import History
 from badgegen.reading import read_bounded
 from badgegen.record.badges import STATE_FILE, parse_state, record_limit
-from badgegen.record.history import HISTORY_FILE, history_limit, parse_history
+from badgegen.record.history import HISTORY_FILE, FromTheFuture, history_limit, parse_history
 from badgegen.state import RoomState
 
 SHOWN_IGNORED = 3
+FETCH_SECONDS = 10.0  # for badges.json and history.json together
+# A record whose times are ahead of this run's clock by more than this gets a warning.
+CLOCK_NOTICE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
 class Previous:
-    """The last run's states and history, and warnings when they could not be read (in full)."""
+    """The last run's states and history, and what could not be used of them."""
 
-    states: dict[str, RoomState]
-    warning: str = ""
+    states: dict[str, RoomState] = field(default_factory=dict)
     history: History = field(default_factory=History)
-    history_warning: str = ""
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """Every warning, for the run's report."""
-        return tuple(warning for warning in (self.warning, self.history_warning) if warning)
+    warnings: tuple[str, ...] = ()
 
 
 def is_url(source: str | None) -> bool:
@@ -54,90 +53,152 @@ def check_source(source: str | None) -> None:
         raise ConfigError([f"--previous: {source} is not https (expected a path or https URL)"])
 
 
-def load_previous(source: str | None, out_dir: Path, now: datetime, rooms: int) -> Previous:
-    """Read the last run's record; a failure is a warning, never an error.
-
-    Args:
-        source: --previous: a path or an https:// URL; None for out_dir's badges.json.
-        out_dir: the output directory.
-        now: the time of this run, to judge the record's timestamps by.
-        rooms: how many rooms the config lists, which bounds the record's size.
-
-    Returns:
-        The states found (empty when there are none) and any warning.
-    """
-    where, limit = source or str(out_dir / STATE_FILE), record_limit(rooms)
-    try:
-        data = _read(where, limit, url=is_url(source))
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        return Previous({}, "" if source is None else f"--previous: {where} does not exist")
-    except (OSError, ValueError) as exc:
-        return Previous({}, f"cannot read the previous badges.json from {where}: {_reason(exc)}")
-    try:
-        record = parse_state(text, now)
-    except ValueError as exc:
-        return Previous({}, f"ignoring the previous badges.json from {where}: {exc}")
-    return Previous(record.states, _ignored_warning(where, record.ignored))
-
-
 def load_previous_run(
-    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str]
+    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str], seconds: float
 ) -> Previous:
-    """The last run's record and history (see load_previous and load_history)."""
-    previous = load_previous(source, out_dir, now, len(rooms))
-    history, warning = load_history(source, out_dir, rooms)
-    return dataclasses.replace(previous, history=history, history_warning=warning)
-
-
-def load_history(source: str | None, out_dir: Path, rooms: Sequence[str]) -> tuple[History, str]:
-    """Read the last run's history.json beside its badges.json; a failure is a warning.
+    """Read the last run's badges.json and the history.json beside it.
 
     Args:
-        source: --previous (its folder holds history.json); None for out_dir.
+        source: --previous: a path or an https:// URL; None for out_dir's files.
         out_dir: the output directory.
-        rooms: the rooms listed now (others are left out).
+        now: the time of this run, to judge the record's times by.
+        rooms: the rooms listed now (the read limits allow for at least as many).
+        seconds: how long fetching may take in all (URLs only).
 
-    Returns:
-        The history (empty when there is none) and a warning, if any.
+    Raises:
+        RecordError: a file is there but could not be read, or the history is
+            far ahead of this machine's clock; nothing may be written.
     """
-    where = _beside(source, HISTORY_FILE) if source else str(out_dir / HISTORY_FILE)
-    limit = history_limit(len(rooms))
+    places = _places(source, out_dir)
+    limits = (record_limit(len(rooms)), history_limit(len(rooms)))
+    datas = _read_all(places, limits, url=is_url(source), seconds=min(seconds, FETCH_SECONDS))
+    warnings: list[str] = []
+    if datas[0] is None and source is not None and not is_url(source):
+        warnings.append(f"--previous: {places[0]} does not exist")
+    states = _states(datas[0], places[0], now, warnings)
+    history = _history(datas[1], places[1], now, warnings)
+    return Previous(states, history, tuple(warnings))
+
+
+def load_states(out_dir: Path, now: datetime) -> tuple[dict[str, RoomState], tuple[str, ...]]:
+    """The states in out_dir's badges.json, for `badgegen snippet` (problems are warnings)."""
+    place = str(out_dir / STATE_FILE)
+    warnings: list[str] = []
     try:
-        data = _read(where, limit, url=is_url(source))
-        return parse_history(data.decode("utf-8"), rooms), ""
-    except FileNotFoundError:
-        return History(), ""
-    except (OSError, ValueError) as exc:
-        return History(), f"ignoring the previous history.json from {where}: {_reason(exc)}"
+        (data,) = _read_all([place], [record_limit(0)], url=False, seconds=0)
+        return _states(data, place, now, warnings), tuple(warnings)
+    except RecordError as exc:
+        return {}, (str(exc),)
 
 
-def _read(where: str, limit: int, *, url: bool) -> bytes:
-    """At most limit bytes of a regular file, or of an https URL (see fetch)."""
-    if not url:
-        return read_bounded(Path(where), limit)
-    from badgegen.record.fetch import fetch  # urllib.request is slow to import; URLs only
-
-    return fetch(where, limit)
-
-
-def _beside(source: str, name: str) -> str:
-    """The file called name in the same folder as source (a path or a URL)."""
-    if is_url(source):
-        return urllib.parse.urljoin(source, name)
-    return str(Path(source).with_name(name))
+def load_history(out_dir: Path, now: datetime) -> tuple[History, tuple[str, ...]]:
+    """The history.json in out_dir, for `badgegen history` (reading problems are warnings)."""
+    place = str(out_dir / HISTORY_FILE)
+    warnings: list[str] = []
+    try:
+        (data,) = _read_all([place], [history_limit(0)], url=False, seconds=0)
+        return _history(data, place, now, warnings), tuple(warnings)
+    except RecordError as exc:
+        return History(), (str(exc),)
 
 
-def _ignored_warning(where: str, ignored: tuple[str, ...]) -> str:
-    if not ignored:
-        return ""
+def _places(source: str | None, out_dir: Path) -> tuple[str, str]:
+    if source is None:
+        return str(out_dir / STATE_FILE), str(out_dir / HISTORY_FILE)
+    beside = urllib.parse.urljoin(source, HISTORY_FILE) if is_url(source) else None
+    return source, beside or str(Path(source).with_name(HISTORY_FILE))
+
+
+def _read_all(
+    places: Sequence[str], limits: Sequence[int], *, url: bool, seconds: float
+) -> list[bytes | None]:
+    """Each place's bytes, None when it is not there yet; RecordError when it cannot be read."""
+    if url:
+        from badgegen.record.fetch import fetch_all  # urllib.request is slow to import
+
+        outcomes = fetch_all(list(zip(places, limits, strict=True)), seconds)
+    else:
+        outcomes = [
+            _read_file(Path(place), limit) for place, limit in zip(places, limits, strict=True)
+        ]
+    datas: list[bytes | None] = []
+    for place, outcome in zip(places, outcomes, strict=True):
+        if isinstance(outcome, FileNotFoundError):
+            datas.append(None)
+        elif isinstance(outcome, BaseException):
+            raise RecordError(_cannot_read(place, outcome, url=url))
+        else:
+            datas.append(outcome)
+    return datas
+
+
+def _read_file(path: Path, limit: int) -> bytes | OSError:
+    try:
+        return read_bounded(path, limit)
+    except OSError as exc:
+        return exc
+    except ValueError as exc:  # NotReadable: a FIFO, a directory, too large
+        return OSError(str(exc))
+
+
+def _cannot_read(place: str, exc: BaseException, *, url: bool) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    name = Path(urllib.parse.urlparse(place).path).name if url else Path(place).name
+    step = (
+        "fix the host or the URL, or drop --previous to start afresh"
+        if url
+        else f"move {place} away to start afresh"
+    )
+    return (
+        f"cannot read the previous {name} from {place}: {reason}; nothing was written,"
+        f" so what was published stays as it was ({step})"
+    )
+
+
+def _states(
+    data: bytes | None, place: str, now: datetime, warnings: list[str]
+) -> dict[str, RoomState]:
+    if data is None:
+        return {}
+    try:
+        record = parse_state(data.decode("utf-8", "replace"), now)
+    except ValueError as exc:
+        warnings.append(f"ignoring the previous badges.json from {place}: {exc}")
+        return {}
+    if record.ignored:
+        warnings.append(_ignored_warning(f"badges.json from {place}", record.ignored))
+    if record.ahead > CLOCK_NOTICE:
+        warnings.append(_clock_warning(place, record.ahead))
+    return record.states
+
+
+def _history(data: bytes | None, place: str, now: datetime, warnings: list[str]) -> History:
+    if data is None:
+        return History()
+    try:
+        history, ignored = parse_history(data.decode("utf-8", "replace"), now)
+    except FromTheFuture as exc:
+        raise RecordError(
+            f"the previous history.json from {place} is ahead of this machine's clock: {exc};"
+            " nothing was written (check the clock; to start the history afresh, move it away)"
+        ) from exc
+    except ValueError as exc:
+        warnings.append(f"ignoring the previous history.json from {place}: {exc}")
+        return History()
+    if ignored:
+        warnings.append(_ignored_warning(f"history.json from {place}", ignored))
+    return history
+
+
+def _ignored_warning(what: str, ignored: tuple[str, ...]) -> str:
     shown = "; ".join(ignored[:SHOWN_IGNORED])
     more = f"; and {len(ignored) - SHOWN_IGNORED} more" if len(ignored) > SHOWN_IGNORED else ""
-    entries = f"(parts of) {len(ignored)} entries of the previous badges.json from {where}"
-    return f"ignored {entries}: {shown}{more}"
+    return f"ignored (parts of) {len(ignored)} entries of the previous {what}: {shown}{more}"
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return getattr(exc, "strerror", None) or str(exc)
+def _clock_warning(place: str, ahead: timedelta) -> str:
+    minutes = round(ahead.total_seconds() / 60)
+    return (
+        f"the previous badges.json from {place} has counts from {minutes} minutes after this"
+        " machine's clock (a clock set back, or another machine's ahead): they are read as now"
+    )

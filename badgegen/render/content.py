@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
@@ -157,37 +158,54 @@ def endpoint_json(badge: Badge) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-# What a trend badge says: the day's peak, or the week's average.
-TREND_MESSAGES = {"day": "peak {value} (24h)", "week": "avg {value} (7d)"}
+# What a trend badge says: the day's peak, or the week's average, and what it is built
+# from when that is less than half its span ("peak 5 (1 count)").
+TREND_MESSAGES = {"day": "peak {value} ({span})", "week": "avg {value} ({span})"}
+TREND_SPANS = {"day": "24h", "week": "7d"}
+# Half a day of quarter hours, half a week of hours.
+FULL_ENOUGH = {"day": 48, "week": 84}
 NO_TREND = "no history"
 
 
-def trend_value(trend: str, day: list[int | None], week: list[int | None]) -> float | None:
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A trend's value, and how many buckets (quarter hours, hours) it was built from."""
+
+    value: float
+    counts: int
+
+
+def trend_value(trend: str, day: list[int | None], week: list[int | None]) -> Trend | None:
     """The day's peak (its quarter hours) or the week's mean (its hours, else the day's)."""
     if trend == "day":
         known = [value for value in day if value is not None]
-        return max(known) if known else None
+        return Trend(max(known), len(known)) if known else None
     known = [value for value in week if value is not None]
     known = known or [value for value in day if value is not None]
-    return sum(known) / len(known) if known else None
+    return Trend(sum(known) / len(known), len(known)) if known else None
 
 
-def trend_badge(room: Room, label: str, value: float | None) -> Badge:
+def trend_badge(room: Room, label: str, trend: Trend | None) -> Badge:
     """A room's trend badge: its count badge's label and look, the trend as the message.
 
     Args:
         room: the room, whose `trend` says which.
         label: the room's badge label (its {name} filled in).
-        value: the trend's value; None when there is no history yet.
+        trend: the trend; None when there is no history yet.
     """
-    look = room.appearance
-    if value is None:
+    look, kind = room.appearance, room.trend or "week"
+    if trend is None:
         message, color = NO_TREND, look.unknown_color
     else:
-        shown = f"{value:.1f}".removesuffix(".0")
-        if look.compact and value >= 1000:
-            shown = compact_number(round(value))
-        message = TREND_MESSAGES[room.trend or "week"].format(value=shown)
-        color = color_for(look, round(value))
+        shown = f"{trend.value:.1f}".removesuffix(".0")
+        if look.compact and trend.value >= 1000:
+            shown = compact_number(round(trend.value))
+        span = TREND_SPANS[kind] if trend.counts >= FULL_ENOUGH[kind] else _counts(trend.counts)
+        message = TREND_MESSAGES[kind].format(value=shown, span=span)
+        color = color_for(look, round(trend.value))
     suffix = id_suffix(f"{room.jid}\0trend")
-    return badge_in_look(look, label, message, color, suffix, is_error=value is None)
+    return badge_in_look(look, label, message, color, suffix, is_error=trend is None)
+
+
+def _counts(number: int) -> str:
+    return "1 count" if number == 1 else f"{number} counts"

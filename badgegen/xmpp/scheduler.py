@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import signal
 import time
 from collections.abc import Callable, Coroutine, Iterable
@@ -33,7 +34,11 @@ Progress = Callable[[int, int], None]
 
 
 def fetch_counts(
-    login: Login, rooms: Iterable[Room], options: ConnectOptions, progress: Progress | None = None
+    login: Login,
+    rooms: Iterable[Room],
+    options: ConnectOptions,
+    progress: Progress | None = None,
+    until: float = math.inf,
 ) -> tuple[Count, ...]:
     """Log in once and count every room's occupants.
 
@@ -42,6 +47,8 @@ def fetch_counts(
         rooms: the rooms to count.
         options: connection settings and time limits.
         progress: told how many rooms are done, as each is.
+        until: when (time.monotonic()) counting must end at the latest, if before
+            options.deadline from now: the rest of the run needs its time too.
 
     Returns:
         One Count per room, in the order given.
@@ -49,7 +56,9 @@ def fetch_counts(
     Raises:
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
-    return asyncio.run(_interruptible(_fetch_counts(login, tuple(rooms), options, progress)))
+    deadline_at = min(time.monotonic() + options.deadline, until)
+    counting = _fetch_counts(login, tuple(rooms), options, progress, deadline_at)
+    return asyncio.run(_interruptible(counting))
 
 
 async def _interruptible(work: Coroutine[Any, Any, T]) -> T:
@@ -79,17 +88,18 @@ async def _interruptible(work: Coroutine[Any, Any, T]) -> T:
 
 
 async def _fetch_counts(
-    login: Login, rooms: tuple[Room, ...], options: ConnectOptions, progress: Progress | None
+    login: Login,
+    rooms: tuple[Room, ...],
+    options: ConnectOptions,
+    progress: Progress | None,
+    deadline_at: float,
 ) -> tuple[Count, ...]:
-    deadline_at = time.monotonic() + options.deadline
     client = make_client(login, options, joining=any(room.method == "join" for room in rooms))
     try:
         await start_session(client, login, options, deadline_at)
         if time.monotonic() >= deadline_at:
             # Logged in at the last moment: no room was asked, so none may change.
-            raise XmppError(
-                f"logged in only when the run's {options.deadline:g} s deadline was reached"
-            )
+            raise XmppError("logged in only when the run's deadline was reached (see --deadline)")
         results = await _count_rooms(client, rooms, options, deadline_at, progress)
     finally:
         client.cancel_connection_attempt()

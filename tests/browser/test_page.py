@@ -135,7 +135,7 @@ def test_page_shows_every_badge_and_copies_snippets(browser: Browser, url: str) 
         assert chart.is_visible()
         assert chart.evaluate("image => image.naturalWidth") == 300
     # The chart in words, beside it: the counts of this one run.
-    assert "7 days: now 12, peak 12, average 12" in page.content()
+    assert "7 days: peak 12, average 12 (1 hour counted)" in page.content()
     # The alt text keeps its case (for-the-badge's capitals read badly aloud).
     assert page.locator("img[alt='dev <chat>: 3 online']").count() == 1
     page.locator("button[value=markdown]").first.click()

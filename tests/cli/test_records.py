@@ -23,9 +23,10 @@ from click.testing import Result
 
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
+from badgegen.errors import EXIT_RECORD_UNREADABLE, RecordError
 from badgegen.publish import lock_directory
-from badgegen.record import Previous, load_previous, load_previous_run
-from badgegen.record import fetch as fetch_module
+from badgegen.reading import describe_size
+from badgegen.record import Previous, load_previous_run
 from badgegen.record.badges import parse_state, record_limit, state_json
 from badgegen.results import settle
 from badgegen.state import RoomState
@@ -54,6 +55,8 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", redirects[self.path])
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif self.path == "/fails":
+            self._send(b"busy", 503)
         elif self.path in ("/badges.json", "/h/badges.json"):
             self._send(RECORD.encode())
         elif self.path == "/h/history.json":  # beside a good record, a poisoned history
@@ -134,13 +137,13 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
 
 
-def load(source: str | None, folder: Path) -> Previous:
-    return load_previous(source, folder, NOW, rooms=2)
+def load(source: str | None, folder: Path, seconds: float = 10) -> Previous:
+    return load_previous_run(source, folder, NOW, ["a@b", "c@d"], seconds)
 
 
 def test_default_is_the_output_directory(tmp_path: Path) -> None:
-    """Without --previous, the out directory's badges.json is read; none is no warning."""
-    assert load(None, tmp_path) == Previous({}, "")
+    """Without --previous, the out directory's badges.json is read; none is a first run."""
+    assert load(None, tmp_path) == Previous()
     (tmp_path / "badges.json").write_text(RECORD)
     assert load(None, tmp_path).states == {"a@b": RoomState("a@b", "counted", 3)}
 
@@ -150,14 +153,19 @@ def test_https_with_a_trusted_certificate(https_url: str, tmp_path: Path) -> Non
     """A published badges.json is fetched over verified TLS, redirects within https followed."""
     for path in ("/badges.json", "/to-https"):
         loaded = load(f"{https_url}{path}", tmp_path)
-        assert (loaded.states, loaded.warning) == ({"a@b": RoomState("a@b", "counted", 3)}, "")
+        assert (loaded.states, loaded.warnings) == ({"a@b": RoomState("a@b", "counted", 3)}, ())
 
 
-def test_untrusted_certificate_is_a_warning(https_url: str, tmp_path: Path) -> None:
-    """TLS is verified: an untrusted server gives a warning and no states."""
-    loaded = load(f"{https_url}/badges.json", tmp_path)
-    assert loaded.states == {}
-    assert "CERTIFICATE_VERIFY_FAILED" in loaded.warning
+def test_an_untrusted_certificate_ends_the_run(https_url: str, tmp_path: Path) -> None:
+    """TLS is verified: a record that cannot be fetched safely is one not to write over."""
+    with pytest.raises(RecordError, match="CERTIFICATE_VERIFY_FAILED"):
+        load(f"{https_url}/badges.json", tmp_path)
+
+
+@pytest.mark.usefixtures("trusted")
+def test_not_there_yet_is_a_first_run(https_url: str, tmp_path: Path) -> None:
+    """404 is the one failure that means a first run: no states, no warning."""
+    assert load(f"{https_url}/gone.json", tmp_path) == Previous()
 
 
 @pytest.mark.usefixtures("trusted")
@@ -166,54 +174,46 @@ def test_untrusted_certificate_is_a_warning(https_url: str, tmp_path: Path) -> N
     [
         ("/to-http", "which is not https"),
         ("/loop", "redirect"),
-        ("/huge", "larger than 4112 KiB"),
-        ("/huge-unannounced", "larger than 4112 KiB"),
-        ("/gone.json", "does not exist"),
+        ("/huge", f"larger than {describe_size(record_limit(2))}"),
+        ("/huge-unannounced", f"larger than {describe_size(record_limit(2))}"),
+        ("/fails", "HTTP 503"),
     ],
 )
-def test_hostile_server_is_a_warning(
+def test_a_hostile_or_failing_server_ends_the_run(
     https_url: str, tmp_path: Path, path: str, reason: str
 ) -> None:
-    """Never off https, never more than the size bound: a warning and no states, quickly."""
+    """Never off https, never more than the size bound, never a 5xx taken for "none yet"."""
     started = time.monotonic()
-    loaded = load(f"{https_url}{path}", tmp_path)
-    assert loaded.states == {}
-    assert reason in loaded.warning
-    assert time.monotonic() - started < fetch_module.FETCH_TIMEOUT
+    with pytest.raises(RecordError, match="nothing was written") as failed:
+        load(f"{https_url}{path}", tmp_path)
+    assert reason in str(failed.value)
+    assert time.monotonic() - started < 10
 
 
 @pytest.mark.usefixtures("trusted")
 @pytest.mark.parametrize("path", ["/drip", "/stall"])
-def test_slow_server_is_cut_off_at_the_deadline(
-    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
+def test_slow_server_is_cut_off_at_the_deadline(https_url: str, tmp_path: Path, path: str) -> None:
     """A byte every DRIP_INTERVAL (or none) never resets the clock: the fetch ends on time."""
-    monkeypatch.setattr(fetch_module, "FETCH_TIMEOUT", 2.0)
     started = time.monotonic()
-    loaded = load(f"{https_url}{path}", tmp_path)
-    elapsed = time.monotonic() - started
-    assert loaded.states == {}
-    assert "2 seconds" in loaded.warning or "timed out" in loaded.warning
-    assert elapsed < 3.0
+    with pytest.raises(RecordError, match=r"time|seconds"):
+        load(f"{https_url}{path}", tmp_path, seconds=2.0)
+    assert time.monotonic() - started < 3.0
 
 
 @pytest.mark.usefixtures("trusted")
-def test_the_lock_is_free_while_fetching(
-    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_lock_is_free_while_fetching(https_url: str, tmp_path: Path) -> None:
     """--previous over the network never holds the output directory's lock."""
-    monkeypatch.setattr(fetch_module, "FETCH_TIMEOUT", 3.0)
     config = tmp_path / "rooms.yaml"
     config.write_text("account: {jid: bot@example.org}\nrooms: [a@b.example]\n")
     out = tmp_path / "public"
     out.mkdir()
     counter = FakeCounter({"a@b.example": 1})
-    outputs: list[str] = []
+    outputs: list[Result] = []
 
     def run() -> None:
-        args = ["refresh", "--config", str(config), "--out", str(out)]
+        args = ["refresh", "--config", str(config), "--out", str(out), "--deadline", "3"]
         args += ["--previous", f"{https_url}/stall"]
-        outputs.append(run_cli(args, counter).output)
+        outputs.append(run_cli(args, counter))
 
     HostileHandler.stalling.clear()
     refresh = threading.Thread(target=run)
@@ -222,12 +222,14 @@ def test_the_lock_is_free_while_fetching(
     with lock_directory(out, wait=0):  # raises BusyError if the refresh held it
         assert not counter.calls  # still fetching
     refresh.join()
-    assert (out / "a@b.example.svg").exists(), outputs
+    assert outputs[0].exit_code == EXIT_RECORD_UNREADABLE  # the record never came: no write
+    assert list(out.iterdir()) == []
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "sparse"])
-def test_special_files_are_a_warning(tmp_path: Path, kind: str) -> None:
-    """A FIFO (which would block for ever), a directory or a huge sparse file: a warning."""
+def test_a_record_that_cannot_be_read_is_not_written_over(tmp_path: Path, kind: str) -> None:
+    """A FIFO (which would block for ever), a directory, a huge sparse file: the run ends at
+    once with status 7, and the file is left as it was."""
     record = tmp_path / "badges.json"
     if kind == "fifo":
         os.mkfifo(record)
@@ -238,9 +240,8 @@ def test_special_files_are_a_warning(tmp_path: Path, kind: str) -> None:
             stream.truncate(2**30)
     expected = {"fifo": "a FIFO", "directory": "a directory", "sparse": "larger than"}[kind]
     started = time.monotonic()
-    loaded = load(None, tmp_path)
-    assert loaded.states == {}
-    assert expected in loaded.warning
+    with pytest.raises(RecordError, match=expected):
+        load(None, tmp_path)
     assert time.monotonic() - started < 1
 
 
@@ -266,7 +267,8 @@ POISONED_ENTRIES = {
     "not-an-object": [1, 2, 3],
     "nested": {"status": "counted", "occupants": {"a": [[[[{}]]]]}},
     "bad-timestamp": {"status": "counted", "occupants": 7, "counted_at": "yesterday"},
-    "huge-name": {**GOOD, "name": "\u202e" + "x\u0301" * 100_000},
+    "huge-name": {**GOOD, "name": "\u202e" + "x\u0301" * 100_000},  # over the entry's bound
+    "long-name": {**GOOD, "name": "\u202e" + "x\u0301" * 500},  # within it: cleaned
     "hostile-url": {**GOOD, "webchat": 'javascript:alert(1)"\n<script>'},
 }
 
@@ -283,7 +285,7 @@ def test_a_poisoned_entry_costs_its_room_only(case: str, tmp_path: Path) -> None
     shown = json.loads((out / "badges.json").read_text())["rooms"]
     assert (shown["a@b.example"]["status"], shown["a@b.example"]["occupants"]) == ("stale", 3)
     poisoned = shown["c@d.example"]
-    if case in ("huge-name", "hostile-url"):  # the count is fine; the text is cleaned
+    if case in ("long-name", "hostile-url"):  # the count is fine; the text is cleaned
         assert poisoned["status"] == "stale"
         assert poisoned["webchat"] is None
         assert poisoned["name"] is None or len(poisoned["name"]) <= MAX_NAME_CODE_POINTS
@@ -313,7 +315,8 @@ def test_a_poisoned_record_is_a_warning(case: str, tmp_path: Path) -> None:
     result, out = refresh_after(tmp_path, WHOLE_RECORDS[case], encoding)
     assert "Traceback" not in result.output
     assert result.exit_code == 3, result.output
-    assert "previous badges.json" in result.stderr
+    if case != "not-utf8":  # read with U+FFFD for the byte: a record without rooms
+        assert "previous badges.json" in result.stderr
     shown = json.loads((out / "badges.json").read_text())["rooms"]
     assert {room["status"] for room in shown.values()} == {"unknown"}
 
@@ -349,11 +352,11 @@ def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
         for room in rooms
     }
     results = settle(rooms, counts, before, NOW, timedelta(days=1))
-    text = state_json(results)
-    assert len(text.encode()) <= record_limit(len(rooms))
+    text = state_json(results, NOW)
+    assert len(text.encode()) <= record_limit(0)  # a config of any size reads it
     (tmp_path / "badges.json").write_text(text)
-    loaded = load_previous(None, tmp_path, NOW, len(rooms))
-    assert loaded.warning == ""
+    loaded = load_previous_run(None, tmp_path, NOW, [], 0)
+    assert loaded.warnings == ()
     assert len(loaded.states) == len(rooms)
     assert parse_state(text, NOW).states == loaded.states
 
@@ -361,10 +364,10 @@ def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("trusted")
 def test_a_poisoned_history_beside_a_good_record(https_url: str, tmp_path: Path) -> None:
     """history.json comes from beside badges.json, over the same fetch; poisoned, it warns."""
-    loaded = load_previous_run(f"{https_url}/h/badges.json", tmp_path, NOW, ["a@b"])
+    loaded = load(f"{https_url}/h/badges.json", tmp_path)
     assert loaded.states == {"a@b": RoomState("a@b", "counted", 3)}
     assert loaded.history.rooms == {}
-    assert "ignoring the previous history.json from " in loaded.history_warning
-    assert f"{https_url}/h/history.json" in loaded.history_warning
-    plain = load_previous_run(f"{https_url}/badges.json", tmp_path, NOW, ["a@b"])
-    assert (plain.history.rooms, plain.history_warning) == ({}, "")  # none there: no warning
+    (warning,) = loaded.warnings
+    assert warning.startswith(f"ignoring the previous history.json from {https_url}/h/history.json")
+    plain = load(f"{https_url}/badges.json", tmp_path)
+    assert (plain.history.rooms, plain.warnings) == ({}, ())  # none there: no warning

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,12 +23,14 @@ from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
     EXIT_OUTPUT_FAILED,
+    EXIT_RECORD_UNREADABLE,
     EXIT_SOME_UNCOUNTED,
     EXIT_USAGE,
     ConfigError,
     XmppError,
 )
 from badgegen.login import Login
+from badgegen.pipeline import WRITE_RESERVE, WRITE_RESERVE_PER_ROOM
 from badgegen.publish import lock_directory
 from tests.conftest import ENV, FakeCounter, refresh, run_cli
 
@@ -128,8 +131,9 @@ def quarter_hour() -> int:
     return int(time.time() // 900)
 
 
-def test_a_second_run_with_the_same_counts_writes_nothing(config: Path) -> None:
-    """Neither badges, nor badges.json, nor index.html change when no count did."""
+def test_a_second_run_with_the_same_counts_rewrites_no_badge(config: Path) -> None:
+    """When no count changed, no badge, endpoint JSON, chart or history changes: only the
+    record and the page, which say when the run checked."""
     counter = FakeCounter({"lobby@conference.example.org": 7, "gone@conference.example.org": None})
     public = config.parent / "public"
     # The history moves on at each quarter hour (by design), so the two runs must fall
@@ -141,8 +145,12 @@ def test_a_second_run_with_the_same_counts_writes_nothing(config: Path) -> None:
         result = refresh(config, counter, "--json")
         if quarter_hour() == quarter:
             break
-    assert json.loads(result.stdout)["written"] == []
-    assert {path.name: path.stat().st_mtime_ns for path in public.iterdir()} == before
+    checked = {"badges.json", "index.html"}
+    assert set(json.loads(result.stdout)["written"]) <= checked
+    after = {path.name: path.stat().st_mtime_ns for path in public.iterdir()}
+    assert {name: stamp for name, stamp in after.items() if name not in checked} == {
+        name: stamp for name, stamp in before.items() if name not in checked
+    }
     counter.counts["lobby@conference.example.org"] = 8
     written = json.loads(refresh(config, counter, "--json").stdout)["written"]
     assert sorted(written) == sorted(
@@ -304,7 +312,7 @@ def test_demo_without_prosody_says_what_to_install(
 class ManyFailures:
     """Counts the first room and times out on every other, like a run past its deadline."""
 
-    def __call__(self, login: Login, rooms: Iterable[Room]) -> tuple[Count, ...]:
+    def __call__(self, login: Login, rooms: Iterable[Room], until: float) -> tuple[Count, ...]:
         rooms = tuple(rooms)
         first = Count(rooms[0].jid, 3)
         late = [
@@ -469,12 +477,16 @@ def test_history_keeps_each_run_and_prints_a_room(config: Path) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["room"] == "lobby@conference.example.org"
-    assert len(document["points"]) == 96
-    assert document["points"][-1][1] == 7
+    assert [value for _, value in document["points"]] == [7]  # from the first count on
+    assert document["last_count"]["occupants"] == 7
+    hourly = CliRunner().invoke(main, args)  # the open hour holds the count already
+    assert hourly.stdout.splitlines()[0].startswith("lobby@conference.example.org: last count 7")
+    assert hourly.stdout.splitlines()[-1].endswith("UTC  7")
     gone = CliRunner().invoke(
         main, ["history", "gone@conference.example.org", "--config", str(config), "--out", out]
     )
-    assert gone.stdout.splitlines()[-1].endswith("UTC  -")  # not counted: a gap, not a zero
+    assert gone.stdout == ""  # never counted: no series at all
+    assert "No count of gone@conference.example.org" in gone.stderr
 
 
 def test_a_poisoned_history_costs_the_history_only(config: Path) -> None:
@@ -509,7 +521,7 @@ def test_history_of_a_room_never_counted_says_so(config: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["points"] == []
-    assert "No history of lobby@conference.example.org" in result.stderr
+    assert json.loads(result.stdout)["last_count"] is None
 
 
 def test_files_named_in_options_and_environment_are_never_waited_on(
@@ -547,6 +559,54 @@ def test_trend_badges_are_opt_in(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "o" / "a.trend.svg").read_text()
-    assert 'aria-label="chat: avg 7 (7d)"' in svg
-    assert json.loads((tmp_path / "o" / "a.trend.json").read_text())["message"] == "avg 7 (7d)"
+    assert 'aria-label="chat: avg 7 (1 count)"' in svg  # a first run: built from one count
+    trend = json.loads((tmp_path / "o" / "a.trend.json").read_text())
+    assert trend["message"] == "avg 7 (1 count)"
     assert not (tmp_path / "o" / "c.trend.svg").exists()
+
+
+def test_the_demo_never_writes_over_another_runs_record(config: Path) -> None:
+    """`badgegen demo --out public` where a project's refresh writes: refused, nothing touched."""
+    counts = {"lobby@conference.example.org": 2, "gone@conference.example.org": 1}
+    assert refresh(config, FakeCounter(counts)).exit_code == 0
+    public = config.parent / "public"
+    before = {path.name: path.read_bytes() for path in public.iterdir()}
+    result = run_cli(["demo", "--out", str(public)])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith(f"Error: {public} holds another run's record (rooms")
+    assert "lobby@conference.example.org" in result.stderr
+    assert "badgegen-demo/" in result.stderr
+    assert {path.name: path.read_bytes() for path in public.iterdir()} == before
+
+
+def test_counting_leaves_time_to_write_by_the_deadline(tmp_path: Path) -> None:
+    """--deadline bounds the whole run: counting must end early enough to write every room."""
+    rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(2000))
+    config = tmp_path / "rooms.yaml"
+    config.write_text("account: {jid: bot@example.org}\nrooms:\n" + rooms)
+    counter = FakeCounter({f"room{index}@conference.example.org": 1 for index in range(2000)})
+    started = time.monotonic()
+    assert refresh(config, counter, "--deadline", "30").exit_code == 0
+    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * 2000
+    # The command takes its start a moment after this test does.
+    assert abs(counter.until - (started + 30 - reserve)) < 1
+
+
+def test_a_record_that_cannot_be_fetched_ends_the_run_before_writing(config: Path) -> None:
+    """--previous that does not answer: status 7, one JSON document, the output untouched."""
+    public = config.parent / "public"
+    counts = {"lobby@conference.example.org": 2, "gone@conference.example.org": 1}
+    assert refresh(config, FakeCounter(counts)).exit_code == 0
+    before = {path.name: path.read_bytes() for path in public.iterdir()}
+    with socket.socket() as closed:  # a port nothing listens on: refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    previous = f"https://127.0.0.1:{port}/badges.json"
+    counter = FakeCounter({"lobby@conference.example.org": 5, "gone@conference.example.org": 5})
+    result = refresh(config, counter, "--previous", previous, "--json")
+    assert result.exit_code == EXIT_RECORD_UNREADABLE
+    document = json.loads(result.stdout)
+    assert document["error"]["kind"] == "record"
+    assert "nothing was written" in document["error"]["message"]
+    assert counter.calls == []  # not even counted
+    assert {path.name: path.read_bytes() for path in public.iterdir()} == before

@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from badgegen.demo.prosody import prosody_config, prosody_process
@@ -71,17 +72,21 @@ class SandboxServer(LocalServer):
 
 
 @contextlib.contextmanager
-def running_sandbox_prosody(root: Path, *, rate_limits: bool = False) -> Iterator[SandboxServer]:
+def running_sandbox_prosody(
+    root: Path, *, rate_limits: bool = False, valid_for: timedelta = timedelta(days=30)
+) -> Iterator[SandboxServer]:
     """Run the demo's Prosody with the sandbox's hosts and component in root until the block ends.
 
     Args:
         root: an empty folder for its config, certificate, data and log.
         rate_limits: enable mod_limits with its default client limit (10 KiB/s),
             for every account but the sandbox's owner and occupants.
+        valid_for: how long its certificate lasts (a soak moves clocks years ahead).
     """
     (root / "data").mkdir(parents=True, exist_ok=True)
     port, component_port = free_port(), free_port()
-    certificate = make_certificate(root / "certs", (DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN))
+    names = (DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN)
+    certificate = make_certificate(root / "certs", names, valid_for)
     settings = PROSODY_SETTINGS.format(
         component_port=component_port,
         extra_modules=', "limits"' if rate_limits else "",

@@ -47,7 +47,11 @@ def test_no_history_draws_empty_panels() -> None:
 
 
 def test_pulse_in_words() -> None:
-    assert pulse([None, 3, None], [2, 4, None]) == Pulse(3, 4, 3.0)
-    assert pulse([None, 3, None], [2, 4, None]).describe() == "7 days: now 3, peak 4, average 3"
-    assert pulse([4, None], [5, 6]).describe() == "7 days: now 4, peak 6, average 5.5"
+    """The week's peak and average, and while the week is thin, what it is built from."""
+    assert pulse([None, 3, None], [2, 4, None]) == Pulse(4, 3.0, 2, "hour")
+    assert pulse([None, 3, None], [2, 4, None]).describe() == (
+        "7 days: peak 4, average 3 (2 hours counted)"
+    )
+    assert pulse([4, 6], [None]).describe() == "7 days: peak 6, average 5 (2 quarter hours counted)"
+    assert pulse([None], [5] * 84).describe() == "7 days: peak 5, average 5"
     assert pulse([None], [None]).describe() == "no history yet"

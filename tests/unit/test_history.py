@@ -1,122 +1,110 @@
-"""history.json: tiers of buckets, gaps as gaps, bounded size; a hostile file costs the history."""
+"""History: tiers of buckets right for any cadence, pause and clock step; gaps stay gaps."""
 
 from __future__ import annotations
 
-import json
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from badgegen.history import TIERS, History, add_run
-from badgegen.record.history import history_json, history_limit, parse_history
+from badgegen.history import DAY, TIERS, WEEK, YEAR, History, add_run, merged
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 ROOM = "lobby@conference.example.org"
 
 
 def run(history: History, minutes: float, count: int | None, room: str = ROOM) -> History:
-    return add_run(history, {room: count}, START + timedelta(minutes=minutes))
+    return add_run(history, {room: count}, START + timedelta(minutes=minutes)).history
 
 
 def values(history: History, tier: str, room: str = ROOM) -> list[int | None]:
     return [value for _, value in history.series(room, tier)]
 
 
+def known(history: History, tier: str, room: str = ROOM) -> list[int]:
+    return [value for value in values(history, tier, room) if value is not None]
+
+
 def test_a_run_fills_its_quarter_hour_and_the_latest_count_wins() -> None:
-    history = run(History(), 1, 4)
-    history = run(history, 7, 6)
-    fine = values(history, "15m")
-    assert fine[-1] == 6
-    assert fine[:-1] == [None] * 95
+    """Two runs in one quarter hour: the later count stands."""
+    history = run(run(History(), 1, 4), 7, 6)
+    assert values(history, DAY) == [None] * 95 + [6]
 
 
 def test_failed_runs_leave_gaps_not_zeros() -> None:
+    """A quarter hour nobody counted is a gap, in every tier."""
     history = run(History(), 1, 4)
-    history = run(history, 16, None)  # the next quarter: not counted
+    history = run(history, 16, None)
     history = run(history, 31, 2)
-    assert values(history, "15m")[-3:] == [4, None, 2]
+    assert values(history, DAY)[-3:] == [4, None, 2]
+    assert values(history, WEEK)[-1] == 3
 
 
-def test_hours_and_days_are_means_of_their_finer_buckets() -> None:
+def test_the_open_hour_and_day_hold_what_they_have_so_far() -> None:
+    """Hours and days are means of their finer buckets from the first count on."""
     history = History()
     for minute, count in [(0, 2), (15, 4), (30, None), (45, 6), (60, 1)]:
         history = run(history, minute, count)
-    assert values(history, "1h")[-2:] == [4, None]  # (2 + 4 + 6) / 3; the open hour is empty
-    for hour in range(2, 25):
-        history = run(history, hour * 60, 3)
-    assert values(history, "1d")[-2] == 3  # the first day's hours: 4, 1, then 3s: rounds to 3
-    assert values(history, "1d")[-1] is None
+    assert values(history, WEEK)[-2:] == [4, 1]  # (2 + 4 + 6) / 3, then the open hour
+    assert values(history, YEAR)[-1] == 2  # the day so far: hours 4 and 1, rounded half to even
+
+
+def test_daily_runs_keep_every_day() -> None:
+    """Runs 24 h (or a week) apart: each count reaches its hour and its day."""
+    history = History()
+    for day in range(10):
+        history = run(history, day * 24 * 60, day + 1)
+    assert known(history, YEAR) == list(range(1, 11))
+    assert known(history, WEEK) == list(range4(10))
+    weekly = History()
+    for week in range(10):
+        weekly = run(weekly, week * 7 * 24 * 60 + 5, week)
+    assert known(weekly, YEAR) == list(range(10))
+
+
+def range4(days: int) -> range:
+    """The counts of the daily runs still inside the hourly tier's week."""
+    return range(days - 6, days + 1)
+
+
+def test_a_long_pause_keeps_what_came_before_it() -> None:
+    """Three days without a run: the quarter hours go, their hours and day stay."""
+    history = run(run(History(), 0, 5), 70, 9)
+    later = run(history, 60 * 24 * 3, 7)
+    assert known(later, DAY) == [7]
+    assert known(later, WEEK) == [5, 9, 7]
+    assert known(later, YEAR) == [7, 7]  # the first day's hours 5 and 9, then the new day
+
+
+def test_a_clock_step_back_reopens_nothing() -> None:
+    """A run behind the newest bucket counts into it and says how far behind it was."""
+    history = run(run(History(), 0, 5), 16, 6)  # quarters 0 and 15
+    recorded = add_run(history, {ROOM: 8}, START + timedelta(minutes=14, seconds=59))
+    assert recorded.behind == timedelta(seconds=1)  # behind the 00:15 bucket
+    assert values(recorded.history, DAY)[-2:] == [5, 8]  # the closed 00:00 quarter kept its 5
+    midnight = add_run(history, {ROOM: 3}, START - timedelta(seconds=15))
+    assert known(midnight.history, YEAR) == [4]  # (5 + 3) / 2; yesterday is not reopened
+    assert add_run(history, {ROOM: 1}, START + timedelta(hours=2)).behind == timedelta(0)
+
+
+def test_rooms_no_longer_listed_stay_a_week() -> None:
+    """A room taken out keeps its series while its last week has a count, then goes."""
+    history = add_run(History(), {ROOM: 1, "old@x.example": 2}, START).history
+    later = add_run(history, {ROOM: 1}, START + timedelta(days=3)).history
+    assert set(later.rooms) == {ROOM, "old@x.example"}
+    back = add_run(later, {ROOM: 1, "old@x.example": 4}, START + timedelta(days=4)).history
+    assert known(back, YEAR, "old@x.example") == [2, 4]
+    gone = add_run(later, {ROOM: 1}, START + timedelta(days=8)).history
+    assert set(gone.rooms) == {ROOM}
 
 
 def test_the_series_times_are_the_buckets() -> None:
+    """Each value comes with the start of its bucket."""
     history = run(History(), 20, 5)
-    times = [moment for moment, _ in history.series(ROOM, "15m")]
-    assert times[-1] == START + timedelta(minutes=15)
-    assert times[-2] == START
-
-
-def test_a_long_pause_or_a_clock_set_back_starts_afresh() -> None:
-    history = run(History(), 0, 5)
-    history = run(history, 60 * 24 * 3, 7)  # three days later: the 15m tier is all new
-    assert values(history, "15m")[:-1] == [None] * 95
-    back = run(history, 0, 1)
-    assert values(back, "15m")[-1] == 1
-
-
-def test_round_trip_and_unchanged_counts_write_the_same_bytes() -> None:
-    history = run(History(), 1, 4)
-    text = history_json(history)
-    again = parse_history(text, [ROOM])
-    assert again == history
-    same = run(again, 9, 4)  # the same quarter hour, the same count
-    assert history_json(same) == text
-
-
-def test_rooms_no_longer_listed_are_dropped() -> None:
-    history = add_run(History(), {ROOM: 1, "old@x.example": 2}, START)
-    later = add_run(history, {ROOM: 1}, START + timedelta(minutes=20))
-    assert set(later.rooms) == {ROOM}
-
-
-def test_size_at_five_thousand_rooms_is_bounded() -> None:
-    """A full year for 5,000 rooms, every value at the cap: within history_limit."""
-    history = History(
-        {tier.name: 0 for tier in TIERS},
-        {f"room{i}@conference.example.org": {tier.name: [999_999] * tier.length for tier in TIERS}
-         for i in range(5000)},
-    )  # fmt: skip
-    size = len(history_json(history).encode())
-    assert size <= history_limit(5000)
-    typical = History(
-        history.ends,
-        {jid: {tier.name: [12] * tier.length for tier in TIERS} for jid in history.rooms},
-    )
-    assert len(history_json(typical).encode()) / 5000 < 2000  # bytes a room, README's figure
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[]",
-        '{"version": 2}',
-        '{"version": 1, "tiers": [], "rooms": {}}',
-        '{"version": 1, "tiers": {"15m": {"step": 60, "end": 0}}, "rooms": {}}',
-        "[" * 100_000,
-        "not json",
-    ],
-)
-def test_hostile_files_are_refused_whole(text: str) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011 (json's own error is a ValueError too)
-        parse_history(text, [ROOM])
-
-
-def test_a_poisoned_room_costs_that_room_only() -> None:
-    good = run(History(), 1, 4)
-    document = json.loads(history_json(good))
-    document["rooms"]["evil@x.example"] = {"15m": [10**30] * 96, "1h": [], "1d": "x"}
-    document["rooms"][ROOM]["15m"][0] = None
-    parsed = parse_history(json.dumps(document), [ROOM, "evil@x.example"])
-    assert set(parsed.rooms) == {ROOM}
+    times = [moment for moment, _ in history.series(ROOM, DAY)]
+    assert times[-2:] == [START, START + timedelta(minutes=15)]
+    assert history.newest == START + timedelta(minutes=15)
 
 
 def test_the_command_line_names_the_tiers() -> None:
@@ -124,3 +112,97 @@ def test_the_command_line_names_the_tiers() -> None:
     from badgegen.vocabulary import TIER_NAMES
 
     assert tuple(tier.name for tier in TIERS) == TIER_NAMES
+
+
+# --- the model: what each bucket must hold, from every count ever recorded --------------
+
+
+def expected(runs: list[tuple[int, int | None]], end: int) -> dict[str, dict[int, int]]:
+    """Each tier's buckets (start -> value) within its window before end, from the runs."""
+    quarters: dict[int, int] = {}
+    for moment, count in runs:  # moments already clamped to never go back
+        if count is not None:
+            quarters[moment - moment % 900] = count
+    hours: dict[int, list[int]] = defaultdict(list)
+    for start, value in quarters.items():
+        hours[start - start % 3600].append(value)
+    hourly = {start: round(sum(vs) / len(vs)) for start, vs in hours.items()}
+    days: dict[int, list[int]] = defaultdict(list)
+    for start, value in hourly.items():
+        days[start - start % 86400].append(value)
+    daily = {start: round(sum(vs) / len(vs)) for start, vs in days.items()}
+    tiers = {DAY: quarters, WEEK: hourly, YEAR: daily}
+    return {
+        tier.name: {
+            start: value
+            for start, value in tiers[tier.name].items()
+            if end - end % tier.step - start < tier.step * tier.length
+        }
+        for tier in TIERS
+    }
+
+
+GAPS = st.sampled_from([0, 60, 5 * 60, 15 * 60, 3600, 23 * 3600, 86400, 3 * 86400, 7 * 86400])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            GAPS | st.integers(-3600, 10 * 86400),
+            st.none() | st.integers(0, 50),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_every_bucket_holds_what_the_counts_say(steps: list[tuple[int, int | None]]) -> None:
+    """Any cadence, pause and clock step: every bucket in each window is what the model says."""
+    history, now, newest, runs = History(), int(START.timestamp()), 0, []
+    for gap, count in steps:
+        now += gap
+        history = add_run(history, {ROOM: count}, datetime.fromtimestamp(now, UTC)).history
+        newest = max(newest, now - now % 900)
+        runs.append((max(now, newest), count))
+    model = expected(runs, newest)
+    for tier in TIERS:
+        stored = {
+            int(moment.timestamp()): value
+            for moment, value in history.series(ROOM, tier.name)
+            if value is not None
+        }
+        assert stored == model[tier.name], tier.name
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), min_size=1, max_size=20),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), min_size=1, max_size=20),
+)
+def test_two_runs_from_one_record_merge_into_both(
+    ours: list[tuple[int, int]], theirs: list[tuple[int, int]]
+) -> None:
+    """Two runs that started from the same record each counted in their own quarter hours:
+    the merged history holds both runs' counts, in every tier, as if one history had both."""
+    base = run(History(), 0, 1)
+    mine, other, both = base, base, base
+    quarters = {0: 1}
+    for quarter, count in sorted(dict(ours).items()):
+        if quarter % 2:  # ours: odd quarter hours; theirs: even ones (never the same bucket)
+            mine = run(mine, 15 * quarter + 1, count)
+            quarters[quarter] = count
+    for quarter, count in sorted(dict(theirs).items()):
+        if quarter % 2 == 0 and quarter:
+            other = run(other, 15 * quarter + 1, count)
+            quarters[quarter] = count
+    for quarter, count in sorted(quarters.items()):
+        both = run(both, 15 * quarter + 1, count)
+    combined = merged(mine, other)
+    for tier in TIERS:
+        assert known(combined, tier.name) == known(both, tier.name), tier.name
+
+
+def test_merging_nothing_changes_nothing() -> None:
+    """An empty history (none published) leaves ours as it is."""
+    history = run(History(), 3, 4)
+    assert merged(history, History()) == history

@@ -52,8 +52,11 @@ def test_agrees_with_slixmpp(text: str) -> None:
         assert ours is None or domain.endswith("\uff0e"), text  # a final dot, stripped
     elif ours is None:
         assert set(domain) & HOST_PUNCTUATION, text
+    elif domain.endswith("."):  # slixmpp may keep a "/" in the resource then: "a./r" -> "/r"
+        assert ours[:2] == (theirs[0], theirs[1].removesuffix(".")), text
+        assert theirs[2] in (ours[2], "/" + ours[2]), text
     else:
-        assert ours == (theirs[0], theirs[1].removesuffix("."), theirs[2]), text
+        assert ours == theirs, text
 
 
 @pytest.mark.parametrize(

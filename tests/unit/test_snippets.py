@@ -14,11 +14,12 @@ from badgegen.cli.json_output import result_json
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.errors import BadgegenError
+from badgegen.history import History, add_run
 from badgegen.pipeline import RefreshResult
 from badgegen.publish import WriteReport
 from badgegen.results import settle
 from badgegen.scaffold import scaffold
-from badgegen.site import HEADERS_TEXT, index_html
+from badgegen.site import HEADERS_TEXT, index_html, room_status
 from badgegen.snippets import link_for, snippet
 from badgegen.state import RoomState
 
@@ -72,9 +73,10 @@ def test_page_escapes_and_lists_every_room() -> None:
     """index.html names every room, escapes room names, and loads nothing from elsewhere."""
     rooms = [ROOM, Room("x@y.example", label="<b>")]
     counts = [Count(ROOM.jid, 3), Count("x@y.example", None, Problem.NOT_FOUND)]
-    page = index_html(settle(rooms, counts, {}, NOW, HOUR), BASE)
+    page = index_html(settle(rooms, counts, {}, NOW, HOUR), BASE, History(), NOW)
     assert "lobby@conference.example.org" in page
-    assert "unknown: room does not exist" in page
+    assert "unknown: room does not exist; never counted" in page
+    assert "checked 2026-11-25 12:00 UTC" in page
     assert "&lt;b&gt;" in page
     assert "<b>" not in page
     assert "<script src" not in page
@@ -176,3 +178,21 @@ def test_job_summary_keeps_table_and_code_spans() -> None:
     table = step_summary(RefreshResult(results, WriteReport((), ())))
     row = table.strip().splitlines()[-1]
     assert row == "| `` a`b\\|c@conference.example.org `` | 2 online |"
+
+
+def test_the_page_tells_counted_from_checked() -> None:
+    """Not counted now: the page says the last count and how long before the check it was."""
+    history = add_run(History(), {ROOM.jid: 5}, NOW - timedelta(hours=3)).history
+    before = {ROOM.jid: RoomState(ROOM.jid, "counted", 5, NOW - timedelta(hours=3))}
+    failed = [Count(ROOM.jid, None, Problem.TIMEOUT)]
+    (unknown,) = settle([ROOM], failed, before, NOW, HOUR)
+    assert room_status(unknown, history, NOW) == (
+        "unknown: timed out; last count 5 at 2026-11-25 09:00 UTC, 3 hours before this check"
+    )
+    (stale,) = settle([ROOM], failed, before, NOW, timedelta(hours=4))
+    assert room_status(stale, history, NOW) == (
+        "showing 5 from 2026-11-25 09:00 UTC, 3 hours before this check (stale);"
+        " not counted now: timed out"
+    )
+    (counted,) = settle([ROOM], [Count(ROOM.jid, 7)], before, NOW, HOUR)
+    assert room_status(counted, history, NOW) == "7 online"

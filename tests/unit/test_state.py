@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,24 +39,19 @@ def test_a_new_count_is_shown() -> None:
 
 
 @pytest.mark.parametrize(
-    ("occupants", "age", "status", "recorded"),
+    ("occupants", "age", "status"),
     [
-        (7, timedelta(minutes=14), "counted", NOW - timedelta(minutes=14)),  # same, recent: kept
-        (7, timedelta(minutes=15), "counted", NOW),  # a quarter of stale_after old: renewed
-        (6, timedelta(minutes=1), "counted", NOW),  # the count changed
-        (7, timedelta(minutes=1), "stale", NOW),  # counted again after failing
-        (7, -timedelta(minutes=1), "counted", NOW),  # a time on record from the future
+        (7, timedelta(minutes=14), "counted"),  # the same count, recent
+        (6, timedelta(minutes=1), "counted"),  # the count changed
+        (7, timedelta(minutes=1), "stale"),  # counted again after failing
+        (7, -timedelta(minutes=1), "counted"),  # a time on record from the future
     ],
 )
-def test_an_unchanged_count_keeps_its_recent_time(
-    occupants: int, age: timedelta, status: str, recorded: datetime
-) -> None:
-    """Counted again with the same result, a room keeps its time while that is recent.
-
-    So a run that changes no count rewrites neither badges.json nor index.html.
-    """
+def test_a_count_is_dated_when_it_was_taken(occupants: int, age: timedelta, status: str) -> None:
+    """Counted again, whatever the record says, a room's count is dated now: the record
+    tells exactly when each room was last counted (and the run when it checked)."""
     (state,) = resolve([Count(ROOM, 7)], previous(occupants, age, status), NOW, HOUR)
-    assert (state.status, state.occupants, state.counted_at) == ("counted", 7, recorded)
+    assert (state.status, state.occupants, state.counted_at) == ("counted", 7, NOW)
 
 
 def test_a_recent_count_stands_in_while_fresh_enough() -> None:
@@ -98,14 +94,15 @@ def test_record_round_trips() -> None:
         Count("dev@conference.example.org", None, Problem.TIMEOUT),
     ]
     results = settle(rooms, counts, {}, NOW, HOUR)
-    text = state_json(results)
+    text = state_json(results, NOW)
+    assert parse_state(text, NOW).checked_at == NOW
     assert parse_state(text, NOW).states == {
         ROOM: RoomState(ROOM, "counted", 4, NOW, name="Lobby"),
         "dev@conference.example.org": RoomState("dev@conference.example.org", "unknown", None),
     }
     assert '"files": [\n        "lobby.svg",\n        "lobby.json"\n      ]' in text
     assert '"problem": "timeout"' in text
-    assert text == state_json(results)
+    assert text == state_json(results, NOW)
 
 
 @pytest.mark.parametrize(
@@ -130,5 +127,47 @@ def test_nonsense_entries_are_skipped() -> None:
     assert record.ignored == (
         "a@b: occupants is not a whole number from 0 to 999999",
         "c@d: status is not counted, stale or unknown",
-        "e@f: not an object",
+        "e@f: not an object of counts and names",
     )
+
+
+@pytest.mark.parametrize(
+    ("ahead", "counted_at"),
+    [
+        (timedelta(minutes=3), NOW),  # a clock a little behind the record's: read as now
+        (timedelta(days=30), NOW),  # a clock set back a month
+        (timedelta(days=32), None),  # further: not believed
+    ],
+)
+def test_times_ahead_of_the_clock(ahead: timedelta, counted_at: datetime | None) -> None:
+    """A count from a clock ahead of this one was, as far as this run can tell, taken now."""
+    stamp = (NOW + ahead).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = '{"version": 1, "rooms": {"a@b": {"status": "counted", "occupants": 2,'
+    text += f' "counted_at": "{stamp}"}}}}}}'
+    record = parse_state(text, NOW)
+    assert record.states["a@b"].counted_at == counted_at
+    assert record.ahead == (ahead if counted_at else timedelta(0))
+
+
+POISONS = {
+    "deep": "[" * 200_000,
+    "deep-within-bound": '{"occupants": ' + "[" * 3000 + "]" * 3000 + "}",
+    "wide": "[]," * 300_000 + "[]",
+    "digits": "9" * 5000,
+    "nested-object": '{"status": "counted", "occupants": {"a": {"b": {}}}}',
+    "string": '"' + "\\u0000" * 100_000 + '"',
+}
+
+
+@pytest.mark.parametrize("poison", sorted(POISONS))
+def test_a_poisoned_entry_costs_itself_and_little_memory(poison: str) -> None:
+    """Whatever one entry holds, the others are read, in one pass and little memory."""
+    good = '{"status": "counted", "occupants": 5, "counted_at": "2026-11-25T11:00:00Z"}'
+    text = f'{{"version": 1, "rooms": {{"a@b": {good}, "c@d": {POISONS[poison]}, "e@f": {good}}}}}'
+    tracemalloc.start()
+    record = parse_state(text, NOW)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert set(record.states) == {"a@b", "e@f"}
+    assert peak < 2 * len(text) + 1_000_000  # json.loads of "wide" alone would need 20x
+    assert any(line.startswith("c@d: ") for line in record.ignored)

@@ -10,7 +10,7 @@ import pytest
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.render import render_badge
-from badgegen.render.content import endpoint_json, id_suffix, trend_badge, trend_value
+from badgegen.render.content import Trend, endpoint_json, id_suffix, trend_badge, trend_value
 
 ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 
@@ -18,33 +18,54 @@ ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 @pytest.mark.parametrize(
     ("trend", "day", "week", "expected"),
     [
-        ("day", [None, 3, 9, None], [5, 5], 9),
-        ("week", [None, 3], [4, None, 7], 5.5),
-        ("week", [2, 4], [None, None], 3.0),  # no hour closed yet: the day's quarter hours
+        ("day", [None, 3, 9, None], [5, 5], Trend(9, 2)),
+        ("week", [None, 3], [4, None, 7], Trend(5.5, 2)),
+        ("week", [2, 4], [None, None], Trend(3.0, 2)),  # no hour yet: the quarter hours
         ("week", [None], [None], None),
         ("day", [None], [8], None),
     ],
 )
 def test_trend_values(
-    trend: str, day: list[int | None], week: list[int | None], expected: float | None
+    trend: str, day: list[int | None], week: list[int | None], expected: Trend | None
 ) -> None:
+    """The day's peak, the week's mean, and how many buckets each was built from."""
     assert trend_value(trend, day, week) == expected
 
 
+FULL_WEEK, FULL_DAY = 168, 96
+
+
 def test_the_badge_says_the_trend_in_the_rooms_look() -> None:
-    badge = trend_badge(ROOM, "chat", 5.5)
+    """The message says the trend and its span; the colour is the rooms' threshold colour."""
+    badge = trend_badge(ROOM, "chat", Trend(5.5, FULL_WEEK))
     assert (badge.label, badge.message) == ("chat", "avg 5.5 (7d)")
     assert badge.color == Appearance().colors[-1][1]  # 5.5 rounds to 6: the 1+ colour
     assert badge.id_suffix != id_suffix(ROOM.jid)  # unique beside the count badge
-    day = trend_badge(Room(ROOM.jid, trend="day"), "chat", 12)
+    day = trend_badge(Room(ROOM.jid, trend="day"), "chat", Trend(12, FULL_DAY))
     assert day.message == "peak 12 (24h)"
     unknown = trend_badge(ROOM, "chat", None)
     assert (unknown.message, unknown.color) == ("no history", Appearance().unknown_color)
-    assert trend_badge(ROOM, "chat", 1234.0).message == "avg 1.2k (7d)"
+    assert trend_badge(ROOM, "chat", Trend(1234.0, FULL_WEEK)).message == "avg 1.2k (7d)"
+
+
+@pytest.mark.parametrize(
+    ("trend", "built_from", "message"),
+    [
+        ("week", 1, "avg 5 (1 count)"),
+        ("week", 83, "avg 5 (83 counts)"),
+        ("week", 84, "avg 5 (7d)"),
+        ("day", 3, "peak 5 (3 counts)"),
+        ("day", 48, "peak 5 (24h)"),
+    ],
+)
+def test_a_thin_trend_says_what_it_is_built_from(trend: str, built_from: int, message: str) -> None:
+    """A week's average from one count is not "7d": the badge says how many counts."""
+    badge = trend_badge(Room(ROOM.jid, trend=trend), "chat", Trend(5, built_from))
+    assert badge.message == message
 
 
 def test_the_badge_renders_with_its_label_escaped() -> None:
-    svg = render_badge(trend_badge(ROOM, '<b>"x"</b>', 3))
+    svg = render_badge(trend_badge(ROOM, '<b>"x"</b>', Trend(3, FULL_WEEK)))
     root = ElementTree.fromstring(svg)
     assert root.get("aria-label") == '<b>"x"</b>: avg 3 (7d)'
 

@@ -1,0 +1,115 @@
+"""`badgegen history ROOM`: a room's occupants over time, from history.json."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from badgegen.cli.failures import errors_reported
+from badgegen.cli.options import CONFIG_OPTION, out_option
+from badgegen.history import TIERS, History
+from badgegen.vocabulary import TIER_NAMES
+
+TIME = "%Y-%m-%d %H:%M"
+
+
+@click.command("history", short_help="Print a room's occupants over time.")
+@click.argument("room", metavar="ROOM")
+@CONFIG_OPTION
+@out_option("The output directory, whose history.json is read.")
+@click.option(
+    "--tier",
+    type=click.Choice(TIER_NAMES),
+    default="1h",
+    show_default=True,
+    help="15m: the last day by quarter hours; 1h: the last week by hours; 1d: the last year.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON, for scripts.")
+def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_json: bool) -> None:
+    """Print ROOM's occupants over time (ROOM: its JID or file name), from history.json.
+
+    Quarter hours hold the latest count; hours and days the mean of theirs,
+    the current hour and day included. A gap (-) is a time the room was not
+    counted; the series starts at its first count.
+
+    \b
+    Example:
+      badgegen history lobby@conference.example.org --tier 15m
+    """
+    import json
+
+    from badgegen.cli.arguments import choose_rooms
+    from badgegen.config import load_rooms
+    from badgegen.history import last_count
+    from badgegen.record import load_history
+    from badgegen.state import describe_age, describe_span
+
+    now = datetime.now(UTC)
+    with errors_reported():
+        config = load_rooms(config_path)
+        (chosen,) = choose_rooms(config, (room,))
+    history, warnings = load_history(out_dir, now)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    points = (
+        _from_first_count(history.series(chosen.jid, tier)) if chosen.jid in history.rooms else []
+    )
+    last = last_count(history, chosen.jid)
+    if as_json:
+        click.echo(json.dumps(_document(chosen.jid, tier, points, last, now), indent=2))
+        return
+    if last is None:
+        click.echo(f"No count of {chosen.jid} in {out_dir / 'history.json'} yet"
+                   " (badgegen refresh makes it).", err=True)  # fmt: skip
+        return
+    value, moment = last
+    click.echo(f"{chosen.jid}: last count {value}, in the quarter hour from"
+               f" {describe_age(moment)} ({describe_span(now - moment)} ago)")  # fmt: skip
+    for moment, count in points:
+        click.echo(f"{moment:{TIME}} UTC  {'-' if count is None else count}")
+    if hint := _finer_hint(history, chosen.jid, tier, points):
+        click.echo(hint)
+
+
+def _from_first_count(
+    points: list[tuple[datetime, int | None]],
+) -> list[tuple[datetime, int | None]]:
+    """The series from its first count on (the buckets before it were never counted)."""
+    first = next((index for index, (_, value) in enumerate(points) if value is not None), None)
+    return [] if first is None else points[first:]
+
+
+def _finer_hint(
+    history: History, jid: str, tier: str, points: list[tuple[datetime, int | None]]
+) -> str:
+    """A line pointing to a finer tier when it holds more counts than this one shows."""
+    shown = sum(value is not None for _, value in points)
+    for finer in TIERS:
+        if finer.name == tier:
+            return ""
+        held = sum(value is not None for value in history.values(jid, finer.name))
+        if held > shown:
+            minutes = finer.step // 60
+            return f"(--tier {finer.name} shows more: {held} counted buckets of {minutes} minutes)"
+    return ""
+
+
+def _document(
+    jid: str,
+    tier: str,
+    points: list[tuple[datetime, int | None]],
+    last: tuple[int, datetime] | None,
+    now: datetime,
+) -> dict[str, object]:
+    stamped = [[moment.strftime("%Y-%m-%dT%H:%M:%SZ"), value] for moment, value in points]
+    last_json = None
+    if last is not None:
+        at = last[1].strftime("%Y-%m-%dT%H:%M:%SZ")
+        last_json = {
+            "occupants": last[0],
+            "bucket": at,
+            "age_seconds": int((now - last[1]).total_seconds()),
+        }
+    return {"room": jid, "tier": tier, "last_count": last_json, "points": stamped}

@@ -1,0 +1,217 @@
+"""The soak's world: a real Prosody whose rooms gain and lose occupants, a published site
+served over HTTPS that can fail or lie, and badgegen runs under a clock of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.server
+import resource
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import trustme
+from slixmpp import JID, ClientXMPP
+
+from badgegen.demo.server import OWNER_USER, free_port, occupant_user
+from tests.sandbox.servers import SandboxServer, running_sandbox_prosody
+
+PASSWORD = "soak-password"  # noqa: S105, a throwaway server's
+MOST_OCCUPANTS = 4
+TIMEOUT = 15.0
+
+
+class Occupants:
+    """Clients that join and leave rooms on command, from a thread with its own loop."""
+
+    def __init__(self, server: SandboxServer, rooms: list[str]) -> None:
+        self.server, self.rooms = server, rooms
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.clients: list[ClientXMPP] = []
+        self.inside: dict[str, set[int]] = {room: set() for room in rooms}
+
+    def __enter__(self) -> Occupants:
+        self.thread.start()
+        self._run(self._start())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        with contextlib.suppress(Exception):
+            self._run(self._stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Make each room hold exactly this many occupants (the server has seen every change)."""
+        self._run(self._set_counts(counts))
+
+    def _run(self, coroutine: object) -> object:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(120)  # type: ignore[arg-type]
+
+    async def _start(self) -> None:
+        owner = await self._connect(OWNER_USER)
+        muc = owner.plugin["xep_0045"]
+        for room in self.rooms:  # create each room (persistent, public), then leave it empty
+            await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
+            muc.leave_muc(JID(room), "owner")
+        for number in range(1, MOST_OCCUPANTS + 1):
+            await self._connect(occupant_user(number))
+
+    async def _connect(self, user: str) -> ClientXMPP:
+        jid = await asyncio.to_thread(self.server.register, user, PASSWORD)
+        client = ClientXMPP(jid, PASSWORD)
+        client.ca_certs = self.server.ca_file
+        client.register_plugin("xep_0045")
+        client.connect("127.0.0.1", self.server.port)
+        await client.wait_until("session_start", TIMEOUT)
+        self.clients.append(client)
+        return client
+
+    async def _set_counts(self, counts: dict[str, int]) -> None:
+        for room, count in counts.items():
+            inside = self.inside[room]
+            for number in range(1, MOST_OCCUPANTS + 1):
+                muc = self.clients[number].plugin["xep_0045"]
+                if number <= count and number not in inside:
+                    await muc.join_muc_wait(JID(room), f"p{number}", maxstanzas=0, timeout=TIMEOUT)
+                    inside.add(number)
+                elif number > count and number in inside:
+                    muc.leave_muc(JID(room), f"p{number}")
+                    inside.discard(number)
+        await self._settled(counts)
+
+    async def _settled(self, counts: dict[str, int]) -> None:
+        """Wait until the server's own disco#info says each room's count (leaves are async)."""
+        disco = self.clients[0]
+        disco.register_plugin("xep_0030")
+        for room, count in counts.items():
+            for _ in range(200):
+                info = await disco.plugin["xep_0030"].get_info(jid=JID(room), timeout=TIMEOUT)
+                fields = {
+                    f["var"]: f["value"] for f in info["disco_info"]["form"]["fields"].values()
+                }
+                if str(fields.get("muc#roominfo_occupants")) == str(count):
+                    break
+                await asyncio.sleep(0.02)
+            else:
+                raise RuntimeError(f"{room} never showed {count} occupants")
+
+    async def _stop(self) -> None:
+        await asyncio.gather(
+            *(c.disconnect(wait=1.0) for c in self.clients), return_exceptions=True
+        )
+
+
+@dataclass
+class Site:
+    """The published directory, served over HTTPS, with the faults a host or CDN has."""
+
+    root: Path
+    fail: bool = False  # answer 503
+    poison: dict[str, bytes] = field(default_factory=dict)  # name -> what to serve instead
+    stale: dict[str, bytes] = field(default_factory=dict)  # served once, then the real file
+
+    def answer(self, name: str) -> tuple[int, bytes]:
+        if self.fail:
+            return 503, b"busy"
+        if name in self.stale:
+            return 200, self.stale.pop(name)
+        if name in self.poison:
+            return 200, self.poison[name]
+        path = self.root / name
+        return (200, path.read_bytes()) if path.is_file() else (404, b"")
+
+    def deploy(self, out: Path) -> None:
+        """Publish out as the site, as GitHub Pages does: the new files replace the old."""
+        staged = self.root.with_name("staged")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(out, staged)
+        shutil.rmtree(self.root)
+        staged.rename(self.root)
+
+
+@contextlib.contextmanager
+def serving(site: Site, folder: Path) -> Iterator[tuple[str, Path]]:
+    """The site on https://127.0.0.1:PORT/ and the CA file that makes it trusted."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = site.answer(self.path.lstrip("/"))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    authority = trustme.CA()
+    ca_file = folder / "site-ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", ca_file
+    finally:
+        server.shutdown()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended: its status (negative: killed by that signal) and its stderr."""
+
+    status: int
+    stderr: str
+
+
+def run_refresh(
+    config: Path, out: Path, clock: datetime, env: dict[str, str], args: list[str],
+    kill_after: float | None = None, small_disk: bool = False,
+) -> Outcome:  # fmt: skip
+    """`badgegen refresh` as its own process, its clock set to clock by libfaketime."""
+    command = [
+        "faketime", "-f", "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
+        sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out", str(out),
+        *args,
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_small_disk if small_disk else None,
+    )  # fmt: skip
+    if kill_after is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(kill_after)
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGKILL)
+    _, stderr = process.communicate(timeout=300)
+    return Outcome(process.returncode, stderr)
+
+
+def _small_disk() -> None:
+    """A disk with no room: no file may grow past 100 bytes."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+
+@contextlib.contextmanager
+def prosody(root: Path) -> Iterator[SandboxServer]:
+    """The soak's Prosody, its certificate good for the years the soak's clocks cover."""
+    with running_sandbox_prosody(root, valid_for=timedelta(days=3650)) as server:
+        yield server
+
+
+def closed_port() -> int:
+    """A port nothing listens on (connect() is refused at once)."""
+    return free_port()

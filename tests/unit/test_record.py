@@ -1,0 +1,139 @@
+"""The record's history.json read back as untrusted input, and written within its capacity."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from badgegen.errors import RecordError
+from badgegen.history import TIERS, History, add_run
+from badgegen.record import load_previous_run
+from badgegen.record.badges import SUPPORTED_ROOMS
+from badgegen.record.history import (
+    FromTheFuture,
+    history_json,
+    history_limit,
+    parse_history,
+    within_capacity,
+)
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+ROOM = "lobby@conference.example.org"
+
+
+def recorded(counts: Mapping[str, int | None], at: datetime = NOW) -> History:
+    return add_run(History(), counts, at).history
+
+
+def test_round_trip_and_unchanged_counts_write_the_same_bytes() -> None:
+    """What a run writes, the next reads back whole; the same count later is the same file."""
+    history = recorded({ROOM: 4})
+    text = history_json(history)
+    assert parse_history(text, NOW) == (history, ())
+    same = add_run(history, {ROOM: 4}, NOW + timedelta(minutes=5)).history
+    assert history_json(same) == text
+
+
+def test_rooms_taken_out_of_rooms_yaml_are_read_too() -> None:
+    """A shrunk rooms.yaml costs the kept rooms nothing: every room's series is read."""
+    rooms = {f"room{i}@x.example": i for i in range(300)}
+    text = history_json(recorded(rooms))
+    history, ignored = parse_history(text, NOW)
+    assert (len(history.rooms), ignored) == (300, ())
+    assert len(text.encode()) <= history_limit(10)
+
+
+def test_size_at_ten_thousand_rooms_is_bounded() -> None:
+    """A full year for the supported 10,000 rooms, every value at the cap: within the limit."""
+    history = History(
+        {tier.name: 0 for tier in TIERS},
+        {f"room{i}@conference.example.org": {tier.name: [999_999] * tier.length for tier in TIERS}
+         for i in range(SUPPORTED_ROOMS)},
+    )  # fmt: skip
+    assert len(history_json(history).encode()) <= history_limit(1)
+
+
+def test_capacity_keeps_listed_rooms_then_the_latest_retired() -> None:
+    """Beyond capacity, rooms no longer listed go first, those counted longest ago first."""
+    old = recorded({"old@x.example": 1}, NOW - timedelta(days=2))
+    history = add_run(old, {"new@x.example": 2}, NOW - timedelta(hours=1)).history
+    history = add_run(history, {ROOM: 3}, NOW).history
+    rooms = {f"r{i}@x.example": None for i in range(SUPPORTED_ROOMS - 2)}
+    full = add_run(history, {ROOM: 3, **rooms}, NOW).history
+    kept = within_capacity(full, {ROOM, *rooms})
+    assert "new@x.example" in kept.rooms
+    assert "old@x.example" not in kept.rooms
+    assert len(kept.rooms) == SUPPORTED_ROOMS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        '{"version": 2, "rooms": {}}',
+        '{"version": 1, "tiers": [], "rooms": {}}',
+        '{"version": 1, "tiers": {"15m": {"step": 60, "end": 0}}, "rooms": {}}',
+        "[" * 100_000,
+        "not json",
+    ],
+)
+def test_hostile_files_are_refused_whole(text: str) -> None:
+    """Anything but a version 1 history with its three tiers is a ValueError (a warning)."""
+    with pytest.raises(ValueError):  # noqa: PT011 (the message is the warning)
+        parse_history(text, NOW)
+
+
+def test_tiers_must_end_together() -> None:
+    """Tier ends that no run could have written (not the same moment's buckets) are refused."""
+    document = json.loads(history_json(recorded({ROOM: 1})))
+    document["tiers"]["1h"]["end"] -= 3600
+    with pytest.raises(ValueError, match="do not end together"):
+        parse_history(json.dumps(document), NOW)
+
+
+def test_a_history_far_in_the_future_is_refused_as_a_clock_problem(tmp_path: Path) -> None:
+    """Tier ends 3600 x 10^12 s away, or a year ahead: refused; a refresh ends with status 7."""
+    ahead = history_json(recorded({ROOM: 1}, NOW + timedelta(days=365)))
+    with pytest.raises(FromTheFuture):
+        parse_history(ahead, NOW)
+    document = json.loads(ahead)
+    for tier in TIERS:
+        document["tiers"][tier.name]["end"] = 86400 * 10**12
+    (tmp_path / "history.json").write_text(json.dumps(document))
+    with pytest.raises(RecordError, match=r"ahead of this machine's clock: .* the year 9999"):
+        load_previous_run(None, tmp_path, NOW, [ROOM], 0)
+    document["tiers"]["1h"]["end"] = 3600 * 10**12  # one tier alone: no history at all
+    (tmp_path / "history.json").write_text(json.dumps(document))
+    (warning,) = load_previous_run(None, tmp_path, NOW, [ROOM], 0).warnings
+    assert warning.startswith("ignoring the previous history.json")
+
+
+def test_a_poisoned_room_costs_that_room_only() -> None:
+    """A room's series that is not three tiers of counts is left out, with its name."""
+    good = recorded({ROOM: 4})
+    document = json.loads(history_json(good))
+    document["rooms"]["evil@x.example"] = {"15m": [10**30] * 96, "1h": [], "1d": "x"}
+    document["rooms"]["huge@x.example"] = {"15m": ["HUGE"]}
+    text = json.dumps(document).replace('"x"', "[" * 50_000 + "]" * 50_000)
+    text = text.replace('"HUGE"', "9" * 4400)  # past int()'s own limit of 4,300 digits
+    history, ignored = parse_history(text, NOW)
+    assert set(history.rooms) == {ROOM}
+    assert [line.split(":")[0] for line in ignored] == ["evil@x.example", "huge@x.example"]
+
+
+def test_a_history_of_empty_lists_costs_little_memory() -> None:
+    """Millions of [] in the rooms: a warning's worth of work, not 30 times the file in memory."""
+    text = history_json(recorded({ROOM: 4})).replace(
+        '"rooms":{', '"rooms":{"junk@x.example":' + "[]," * 2_000_000 + "[],", 1
+    )
+    tracemalloc.start()
+    history, _ = parse_history(text, NOW)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert set(history.rooms) == {ROOM}
+    assert peak < len(text)  # json.loads would take about 60 times the text
