@@ -159,7 +159,9 @@ def _with_newer_history(
     """history, with what another run published meanwhile from the same record (a URL).
 
     Two runs that start from one published record would otherwise each publish
-    their own counts only, and the later would take away the earlier's.
+    their own counts only, and the later would take away the earlier's. Where
+    both hold a bucket, the record fetched now is the newer (a cache may have
+    served an older copy the first time).
     """
     if not is_url(output.previous):
         return history  # a local record was read under the lock: no run wrote since
@@ -168,7 +170,7 @@ def _with_newer_history(
     except BadgegenError as exc:
         warnings.append(f"could not fetch the record again before writing: {exc}")
         return history
-    return merged(history, again.history)
+    return merged(again.history, history)
 
 
 def _behind_warning(seconds: float) -> str:

@@ -18,6 +18,8 @@ known occupant counts by real clients) and each condition:
   dead domains (benchmarks/federated.py);
 - fixed: a 5-room refresh into an empty directory against a bare slixmpp
   script asking the same rooms, whole processes (benchmarks/fixed_cost.py);
+- slow-domain: 600 rooms answering after 2.6 s beside 3,000 answering at once:
+  when the fast ones are done, against alone (benchmarks/slow_domain.py);
 
 it runs, as separate processes, `badgegen refresh` end to end (process start
 to exit, badges written), the naive baseline (stock slixmpp, one disco#info at
@@ -54,14 +56,15 @@ from methods import (
     second_run,
 )
 from rooms import LINK_DELAY, Target, link, populated_server, rooms_files
+from slow_domain import report_slow_domain
 from verdicts import ServerResults, verdicts
 
 METHODS = ("badgegen", "naive", "join")
-CONDITIONS = ("loopback", "link", "limits", "federated", "fixed")
+CONDITIONS = ("loopback", "link", "limits", "federated", "fixed", "slow-domain")
 SIZES = {"loopback": (100, 1000, 5000), "link": (100, 1000), "limits": (100, 1000),
-         "federated": (1000,), "fixed": (5,)}  # fmt: skip
+         "federated": (1000,), "fixed": (5,), "slow-domain": (3600,)}  # fmt: skip
 QUICK_SIZES = {"loopback": (50, 250), "link": (50, 250), "limits": (50, 250),
-               "federated": (200,), "fixed": (5,)}  # fmt: skip
+               "federated": (200,), "fixed": (5,), "slow-domain": (360,)}  # fmt: skip
 
 
 def measure_condition(
@@ -226,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "fixed" in conditions:
         failures += report_fixed_cost(args.servers.split(","), everything)
         conditions = [condition for condition in conditions if condition != "fixed"]
+    if "slow-domain" in conditions:
+        failures += report_slow_domain(args.quick, repeats, everything)
+        conditions = [condition for condition in conditions if condition != "slow-domain"]
     if "federated" in conditions:
         failures += report_federated(sizes["federated"], repeats, everything)
         conditions = [condition for condition in conditions if condition != "federated"]

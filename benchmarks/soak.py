@@ -137,6 +137,8 @@ class World:
         tally.statuses[outcome.status] += 1
         if fault in BLOCKING and outcome.status in (0, 3):
             tally.violations.append(f"run {number} ({fault}): exit {outcome.status} published")
+        if outcome.status == 1 or "Traceback" in outcome.stderr:
+            tally.violations.append(f"run {number} ({fault}): a bug: {outcome.stderr[-1500:]}")
         if outcome.status in (0, 3):
             self._publish(out, listed, clock, fault)
             tally.deployed += 1

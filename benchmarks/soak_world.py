@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import http.server
 import resource
 import shutil
@@ -22,6 +23,7 @@ import trustme
 from slixmpp import JID, ClientXMPP
 
 from badgegen.demo.server import OWNER_USER, free_port, occupant_user
+from badgegen.xmpp.disco import count_from_reply
 from tests.sandbox.servers import SandboxServer, running_sandbox_prosody
 
 PASSWORD = "soak-password"  # noqa: S105, a throwaway server's
@@ -49,6 +51,14 @@ class Occupants:
             self._run(self._stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
+        # What the cancellations left to do, here, before the loop and the clients go.
+        pending = [task for task in asyncio.all_tasks(self.loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self.clients.clear()
+        gc.collect()
+        self.loop.close()
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Make each room hold exactly this many occupants (the server has seen every change)."""
@@ -96,10 +106,7 @@ class Occupants:
         for room, count in counts.items():
             for _ in range(200):
                 info = await disco.plugin["xep_0030"].get_info(jid=JID(room), timeout=TIMEOUT)
-                fields = {
-                    f["var"]: f["value"] for f in info["disco_info"]["form"]["fields"].values()
-                }
-                if str(fields.get("muc#roominfo_occupants")) == str(count):
+                if count_from_reply(room, info.xml).occupants == count:
                     break
                 await asyncio.sleep(0.02)
             else:

@@ -8,6 +8,7 @@ import click
 
 from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, out_option
+from badgegen.cli.words import warn
 from badgegen.vocabulary import FORMATS, STYLES
 
 
@@ -124,7 +125,7 @@ def snippet_command(
         chosen = choose_rooms(config, rooms)
     states, warnings = load_states(out_dir, datetime.now(UTC))
     for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        warn(warning)
     base = base_url or config.base_url
     if not base:
         click.echo(

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import click
 
+from badgegen.cli.words import printable
 from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
@@ -84,7 +85,7 @@ def interrupts_raised() -> Iterator[None]:
 def print_errors(lines: Iterable[str]) -> None:
     """Print each line as `Error: ...` on stderr: the one place errors are worded for people."""
     for line in lines:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {printable(line)}", err=True)
 
 
 def fail(lines: Iterable[str], status: int) -> NoReturn:

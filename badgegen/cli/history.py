@@ -9,6 +9,7 @@ import click
 
 from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, out_option
+from badgegen.cli.words import warn
 from badgegen.history import TIERS, History
 from badgegen.vocabulary import TIER_NAMES
 
@@ -52,7 +53,7 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
         (chosen,) = choose_rooms(config, (room,))
     history, warnings = load_history(out_dir, now)
     for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        warn(warning)
     points = (
         _from_first_count(history.series(chosen.jid, tier)) if chosen.jid in history.rooms else []
     )

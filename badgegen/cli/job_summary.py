@@ -16,30 +16,31 @@ SUMMARY_TABLE_OPEN_UP_TO = 20
 def step_summary(run: RefreshResult) -> str:
     """Markdown for GitHub Actions' job summary: a line of totals, problems grouped, every room.
 
-    Beyond SUMMARY_TABLE_OPEN_UP_TO rooms the table of every room is folded
-    into a <details> block, so the summary page stays short.
+    Whatever came from elsewhere (a JID, a server's error text) is shown as a
+    code span, in which Markdown, HTML and links are plain text, wherever it
+    stands: in the table and in the list alike. Beyond SUMMARY_TABLE_OPEN_UP_TO
+    rooms the table of every room is folded into a <details> block.
     """
     counted = sum(result.counted for result in run.results)
-    heading = (
-        f"### XMPP chat badges\n\n{counted} of {plural(len(run.results), 'room')} counted.\n\n"
-    )
+    rooms = plural(len(run.results), "room")
+    heading = f"### XMPP chat badges\n\n{counted} of {rooms} counted.\n\n"
     rows = ["| room | result |", "| --- | --- |"]
     for result in run.results:
-        cells = (_code_span(result.room.jid), describe_result(result))
+        cells = (literal(result.room.jid), literal(describe_result(result)))
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     table = "\n".join(rows) + "\n"
     if len(run.results) <= SUMMARY_TABLE_OPEN_UP_TO:
         return heading + table + "\n"
     problems = [line.text for line in summary(run, Path())[:-1] if line.problem]
-    listed = "".join(f"- {_markdown_text(text)}\n" for text in problems)
+    listed = "".join(f"- {literal(text)}\n" for text in problems)
     folded = f"<details><summary>Every room</summary>\n\n{table}\n</details>\n\n"
     return heading + (listed + "\n" if listed else "") + folded
 
 
-def _markdown_text(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
-
-
-def _code_span(text: str) -> str:
-    """text as a Markdown code span, fenced so that a backtick inside cannot end it."""
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+def literal(text: str) -> str:
+    """text as a Markdown code span: fenced by more backticks than any run inside it, padded
+    so that a backtick at either end cannot join the fence; line breaks become spaces."""
+    flat = " ".join(text.split())
+    longest = max((len(run) for run in re.findall("`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}" if longest or flat.startswith(" ") else f"{fence}{flat}{fence}"

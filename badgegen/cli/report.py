@@ -12,6 +12,7 @@ from badgegen.cli.job_summary import step_summary
 from badgegen.cli.json_output import result_json
 from badgegen.cli.options import RefreshOptions
 from badgegen.cli.summary import summary
+from badgegen.cli.words import printable, warn
 from badgegen.errors import PublishError
 from badgegen.pipeline import RefreshResult
 from badgegen.publish import append_text
@@ -24,11 +25,11 @@ def report(run: RefreshResult, options: RefreshOptions, status: int, now: dateti
     else:
         for line in summary(run, options.out_dir, verbose=options.verbose > 0):
             if line.problem:
-                click.echo(f"Warning: {line.text}", err=True)
+                warn(line.text)
             elif not options.quiet:
-                click.echo(line.text)
+                click.echo(printable(line.text))
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
         try:
             append_text(Path(summary_file), step_summary(run))
         except PublishError as exc:  # the badges are written: the summary is a courtesy
-            click.echo(f"Warning: GITHUB_STEP_SUMMARY: {exc}", err=True)
+            warn(f"GITHUB_STEP_SUMMARY: {exc}")

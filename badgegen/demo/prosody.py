@@ -32,10 +32,9 @@ c2s_ports = {{ {port} }}
 c2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
 s2s_ports = {{}}
-component_ports = {{}}
 http_ports = {{}}
 https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping" }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{more_modules} }}
 modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
@@ -77,15 +76,22 @@ def running_prosody(root: Path) -> Iterator[LocalServer]:
 
 
 def prosody_config(
-    root: Path, port: int, certificate: Certificate, *, settings: str = "", hosts: str = ""
+    root: Path,
+    port: int,
+    certificate: Certificate,
+    *,
+    modules: tuple[str, ...] = (),
+    settings: str = "component_ports = {}",
+    hosts: str = "",
 ) -> str:
-    """The demo's Prosody config, with more global settings and hosts when given (Lua).
+    """The demo's Prosody config, with more modules, settings and hosts when given (Lua).
 
     Args:
         root: the server's folder.
         port: its client port on 127.0.0.1.
         certificate: for the demo's domains.
-        settings: global settings, after the demo's (a later one wins).
+        modules: modules to enable besides the demo's.
+        settings: global settings not in the demo's (by default: no component port).
         hosts: VirtualHost and Component sections, after the demo's host.
     """
     return CONFIG.format(
@@ -94,6 +100,7 @@ def prosody_config(
         certificate=certificate,
         domain=DOMAIN,
         muc_domain=MUC_DOMAIN,
+        more_modules="".join(f', "{module}"' for module in modules),
         settings=settings,
         hosts=hosts,
     )

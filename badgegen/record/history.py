@@ -8,7 +8,7 @@ from typing import Any
 
 from badgegen.history import FINEST, TIERS, History, Series
 from badgegen.record.badges import MAX_AHEAD, SUPPORTED_ROOMS
-from badgegen.record.scan import decode, entries, version_of
+from badgegen.record.scan import decode, entries, room_keys, version_of
 from badgegen.untrusted import MAX_OCCUPANTS
 from badgegen.vocabulary import TIER_NAMES
 
@@ -51,15 +51,18 @@ def parse_history(text: str, now: datetime) -> tuple[History, tuple[str, ...]]:
     ends: dict[str, int] = {}
     rooms: dict[str, dict[str, Series]] = {}
     ignored: list[str] = []
+    seen: set[str] = set()
     for entry in entries(text):
         if entry.key in TIER_NAMES:
             ends[entry.key] = _end(entry.key, decode(entry.value, 256))
         elif "@" in entry.key:
+            seen.add(entry.key)
             series = _series(decode(entry.value, MAX_BYTES_PER_ROOM, every_int=True))
             if series is None:
                 ignored.append(f"{entry.key[:80]}: not three tiers of counts")
             else:
                 rooms[entry.key] = series
+    ignored += [f"{key[:80]}: not three tiers of counts" for key in sorted(room_keys(text) - seen)]
     _check_ends(ends, now)
     return History(ends, rooms), tuple(ignored)
 

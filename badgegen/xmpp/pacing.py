@@ -91,21 +91,35 @@ class Pacer:
         return pacer
 
     def next_job(self) -> Job | None:
-        """The next room to ask, round-robin over the domains with room in their window."""
+        """The next room to ask, round-robin over the domains with room in their window.
+
+        While other domains have rooms waiting, no domain holds more than its
+        share of --concurrency: a slow domain's queries would otherwise take
+        the slots one by one (a fast domain frees its slots at once, a slow
+        one keeps them), and the fast domains would wait behind it.
+        """
         if self.in_flight >= self.concurrency:
             return None
         names = list(self.domains)
+        waiting = sum(1 for name in names if self._may_ask(self.domains[name]))
+        busy = sum(1 for name in names if self.domains[name].queue or self.domains[name].in_flight)
+        share = -(-self.concurrency // max(busy, 1))  # rounded up
         for offset in range(len(names)):
             name = names[(self._turn + offset) % len(names)]
             domain = self.domains[name]
-            # A domain whose queries time out without it ever answering gets no more.
-            suspect = domain.silent_timeouts > 0 and not domain.answered
-            if domain.queue and domain.in_flight < int(domain.window) and not suspect:
+            limit = int(domain.window) if waiting <= 1 else min(int(domain.window), share)
+            if self._may_ask(domain) and domain.in_flight < limit:
                 self._turn = (self._turn + offset + 1) % len(names)
                 domain.in_flight += 1
                 self.in_flight += 1
                 return domain.queue.popleft()
         return None
+
+    @staticmethod
+    def _may_ask(domain: _Domain) -> bool:
+        """Whether a domain has rooms to ask and is not suspected of never answering."""
+        suspect = domain.silent_timeouts > 0 and not domain.answered
+        return bool(domain.queue) and not suspect
 
     def settle(
         self, job: Job, count: Count, now: float, may_retry: bool

@@ -21,6 +21,7 @@ from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.pacing import Job, Pacer
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
+from badgegen.xmpp.unsolicited import Unsolicited
 from badgegen.xmpp.waits import within
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ async def _fetch_counts(
     deadline_at: float,
 ) -> tuple[Count, ...]:
     client = make_client(login, options, joining=any(room.method == "join" for room in rooms))
+    unsolicited = Unsolicited(client, str(client.boundjid.domain))
     try:
         await start_session(client, login, options, deadline_at)
         if time.monotonic() >= deadline_at:
@@ -104,6 +106,7 @@ async def _fetch_counts(
     finally:
         client.cancel_connection_attempt()
         await close(client)
+        unsolicited.report()
     return results
 
 
@@ -149,9 +152,7 @@ class _Counting:
         self.client, self.rooms, self.progress = client, rooms, progress
         self.timeout = options.timeout
         self.pacer = Pacer.of(rooms, options.concurrency, options.timeout)
-        self.queries = DiscoQueries(
-            client, lambda room: self.pacer.late_reply(room, time.monotonic())
-        )
+        self.queries = DiscoQueries(client, self._late_reply)
         self.settled: dict[int, Count] = {}
         self.ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
         self.running: set[asyncio.Task[None]] = set()
@@ -173,6 +174,9 @@ class _Counting:
             task = asyncio.create_task(self._ask(job))
             self.running.add(task)
             task.add_done_callback(self.running.discard)
+
+    def _late_reply(self, room: str) -> None:
+        self.pacer.late_reply(room, time.monotonic())
 
     async def _ask(self, job: Job) -> None:
         self.ended.put_nowait(

@@ -48,6 +48,9 @@ def make_client(login: Login, options: ConnectOptions, *, joining: bool = False)
     # Verified TLS with the system's CAs, loaded once (slixmpp's own context loads them twice).
     context = ssl.create_default_context()
     client = ClientXMPP(login.jid, password, sasl_mech=mech, ssl_context=context)
+    # Subscription requests get no answer: a flood of them must neither cost the rate
+    # limit nor fill the account's roster.
+    client.auto_authorize, client.auto_subscribe = None, False
     if options.ca_file:
         client.ca_certs = options.ca_file
     if joining:

@@ -610,3 +610,36 @@ def test_a_record_that_cannot_be_fetched_ends_the_run_before_writing(config: Pat
     assert "nothing was written" in document["error"]["message"]
     assert counter.calls == []  # not even counted
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
+
+
+def test_what_reaches_the_terminal_is_inert(tmp_path: Path) -> None:
+    """A name holding a terminal escape or a bidi override is printed escaped, not obeyed."""
+    name = tmp_path / "rooms\x1b[2J\x1b]0;pwned\x07\u202e.yaml"
+    result = run_cli(["check", "--config", str(name)])
+    assert result.exit_code == EXIT_USAGE
+    assert "\x1b" not in result.stderr
+    assert "\u202e" not in result.stderr
+    assert "\\x1b[2J" in result.stderr
+    assert "\\u202e" in result.stderr
+
+
+def test_history_of_a_history_from_beyond_the_year_9999(config: Path) -> None:
+    """A history.json whose tiers end 3600 x 10^12 s from 1970: a warning, no traceback."""
+    public = config.parent / "public"
+    public.mkdir()
+    far = 3600 * 10**12
+    tiers = {name: {"step": step, "end": far - far % step}
+             for name, step in (("15m", 900), ("1h", 3600), ("1d", 86400))}  # fmt: skip
+    (public / "history.json").write_text(json.dumps({"version": 1, "tiers": tiers, "rooms": {}}))
+    args = [
+        "history",
+        "lobby@conference.example.org",
+        "--config",
+        str(config),
+        "--out",
+        str(public),
+    ]
+    result = run_cli(args)
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    assert "ahead of this machine's clock" in result.stderr

@@ -6,7 +6,9 @@ answers; `late-S-...@` answers after S seconds; `flaky-...@` ignores the
 first query and answers the next; `missing-...@` answers item-not-found;
 `hostile-NAME@` answers with HOSTILE_REPLIES[NAME], the garbage or attack
 a server anywhere could send; `unreachable-...@` answers
-remote-server-not-found, as a server does for a domain that does not exist.
+remote-server-not-found, as a server does for a domain that does not exist;
+`flood-N@` first sends the asker N iq requests (disco#info and a namespace
+nobody knows, by turns), then answers with 1 occupant.
 This is how a slow or hostile federation link looks from a client.
 """
 
@@ -85,6 +87,9 @@ class SlowRooms:
         self.asked: collections.Counter[str] = collections.Counter()
         self.first_query = threading.Event()
         self._queried = threading.Condition()
+        self.flood_answers = 0  # replies the askers sent to the floods' requests
+        self.late_pending = 0  # queries to late-* rooms not answered yet
+        self.most_late_pending = 0
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.component: ComponentXMPP | None = None
@@ -98,6 +103,7 @@ class SlowRooms:
         """Start counting queries afresh (each test counts its own)."""
         self.asked.clear()
         self.first_query.clear()
+        self.flood_answers = self.most_late_pending = 0
 
     def jid(self, local: str) -> str:
         """A room JID on the component."""
@@ -130,6 +136,8 @@ class SlowRooms:
                 self._on_info,
             )
         )
+        self._next_filter = component.incoming_filter
+        component.incoming_filter = self._count_flood_answers  # type: ignore[method-assign]
         component.connect()
         await component.wait_until("session_start", 15)
         self.component = component
@@ -155,13 +163,38 @@ class SlowRooms:
             self._refuse(iq)
         elif kind == "late":
             delay = float(rest.split("-")[0])
-            self.loop.call_later(delay, self._answer, iq, 1)
+            self.late_pending += 1
+            self.most_late_pending = max(self.most_late_pending, self.late_pending)
+            self.loop.call_later(delay, self._answer_late, iq)
         elif kind == "flaky" and self.asked[room] > 1:
             self._answer(iq, FLAKY_COUNT)
         elif kind == "hostile":
             self._answer_hostile(iq, HOSTILE_REPLIES[rest])
         elif kind == "unreachable":  # what a server says of a domain that does not exist
             self._answer_hostile(iq, UNREACHABLE)
+        elif kind == "flood":
+            self._flood(iq, int(rest.split("-")[0]))
+            self._answer(iq, 1)
+
+    def _answer_late(self, iq: Any) -> None:
+        self.late_pending -= 1
+        self._answer(iq, 1)
+
+    def _flood(self, iq: Any, requests: int) -> None:
+        """Requests the asker never asked for, to its full JID, as fast as they go out."""
+        assert self.component is not None
+        namespaces = ("http://jabber.org/protocol/disco#info", "urn:x-nobody-knows")
+        for number in range(requests):
+            self.component.send_raw(
+                f"<iq xmlns='jabber:component:accept' type='get' id='flood{number}'"
+                f" from={quoteattr(str(iq['to']))} to={quoteattr(str(iq['from']))}>"
+                f"<query xmlns='{namespaces[number % 2]}'/></iq>"
+            )
+
+    def _count_flood_answers(self, xml: Any) -> Any:
+        if xml.get("id", "").startswith("flood") and xml.get("type") in ("result", "error"):
+            self.flood_answers += 1
+        return self._next_filter(xml)
 
     def _refuse(self, iq: Any) -> None:
         error = iq.reply(clear=True)

@@ -43,7 +43,6 @@ NAMES = {
 PROSODY_SETTINGS = """\
 component_ports = {{ {component_port} }}
 component_interfaces = {{ "127.0.0.1" }}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{extra_modules} }}
 unlimited_jids = {{ {unlimited_jids} }}
 """
 PROSODY_HOSTS = """\
@@ -89,12 +88,11 @@ def running_sandbox_prosody(
     certificate = make_certificate(root / "certs", names, valid_for)
     settings = PROSODY_SETTINGS.format(
         component_port=component_port,
-        extra_modules=', "limits"' if rate_limits else "",
         unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
     )
-    text = prosody_config(
-        root, port, certificate, settings=settings, hosts=PROSODY_HOSTS.format(**NAMES)
-    )
+    modules = ("limits",) if rate_limits else ()
+    hosts = PROSODY_HOSTS.format(**NAMES)
+    text = prosody_config(root, port, certificate, modules=modules, settings=settings, hosts=hosts)
     config = root / "prosody.cfg.lua"
     config.write_text(text, encoding="utf-8")
     with prosody_process(config, port) as process_id:

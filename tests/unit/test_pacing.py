@@ -132,3 +132,37 @@ def test_one_query_at_a_time_still_settles_a_silent_domain() -> None:
     settled = pacer.settle(first, Count(first.room.jid, None, Problem.TIMEOUT), 10.0, True)
     assert len(settled) == 5
     assert [job.domain for job in take(pacer)] == ["live.example"]
+
+
+def test_a_slow_domain_holds_no_more_than_its_share() -> None:
+    """A domain whose replies come late never takes the slots the fast ones would use.
+
+    Simulated time: the fast domain's server answers a query every 5 ms (15 s for
+    its 3,000 rooms alone), the slow one each query after 2.6 s (--timeout 3).
+    Every reply grows its domain's window, so by window alone the slow domain
+    would take nearly all 64 slots for 2.6 s each, and the fast rooms would
+    trickle out behind it (the issue saw the last fast query go out at 24.3 s
+    instead of 2.9 s). While the fast domain has rooms waiting, the slow one
+    holds at most its share.
+    """
+    pacer = Pacer.of(rooms("slow.example", 600) + rooms("fast.example", 3000), 64, 3.0)
+    pending: list[tuple[float, Job]] = []  # (when its reply comes, the job)
+    now, most_slow, last_fast_sent, fast_sent, server_free = 0.0, 0, 0.0, 0, 0.0
+    while True:
+        for job in take(pacer):
+            if job.domain == "fast.example":
+                server_free = max(now, server_free) + 0.005  # one at a time
+                pending.append((server_free, job))
+                last_fast_sent, fast_sent = now, fast_sent + 1
+            else:
+                pending.append((now + 2.6, job))
+        if fast_sent < 3000:
+            most_slow = max(most_slow, sum(j.domain == "slow.example" for _, j in pending))
+        if not pending:
+            break
+        pending.sort(key=lambda item: item[0])
+        now, job = pending.pop(0)
+        pacer.settle(job, Count(job.room.jid, 1), now=now, may_retry=True)
+    assert fast_sent == 3000
+    assert most_slow <= 32
+    assert last_fast_sent < 15 * 1.1  # about as alone (by window alone: 32.8 s)

@@ -129,7 +129,8 @@ def test_json_and_step_summary() -> None:
     }  # fmt: skip
     table = step_summary(result)
     assert (
-        "| `lobby@conference.example.org` | timed out; showing 4 from 2026-11-25 11:55 UTC" in table
+        "| `lobby@conference.example.org` | `timed out; showing 4 from 2026-11-25 11:55 UTC"
+        in table
     )
 
 
@@ -177,7 +178,7 @@ def test_job_summary_keeps_table_and_code_spans() -> None:
     results = settle([room], [Count(room.jid, 2)], {}, NOW, HOUR)
     table = step_summary(RefreshResult(results, WriteReport((), ())))
     row = table.strip().splitlines()[-1]
-    assert row == "| `` a`b\\|c@conference.example.org `` | 2 online |"
+    assert row == "| `` a`b\\|c@conference.example.org `` | `2 online` |"
 
 
 def test_the_page_tells_counted_from_checked() -> None:
