@@ -132,6 +132,18 @@ def color_names() -> tuple[str, ...]:
     return (*NAMED, *ALIASES)
 
 
+def closest_color(text: str) -> str | None:
+    """The colour name nearest a misspelt one ("greem" -> "green"), or None."""
+    import difflib  # for a mistake only
+
+    import webcolors
+
+    css = tuple(webcolors.names(webcolors.CSS3))
+    typed = text.strip().lower()
+    close = difflib.get_close_matches(typed, (*color_names(), *css, *CSS4_ADDITIONS), n=1)
+    return close[0] if close and close[0] != text else None
+
+
 def expected_color() -> str:
     """What a colour may be, for error messages."""
     return (

@@ -29,6 +29,8 @@ class Count:
     detail: str = ""
     name: str | None = None  # the room's own name, when it published one
     webchat: str | None = None  # the room's advertised web client URL
+    description: str | None = None  # the room's own description, when it published one
+    language: str | None = None  # the room's language (a BCP 47 tag), when it published one
 
     @property
     def counted(self) -> bool:

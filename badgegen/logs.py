@@ -83,3 +83,21 @@ def configure_logging(verbosity: int, secrets: Iterable[str] = ()) -> None:
     # badgegen reports connection and login failures itself, in one line.
     slixmpp_level = {0: logging.CRITICAL, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     logging.getLogger("slixmpp").setLevel(slixmpp_level)
+
+
+class WarningsKept(logging.Handler):
+    """Keeps the text of badgegen's warnings during a run, for --json's `warnings`."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(record.getMessage())
+
+    def __enter__(self) -> WarningsKept:
+        logging.getLogger("badgegen").addHandler(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        logging.getLogger("badgegen").removeHandler(self)

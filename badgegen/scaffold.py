@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from badgegen import DISTRIBUTION
 from badgegen.errors import ConfigError
 from badgegen.publish import create_new
+from badgegen.reading import read_bounded
 
 FILES = {
     "rooms.yaml": "data/init/rooms.yaml",
@@ -15,24 +18,65 @@ FILES = {
 }
 # Where a starting file names the version of badgegen that wrote it.
 VERSION_MARK = b"@BADGEGEN_VERSION@"
+# The commented base_url line of the starting rooms.yaml, set when the Pages address is known.
+BASE_URL_LINE = b"# base_url: https://YOUR-NAME.github.io/YOUR-PROJECT"
+MAX_GIT_CONFIG_BYTES = 256 * 1024
+_ORIGIN = re.compile(r'^\[remote "origin"\][^\[]*?^\s*url\s*=\s*(\S+)', re.MULTILINE | re.DOTALL)
+_GITHUB = re.compile(
+    r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"([A-Za-z0-9-]{1,39})/([A-Za-z0-9._-]{1,100}?)(?:\.git)?/?"
+)
 
 
-def scaffold(folder: Path, version: str) -> list[tuple[str, bool]]:
+@dataclass(frozen=True, slots=True)
+class Scaffolded:
+    """What init did: each file created or kept, and where GitHub Pages will publish."""
+
+    files: list[tuple[str, bool]]
+    pages_url: str | None  # from the origin remote on github.com; None when not known
+
+
+def scaffold(folder: Path, version: str) -> Scaffolded:
     """Create each starting file that does not exist yet; never overwrite one.
+
+    When the folder is a clone of a GitHub repository, the new rooms.yaml has
+    base_url set to the repository's GitHub Pages address.
 
     Args:
         folder: the repository's root.
         version: the version the workflow installs (exactly this one).
-
-    Returns:
-        Each file's path and whether it was created (False: it was kept).
     """
     pin = _release_version(version).encode()
+    pages = pages_url(folder)
     created = []
     for target, source in FILES.items():
         content = resources.files("badgegen").joinpath(source).read_bytes()
-        created.append((target, create_new(folder / target, content.replace(VERSION_MARK, pin))))
-    return created
+        content = content.replace(VERSION_MARK, pin)
+        if pages:
+            content = content.replace(BASE_URL_LINE, b"base_url: " + pages.encode())
+        created.append((target, create_new(folder / target, content)))
+    return Scaffolded(created, pages)
+
+
+def pages_url(folder: Path) -> str | None:
+    """Where GitHub Pages publishes the repository in folder, from its origin remote.
+
+    https://OWNER.github.io/REPO, or https://OWNER.github.io for the OWNER.github.io
+    repository; None when folder is not a clone of a github.com repository.
+    """
+    try:
+        text = read_bounded(folder / ".git" / "config", MAX_GIT_CONFIG_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+    origin = _ORIGIN.search(text)
+    found = _GITHUB.fullmatch(origin.group(1)) if origin else None
+    if not found:
+        return None
+    owner, repository = found.group(1).lower(), found.group(2)
+    if repository in (".", ".."):
+        return None
+    site = f"https://{owner}.github.io"
+    return site if repository.lower() == f"{owner}.github.io" else f"{site}/{repository}"
 
 
 def _release_version(version: str) -> str:

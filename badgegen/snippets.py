@@ -27,14 +27,28 @@ def link_for(room: Room, state: RoomState | None) -> str:
     return f"xmpp:{urllib.parse.quote(room.jid, safe='@')}?join"
 
 
-def image_url(room: Room, base_url: str) -> str:
+# The badges a room may have: its count, and with `trend:` its trend badge.
+COUNT, TREND = "count", "trend"
+# What a trend badge shows, for its alt text.
+TREND_WORDS = {"day": "peak of the last 24 hours", "week": "average of the last 7 days"}
+
+
+def badges_of(room: Room) -> tuple[str, ...]:
+    """The badges a room has, count first: ("count",) or ("count", "trend")."""
+    return (COUNT, TREND) if room.trend else (COUNT,)
+
+
+def image_url(room: Room, base_url: str, badge: str = COUNT) -> str:
     """The badge's address: base_url plus its file name, quoted."""
-    name = urllib.parse.quote(room.svg_name, safe="@")
+    file = room.trend_names[0] if badge == TREND else room.svg_name
+    name = urllib.parse.quote(file, safe="@")
     return f"{base_url.rstrip('/')}/{name}" if base_url else name
 
 
-def alt_text(room: Room) -> str:
-    """The image's alt text."""
+def alt_text(room: Room, badge: str = COUNT) -> str:
+    """The image's alt text: "XMPP chat lobby@..." (", peak of the last 24 hours")."""
+    if badge == TREND and room.trend:
+        return f"XMPP chat {room.jid}, {TREND_WORDS[room.trend]}"
     return f"XMPP chat {room.jid}"
 
 
@@ -53,16 +67,21 @@ def embeddable(url: str) -> str:
     return urllib.parse.quote(url, safe=_SAFE)
 
 
-def snippet_parts(room: Room, state: RoomState | None, base_url: str) -> tuple[str, str, str]:
-    """What every snippet of a room is made of: its image URL, its link, its alt text.
+def snippet_parts(
+    room: Room, state: RoomState | None, base_url: str, badge: str = COUNT
+) -> tuple[str, str, str]:
+    """What every snippet of a badge is made of: its image URL, its link, its alt text.
 
     The URLs are embeddable (see embeddable()); the alt text is one line.
     """
-    image, link = embeddable(image_url(room, base_url)), embeddable(link_for(room, state))
-    return image, link, " ".join(alt_text(room).split())
+    image = embeddable(image_url(room, base_url, badge))
+    link = embeddable(link_for(room, state))
+    return image, link, " ".join(alt_text(room, badge).split())
 
 
-def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> str:
+def snippet(
+    room: Room, state: RoomState | None, kind: str, base_url: str, badge: str = COUNT
+) -> str:
     """Embed code for one badge, every part escaped for its syntax.
 
     Args:
@@ -70,8 +89,9 @@ def snippet(room: Room, state: RoomState | None, kind: str, base_url: str) -> st
         state: its last record (for the advertised web client), if any.
         kind: one of FORMATS.
         base_url: where the output directory is published.
+        badge: which of the room's badges: "count", or "trend" (see badges_of).
     """
-    image, link, alt = snippet_parts(room, state, base_url)
+    image, link, alt = snippet_parts(room, state, base_url, badge)
     if kind == "html":
         return (
             f'<a href="{html.escape(link)}"><img src="{html.escape(image)}"'

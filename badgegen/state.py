@@ -29,6 +29,8 @@ class RoomState:
     counted_at: datetime | None = None
     name: str | None = None
     webchat: str | None = None
+    description: str | None = None
+    language: str | None = None
 
 
 def resolve_state(
@@ -45,14 +47,24 @@ def resolve_state(
     Returns:
         The room's state. A count is never invented.
     """
+    # What the room says of itself stands until it says otherwise.
+    description = count.description or (before.description if before else None)
+    language = count.language or (before.language if before else None)
     if count.occupants is not None:
-        return RoomState(count.jid, "counted", count.occupants, now, count.name, count.webchat)
+        return RoomState(
+            count.jid, "counted", count.occupants, now, count.name, count.webchat,
+            description, language,
+        )  # fmt: skip
     webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:
         name = count.name or before.name
-        return RoomState(count.jid, "stale", before.occupants, last_good, name, webchat)
-    return RoomState(count.jid, "unknown", None, last_good, count.name, webchat)
+        return RoomState(
+            count.jid, "stale", before.occupants, last_good, name, webchat, description, language
+        )
+    return RoomState(
+        count.jid, "unknown", None, last_good, count.name, webchat, description, language
+    )
 
 
 def describe_age(counted_at: datetime) -> str:

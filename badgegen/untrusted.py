@@ -22,10 +22,15 @@ MAX_NAME_CLUSTERS = 64
 MAX_NAME_CODE_POINTS = 256
 # Keeps zalgo text and endless emoji sequences from hiding inside one cluster.
 MAX_CLUSTER_CODE_POINTS = 16
+# A room's description, shown on index.html and `badgegen discover`.
+MAX_DESCRIPTION_CLUSTERS = 200
+MAX_DESCRIPTION_CODE_POINTS = 400
 MAX_URL_LENGTH = 2048
 MAX_SERVER_TEXT = 200
 ELLIPSIS = "…"
 
+# A language tag's shape (RFC 5646): a primary subtag and a few more, within 35 characters.
+_LANGUAGE_TAG = re.compile(r"(?=.{1,35}$)[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}")
 _DIGITS = re.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
 _SPACES = re.compile(r"\s+")  # after _is_plain, re's \s and regex's agree
 # Embeddings, overrides and isolates reorder the text around them; the
@@ -66,6 +71,19 @@ def clean_name(text: str | None) -> str | None:
         text: the name as received.
     """
     return clean_text(text, MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS)
+
+
+def clean_description(text: str | None) -> str | None:
+    """A room's description as plain text on one line, capped like a name but longer."""
+    return clean_text(text, MAX_DESCRIPTION_CLUSTERS, MAX_DESCRIPTION_CODE_POINTS)
+
+
+def clean_language(text: str | None) -> str | None:
+    """A room's language as a BCP 47 tag ("en", "pt-BR"), or None when it is not one."""
+    if text is None:
+        return None
+    tag = text.strip()
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
 
 
 def server_text(text: str | None) -> str | None:

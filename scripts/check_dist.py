@@ -10,7 +10,8 @@ build/ or egg-info left over from an earlier build can hide a missing file):
 2. runs `twine check --strict` on both;
 3. builds the wheel again from the sdist and checks that it holds the same files;
 4. checks that every file under badgegen/ and templates/ is in the wheel;
-5. installs the wheel (not editable) into a new virtual environment, OUT/venv.
+5. installs the wheel (not editable) into a new virtual environment, OUT/venv,
+   and with its demo and icons extras into another, OUT/venv-extras.
 
 tests/integration/test_wheel.py then runs that installation from an empty
 directory (BADGEGEN_WHEEL_VENV=OUT/venv; .ci/run sets it).
@@ -48,7 +49,8 @@ def main(out: Path) -> None:
     compare_wheels(wheel, again)
     check_wheel_has_sources(wheel)
     install(wheel, out / "venv")
-    print(f"check-dist: OK, {wheel.name} installed in {out / 'venv'}")
+    install(wheel, out / "venv-extras", "[demo,icons]")
+    print(f"check-dist: OK, {wheel.name} installed in {out / 'venv'} and {out / 'venv-extras'}")
 
 
 def copy_work_tree(target: Path) -> Path:
@@ -113,11 +115,12 @@ def check_wheel_has_sources(wheel: Path) -> None:
         fail(f"{wheel.name} lacks files of the source tree: " + ", ".join(missing))
 
 
-def install(wheel: Path, target: Path) -> None:
-    """A new virtual environment with the wheel installed as users install it."""
+def install(wheel: Path, target: Path, extras: str = "") -> None:
+    """A new virtual environment with the wheel (and extras) installed as users install it."""
     venv.create(target, with_pip=True)
     python = str(target / "bin" / "python")
-    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel))
+    requirement = f"{wheel}{extras}"
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement)
 
 
 def run(*command: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:

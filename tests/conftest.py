@@ -61,10 +61,14 @@ def config(tmp_path: Path) -> Path:
 class FakeCounter:
     """Counts without a server: fixed counts (None: the room does not exist), calls kept.
 
+    A value may also be a whole Count, for a room that says its name or language.
+
     Given to a refresh the way any program would: `main(obj=Runtime(counter))`.
     """
 
-    def __init__(self, counts: Mapping[str, int | None], error: Exception | None = None) -> None:
+    def __init__(
+        self, counts: Mapping[str, int | Count | None], error: Exception | None = None
+    ) -> None:
         self.counts, self.error = dict(counts), error
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
         self.until = math.inf  # when the last call had to be done by (time.monotonic())
@@ -81,6 +85,8 @@ class FakeCounter:
 
     def _count(self, jid: str) -> Count:
         occupants = self.counts[jid]
+        if isinstance(occupants, Count):
+            return occupants
         return Count(jid, occupants, None if occupants is not None else Problem.NOT_FOUND)
 
 

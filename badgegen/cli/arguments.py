@@ -40,7 +40,26 @@ def parse_server(text: str) -> tuple[str, int]:
         raise ConfigError(
             [f'--server: "{text}" is not HOST[:PORT] (expected e.g. xmpp.example.org:5222)']
         )
+    if reason := _host_problem(host, bracketed=text.startswith("[")):
+        raise ConfigError([f'--server: "{host}" is not a host name: {reason}'])
     return host, int(port)
+
+
+def _host_problem(host: str, *, bracketed: bool) -> str | None:
+    """Why host cannot be looked up or connected to at all, or None."""
+    import ipaddress
+
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "expected an IPv6 address in the brackets"
+        return None
+    try:
+        host.rstrip(".").encode("idna")
+    except UnicodeError:
+        return "a part between dots is empty or longer than 63 characters"
+    return None
 
 
 def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
@@ -69,18 +88,11 @@ def color_option(option: str, text: str) -> str:
 
 
 def logo_option(text: str) -> Logo:
-    """--logo: a built-in logo's name or an SVG file, or a ConfigError."""
-    from badgegen.config.logo import BUILTIN_LOGOS, builtin_logo, load_logo
+    """--logo: a logo's name (xmpp, or any Simple Icons name) or an SVG file, or a ConfigError."""
+    from badgegen.config.icons import find_logo
 
-    if text in BUILTIN_LOGOS:
-        return builtin_logo(text)
-    if not Path(text).exists() and "/" not in text and not text.endswith(".svg"):
-        builtin = ", ".join(BUILTIN_LOGOS)
-        raise ConfigError(
-            [f'--logo: "{text}" is not a built-in logo (expected {builtin}) or an SVG file']
-        )
     try:
-        return load_logo(Path(text))
+        return find_logo(text, Path())
     except ValueError as exc:
         raise ConfigError([f"--logo: {exc}"]) from exc
 

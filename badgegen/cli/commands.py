@@ -7,12 +7,19 @@ from pathlib import Path
 import click
 
 from badgegen.cli.failures import errors_reported
-from badgegen.cli.options import CONFIG_OPTION, out_option
+from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
 from badgegen.cli.words import warn
 from badgegen.vocabulary import FORMATS, STYLES
 
 
-@click.command("check", short_help="Validate rooms.yaml offline.")
+@click.command(
+    "check",
+    short_help="Validate rooms.yaml offline.",
+    epilog=exit_status_help(
+        (0, "rooms.yaml is valid (warnings, if any, on stderr)"),
+        (2, "rooms.yaml has problems, each printed with its file and line, or is missing"),
+    ),
+)
 @CONFIG_OPTION
 @out_option("Where badges would be written.")
 def check_command(config_path: Path, out_dir: Path) -> None:
@@ -29,6 +36,8 @@ def check_command(config_path: Path, out_dir: Path) -> None:
 
     with errors_reported():
         config = load_rooms(config_path)
+    for warning in config.warnings:
+        warn(warning)
     for room in config.rooms:
         click.echo(
             f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
@@ -36,7 +45,14 @@ def check_command(config_path: Path, out_dir: Path) -> None:
     click.echo(f"{config_path}: OK, {plural(len(config.rooms), 'room')}")
 
 
-@click.command("badge", short_help="Print one SVG badge, like badge-maker's CLI.")
+@click.command(
+    "badge",
+    short_help="Print one SVG badge, like badge-maker's CLI.",
+    epilog=exit_status_help(
+        (0, "the badge was printed"),
+        (2, "an option is wrong: a colour, a logo, a templates folder"),
+    ),
+)
 @click.argument("label")
 @click.argument("message")
 @click.option(
@@ -88,7 +104,14 @@ def badge_command(
         click.echo(render_badge(badge, templates), nl=False)
 
 
-@click.command("snippet", short_help="Print embed code for the badges.")
+@click.command(
+    "snippet",
+    short_help="Print embed code for the badges.",
+    epilog=exit_status_help(
+        (0, "the snippets were printed"),
+        (2, "rooms.yaml has problems, or a ROOM is not in it"),
+    ),
+)
 @click.argument("rooms", nargs=-1, metavar="[ROOM]...")
 @CONFIG_OPTION
 @out_option("The output directory, whose badges.json has rooms' web client links.")
@@ -108,6 +131,8 @@ def snippet_command(
 ) -> None:
     """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file).
 
+    A room with `trend:` gets a second line, for its trend badge.
+
     \b
     Example:
       badgegen snippet lobby@conference.example.org --format rst \\
@@ -118,7 +143,7 @@ def snippet_command(
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
     from badgegen.record import load_states
-    from badgegen.snippets import snippet
+    from badgegen.snippets import badges_of, snippet
 
     with errors_reported():
         config = load_rooms(config_path)
@@ -135,10 +160,19 @@ def snippet_command(
             err=True,
         )
     for room in chosen:
-        click.echo(snippet(room, states.get(room.jid), kind, base))
+        for badge in badges_of(room):
+            click.echo(snippet(room, states.get(room.jid), kind, base, badge))
 
 
-@click.command("init", short_help="Start a rooms.yaml and a GitHub Pages workflow.")
+@click.command(
+    "init",
+    short_help="Start a rooms.yaml and a GitHub Pages workflow.",
+    epilog=exit_status_help(
+        (0, "each file was created, or kept because it exists"),
+        (2, "this badgegen is not a released version the workflow could install"),
+        (5, "a file could not be written"),
+    ),
+)
 @click.option(
     "--dir",
     "folder",
@@ -151,7 +185,8 @@ def init_command(folder: Path) -> None:
     """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept.
 
     The workflow installs exactly this version of badgegen (xmpp-badgegen on
-    PyPI); to upgrade, change the version it names.
+    PyPI); to upgrade, change the version it names. In a clone of a GitHub
+    repository, base_url is set to its GitHub Pages address.
 
     \b
     Example:
@@ -161,10 +196,38 @@ def init_command(folder: Path) -> None:
     from badgegen.scaffold import scaffold
 
     with errors_reported():
-        results = scaffold(folder, badgegen.__version__)
-    for path, created in results:
+        done = scaffold(folder, badgegen.__version__)
+    for path, created in done.files:
         click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
-    click.echo(
-        "Next: list your rooms in rooms.yaml, run `badgegen check`, add the"
-        " BADGEGEN_JID and BADGEGEN_PASSWORD secrets, and set Pages to GitHub Actions."
+    for line in last_mile(folder, done.pages_url):
+        click.echo(line)
+
+
+def last_mile(folder: Path, pages_url: str | None) -> list[str]:
+    """What is left between `init` and a badge in the README, step by step."""
+    base = pages_url or "https://YOUR-NAME.github.io/YOUR-PROJECT"
+    config = folder / "rooms.yaml"
+    where = (
+        f"     base_url is {pages_url} (from the git remote origin)."
+        if pages_url
+        else f"     Set base_url in it to where GitHub Pages publishes, e.g. {base}."
     )
+    return [
+        "",
+        "Next, to get a badge into your README:",
+        f"  1. List your rooms in {config} (replace lobby@conference.example.org)",
+        "     and run `badgegen check`.",
+        where,
+        "  2. On GitHub, Settings > Secrets and variables > Actions: add the secrets",
+        "     BADGEGEN_JID and BADGEGEN_PASSWORD (any XMPP account; a dedicated one is best).",
+        '  3. Settings > Pages > Source: "GitHub Actions". If Pages already publishes a site',
+        "     from a branch (docs/, gh-pages), this replaces it: then publish the badges",
+        "     with that site instead (README: Other hosts).",
+        "  4. Commit and push rooms.yaml and .github/workflows/badges.yml. The workflow runs",
+        "     on that push and whenever rooms.yaml changes, then at :17 and :47 every hour",
+        "     (Actions > badges > Run workflow runs it at once).",
+        "  5. Once it has run, each room's badge is at",
+        f"     {base}/ROOM.svg (ROOM: the room's JID, or its file:)",
+        f"     and a page of them at {base}/.",
+        "     `badgegen snippet` prints the Markdown to paste into your README.",
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from badgegen.cli.failures import errors_reported
-from badgegen.cli.options import CONFIG_OPTION, out_option
+from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
 from badgegen.cli.words import warn
 from badgegen.history import TIERS, History
 from badgegen.vocabulary import TIER_NAMES
@@ -16,7 +16,14 @@ from badgegen.vocabulary import TIER_NAMES
 TIME = "%Y-%m-%d %H:%M"
 
 
-@click.command("history", short_help="Print a room's occupants over time.")
+@click.command(
+    "history",
+    short_help="Print a room's occupants over time.",
+    epilog=exit_status_help(
+        (0, "the series was printed (empty when the room has no count yet)"),
+        (2, "rooms.yaml has problems, or ROOM is not in it"),
+    ),
+)
 @click.argument("room", metavar="ROOM")
 @CONFIG_OPTION
 @out_option("The output directory, whose history.json is read.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from badgegen.cli.failures import Failure
@@ -13,13 +14,14 @@ from badgegen.results import RoomResult
 JSON_VERSION = 1
 
 
-def result_json(run: RefreshResult, status: int, now: datetime) -> str:
+def result_json(run: RefreshResult, status: int, now: datetime, logged: Sequence[str] = ()) -> str:
     """--json for a run that counted: the schema README documents, version JSON_VERSION.
 
     Args:
         run: every room's result and what was written.
         status: the exit status.
         now: the time of the run.
+        logged: warnings logged while counting (a domain flooding us, a room left behind).
     """
     report = run.report
     return _document(
@@ -28,12 +30,12 @@ def result_json(run: RefreshResult, status: int, now: datetime) -> str:
         rooms=[_room_json(result) for result in run.results],
         written=list(report.written) if report else [],
         unchanged=list(report.unchanged) if report else [],
-        warnings=list(run.warnings),
+        warnings=[*run.warnings, *logged],
         error=None,
     )
 
 
-def failure_json(failure: Failure, now: datetime) -> str:
+def failure_json(failure: Failure, now: datetime, logged: Sequence[str] = ()) -> str:
     """--json for a run that failed before it could count or write: the same schema, an error."""
     error = {
         "kind": failure.kind,
@@ -41,7 +43,7 @@ def failure_json(failure: Failure, now: datetime) -> str:
         "problems": list(failure.lines),
     }
     return _document(
-        failure.status, now, rooms=[], written=[], unchanged=[], warnings=[], error=error
+        failure.status, now, rooms=[], written=[], unchanged=[], warnings=list(logged), error=error
     )
 
 

@@ -32,6 +32,15 @@ Exit status:
        nothing written, so what was published stays as it was
   130  interrupted (Ctrl-C); 143 stopped by SIGTERM; badges in place are whole"""
 
+
+def exit_status_help(*statuses: tuple[int, str]) -> str:
+    """A command's "Exit status:" epilog; 1 (a bug) and 130 (Ctrl-C) hold for every command."""
+    shown = [*statuses, (1, "a bug in badgegen (please report it with the traceback)")]
+    shown.append((130, "interrupted (Ctrl-C)"))
+    lines = [f"  {status:<4} {meaning}" for status, meaning in sorted(shown)]
+    return "\b\nExit status:\n" + "\n".join(lines)
+
+
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",

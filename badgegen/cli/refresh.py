@@ -145,6 +145,21 @@ def run_refresh(
         environ: where BADGEGEN_JID and the password come from.
         counter: what counts the rooms; None for one XMPP session per the options.
     """
+    from badgegen.logs import WarningsKept
+
+    now, started = datetime.now(UTC), time.monotonic()
+    with WarningsKept() as logged:
+        return _refresh_and_report(options, environ, counter, now, started, logged.texts)
+
+
+def _refresh_and_report(
+    options: RefreshOptions,
+    environ: Mapping[str, str],
+    counter: Counter | None,
+    now: datetime,
+    started: float,
+    logged: list[str],
+) -> int:
     from badgegen.cli.arguments import connect_options
     from badgegen.cli.json_output import failure_json
     from badgegen.cli.report import report
@@ -153,7 +168,6 @@ def run_refresh(
     from badgegen.login import resolve_login
     from badgegen.pipeline import Output, refresh, xmpp_counter
 
-    now, started = datetime.now(UTC), time.monotonic()
     try:
         with interrupts_raised():
             config = load_rooms(options.config_path)
@@ -176,8 +190,8 @@ def run_refresh(
         failure = failure_of(exc)
         print_errors(failure.lines)
         if options.as_json:
-            click.echo(failure_json(failure, now))
+            click.echo(failure_json(failure, now, logged))
         return failure.status
     status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
-    report(result, options, status, now)
+    report(result, options, status, now, logged)
     return status

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from badgegen.colors import NAMED, expected_color, parse_color
-from badgegen.config.logo import BUILTIN_LOGOS, Logo, builtin_logo, load_logo
+from badgegen.colors import NAMED, closest_color, expected_color, parse_color
+from badgegen.config.logo import Logo
 from badgegen.config.names import text_problem
-from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, one_of, string
+from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, string
 from badgegen.vocabulary import STYLES
 
 
@@ -83,12 +83,18 @@ def _color(node: Node, where: str, problems: Problems) -> str | None:
         return None
     color = parse_color(str(text))
     if color is None:
-        problems.add(node, where, f'"{text}" is not a colour (expected {expected_color()})')
+        close = closest_color(str(text))
+        hint = f'did you mean "{close}"? ' if close else ""
+        problems.add(node, where, f'"{text}" is not a colour ({hint}expected {expected_color()})')
     return color
 
 
 def _message(node: Node, where: str, problems: Problems) -> str | None:
     text = string(node, where, problems)
+    if text is not None and not text.strip():
+        # shields' endpoint schema refuses an empty message, so NAME.json would break.
+        problems.add(node, where, "empty message (expected some text, e.g. nobody here)")
+        return None
     if text is not None and (reason := text_problem(text)):
         problems.add(node, where, reason)
         return None
@@ -139,16 +145,18 @@ def _thresholds(node: Node, where: str, problems: Problems) -> tuple[tuple[int, 
 
 
 def _logo(node: Node, where: str, problems: Problems, base: Path) -> Logo | None:
+    from badgegen.config.icons import UnknownLogo, find_logo
+
     text = string(node, where, problems)
     if text is None:
         return None
-    if text in BUILTIN_LOGOS:
-        return builtin_logo(text)
     try:
-        return load_logo(base / text)
+        return find_logo(text, base)
+    except UnknownLogo as exc:
+        problems.add(node, where, str(exc))
     except ValueError as exc:
-        problems.add(node, where, f"{exc} (expected {one_of(BUILTIN_LOGOS)} or an SVG file)")
-        return None
+        problems.add(node, where, f"{exc} (expected a logo name such as xmpp, or an SVG file)")
+    return None
 
 
 def _is_number(node: Node) -> bool:

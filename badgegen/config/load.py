@@ -87,6 +87,7 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
         templates,
         DEFAULT_STALE_AFTER if stale_after is None else stale_after,
         base_url,
+        tuple(problems.warnings),
     )
 
 
@@ -114,7 +115,30 @@ def _rooms(
         for index, entry in enumerate(node.value)
         if (room := _room(entry, f"rooms[{index}]", defaults, problems))
     ]
+    placeholders = [
+        (where, entry, room) for where, entry, room in located if is_placeholder(room.jid)
+    ]
+    if placeholders:
+        where, entry, room = placeholders[0]
+        more = len(placeholders) - 1
+        what = (
+            f"{room.jid} is a placeholder"
+            + (f" (and {more} more rooms below)" if more else "")
+            + ": domains like example.org are reserved for examples and never answer;"
+            " replace it with your room's JID"
+        )
+        problems.warn(entry, where, what)
     return _unique_rooms(located, problems)
+
+
+def is_placeholder(jid: str) -> bool:
+    """A room on a domain reserved for examples (RFC 2606): example.org, *.example..."""
+    domain = jid.rpartition("@")[2]
+    return domain == "example" or domain.endswith(_EXAMPLE_SUFFIXES) or domain in _EXAMPLES
+
+
+_EXAMPLES = ("example.org", "example.com", "example.net")
+_EXAMPLE_SUFFIXES = (".example", *(f".{domain}" for domain in _EXAMPLES))
 
 
 def _room(node: Node, where: str, defaults: dict[str, object], problems: Problems) -> Room | None:
@@ -173,11 +197,16 @@ def _link(node: Node, where: str, problems: Problems) -> str | None:
 
 
 def _url(node: Node | None, where: str, problems: Problems) -> str | None:
+    """An https:// URL: badges are embedded in https pages, which block or flag http:// ones."""
     text = string(node, where, problems) if node is not None else None
-    if text is not None and not text.startswith(("https://", "http://")):
-        expected = (
-            "xmpp, webchat or an https:// URL" if where.endswith("link") else "an https:// URL"
-        )
+    if text is None:
+        return None
+    expected = "xmpp, webchat or an https:// URL" if where.endswith("link") else "an https:// URL"
+    if text.lower().startswith("http://"):
+        secure = "https://" + text[len("http://") :]
+        problems.add(node, where, f'"{text}" is plain http (expected {expected}, e.g. {secure})')
+        return None
+    if not text.lower().startswith("https://") or len(text) == len("https://"):
         problems.add(node, where, f'"{text}" is not a link (expected {expected})')
         return None
     return text
@@ -236,6 +265,11 @@ def _room_jid(node: Node, where: str, problems: Problems) -> str | None:
     if text is None:
         return None
     bare, reason = parse_room_jid(text)
+    if reason and " - " in text:
+        reason += (
+            "; YAML joined two lines into one text because the second `- ` is indented"
+            " deeper: start every item of the list in the same column"
+        )
     if reason:
         problems.add(node, where, reason)
     return bare

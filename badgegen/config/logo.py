@@ -19,6 +19,8 @@ from xml.etree import ElementTree
 from badgegen.reading import NotReadable, read_bounded
 
 BUILTIN_LOGOS = ("xmpp",)
+# Each built-in logo's brand colour, as Simple Icons gives it (hex digits, no #).
+BUILTIN_BRANDS = {"xmpp": "002B5C"}
 MAX_LOGO_BYTES = 32 * 1024
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -67,16 +69,21 @@ _EXTERNAL_CSS = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Logo:
-    """An SVG logo: one of badgegen's own (name) or a user's file (its text)."""
+    """An SVG logo: a named one (badgegen's xmpp or a Simple Icon) or a user's file (its text).
+
+    A named logo has its brand colour (hex digits), with which it is filled as
+    shields fills it; a user's file is drawn as it is.
+    """
 
     svg: str
     name: str | None = None
+    brand: str | None = None
 
 
 def builtin_logo(name: str) -> Logo:
     """One of the logos badgegen ships (see badgegen/data/README.md for sources)."""
     path = resources.files("badgegen").joinpath(f"data/logo-{name}.svg")
-    return Logo(svg=path.read_text("utf-8"), name=name)
+    return Logo(svg=path.read_text("utf-8"), name=name, brand=BUILTIN_BRANDS[name])
 
 
 def load_logo(path: Path) -> Logo:

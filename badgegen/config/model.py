@@ -70,3 +70,4 @@ class Config:
     templates: Path | None = None
     stale_after: timedelta = DEFAULT_STALE_AFTER
     base_url: str = ""  # where the output directory is published
+    warnings: tuple[str, ...] = ()  # valid, but most likely not meant (file:line each)

@@ -30,6 +30,11 @@ class Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.found: list[tuple[int, str]] = []
+        self.warnings: list[str] = []
+
+    def warn(self, node: Node, where: str, what: str) -> None:
+        """Something valid but most likely not meant, such as a placeholder room."""
+        self.warnings.append(f"{self.path}:{node.start_mark.line + 1}: {where}: {what}")
 
     def add(self, node: Node | None, where: str, what: str) -> None:
         line = node.start_mark.line + 1 if node else 1
@@ -52,7 +57,9 @@ def read_text(path: Path) -> str:
         with path.open("rb") as stream:
             data = stream.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError as exc:
-        raise ConfigError([f"{path}: no such file (expected a rooms.yaml)"]) from exc
+        raise ConfigError(
+            [f"{path}: no such file (run `badgegen init` to start one, or pass --config PATH)"]
+        ) from exc
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
     if len(data) > MAX_CONFIG_BYTES:
@@ -85,9 +92,10 @@ def compose(path: Path, text: str) -> Node | None:
         what = f"invalid YAML: {character} is not allowed in YAML"
         raise ConfigError([f"{path}:{line}: {what}"]) from exc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from exc
+        from badgegen.config.yamlerrors import explain  # for a mistake only
+
+        line, column, what = explain(exc, text)
+        raise ConfigError([f"{path}:{line}:{column}: {what}"]) from exc
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: invalid YAML: {exc}"]) from exc
     except RecursionError as exc:
@@ -119,8 +127,35 @@ def string(node: Node, where: str, problems: Problems) -> str | None:
     """The node's text, or None with a problem when it is not a string."""
     if isinstance(node, ScalarNode) and node.tag == STR:
         return str(node.value)
-    problems.add(node, where, f"expected text, found {kind(node)}")
+    problems.add(node, where, f"expected text, found {kind(node)}{_quote_hint(node, where)}")
     return None
+
+
+def _quote_hint(node: Node, where: str) -> str:
+    """`label: {name}` is a YAML mapping; say how to write it as the text it was meant to be."""
+    if not (isinstance(node, MappingNode | SequenceNode) and node.flow_style):
+        return ""
+    if isinstance(node, MappingNode):
+        items = [key.value for key, value in node.value if _is_plain_word(key, value)]
+        if len(items) != len(node.value):
+            return ""
+        typed = "{" + ", ".join(items) + "}"
+    else:
+        items = [item.value for item in node.value if isinstance(item, ScalarNode)]
+        if len(items) != len(node.value):
+            return ""
+        typed = "[" + ", ".join(items) + "]"
+    key = where.rpartition(".")[2] or where
+    return f'; in YAML {typed} unquoted is a {kind(node)[2:]}, so quote it: {key}: "{typed}"'
+
+
+def _is_plain_word(key: Node, value: Node) -> bool:
+    return (
+        isinstance(key, ScalarNode)
+        and isinstance(value, ScalarNode)
+        and value.tag.endswith(":null")
+        and not value.value
+    )
 
 
 def choice(

@@ -14,11 +14,20 @@ from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.demo.prosody import prosody_available, running_prosody
 
 SAMPLE_ROOMS = (
-    SampleRoom("lobby", occupants=5),
-    SampleRoom("dev", occupants=2),
-    SampleRoom("support", occupants=1),
-    SampleRoom("quiet", occupants=0),
-)
+    SampleRoom(
+        "lobby", occupants=5, title="Lobby", language="en",
+        description="Say hello: questions, news and chat about the project",
+    ),
+    SampleRoom(
+        "dev", occupants=2, title="Development", language="en",
+        description="Patches, reviews and releases",
+    ),
+    SampleRoom(
+        "support", occupants=1, title="Hilfe", language="de",
+        description="Fragen zur Installation und Einrichtung",
+    ),
+    SampleRoom("quiet", occupants=0, title="Quiet corner"),
+)  # fmt: skip
 DEMO_USER = "badgegen"
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105, a throwaway account on a throwaway server
 
@@ -29,7 +38,8 @@ account:
 defaults:
   label: chat
 rooms:
-  - {lobby}
+  - jid: {lobby}
+    trend: day                # a second badge: the day's peak
   - jid: {dev}
     label: dev chat
   - jid: {support}
@@ -60,6 +70,9 @@ class DemoServer:
     address: str  # host:port for --server
     ca_file: Path  # the throwaway CA, for --ca-file
     password: str
+    password_file: Path  # the same, for BADGEGEN_PASSWORD_FILE
+    account: str
+    rooms: tuple[str, ...]  # the sample rooms' JIDs
 
 
 @contextlib.contextmanager
@@ -80,4 +93,14 @@ def demo_server() -> Iterator[DemoServer]:
             missing = occupants.room_jid("missing")
             config = root / "rooms.yaml"
             config.write_text(ROOMS_YAML.format(account=account, missing=missing, **names), "utf-8")
-            yield DemoServer(config, server.address, server.ca_file, DEMO_PASSWORD)
+            password_file = root / "password"
+            password_file.write_text(DEMO_PASSWORD, "utf-8")
+            yield DemoServer(
+                config,
+                server.address,
+                server.ca_file,
+                DEMO_PASSWORD,
+                password_file,
+                account,
+                tuple(names.values()),
+            )

@@ -28,6 +28,9 @@ class SampleRoom:
     public: bool = True
     members_only: bool = False
     title: str = ""
+    description: str = ""
+    language: str = ""
+    password: str = ""
 
     @property
     def settings(self) -> dict[str, bool | str]:
@@ -35,6 +38,13 @@ class SampleRoom:
         settings: dict[str, bool | str] = {}
         if self.title:
             settings["muc#roomconfig_roomname"] = self.title
+        if self.description:
+            settings["muc#roomconfig_roomdesc"] = self.description
+        if self.language:
+            settings["muc#roomconfig_lang"] = self.language
+        if self.password:
+            settings["muc#roomconfig_passwordprotectedroom"] = True
+            settings["muc#roomconfig_roomsecret"] = self.password
         if not self.public:
             settings["muc#roomconfig_publicroom"] = False
         if self.members_only:

@@ -18,7 +18,14 @@ from badgegen.record.scan import (
 )
 from badgegen.results import RoomResult
 from badgegen.state import STATUSES, RoomState
-from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_occupants, https_url
+from badgegen.untrusted import (
+    MAX_OCCUPANTS,
+    clean_description,
+    clean_language,
+    clean_name,
+    credible_occupants,
+    https_url,
+)
 
 STATE_FILE = "badges.json"
 STATE_VERSION = 1
@@ -28,9 +35,10 @@ TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 # count "fresh" for ever, or tell of a clock set wrong.
 MAX_AHEAD = timedelta(days=31)
 # See record_limit(). The largest entry: a JID of 3,071 bytes (RFC 7622's
-# parts, escaped), a name of MAX_NAME_CODE_POINTS 4-byte characters, a URL
-# of MAX_URL_LENGTH, two file names of 205 bytes and the fixed keys: < 7.5 KiB.
-RECORD_BYTES_PER_ROOM = 8 * 1024
+# parts, escaped), a name of MAX_NAME_CODE_POINTS and a description of
+# MAX_DESCRIPTION_CODE_POINTS 4-byte characters,
+# a URL of MAX_URL_LENGTH, two file names of 205 bytes and the fixed keys: < 9.5 KiB.
+RECORD_BYTES_PER_ROOM = 12 * 1024
 RECORD_BASE_BYTES = 4 * 1024 * 1024
 # The largest configuration the project supports (and tests): a record written for it
 # is read whatever rooms.yaml says now.
@@ -63,6 +71,8 @@ def _record(result: RoomResult) -> dict[str, object]:
         "detail": count.detail,
         "name": state.name,
         "webchat": state.webchat,
+        "description": state.description,
+        "language": state.language,
         "files": [result.room.svg_name, result.room.json_name],
     }
 
@@ -154,7 +164,15 @@ def _parse_room(
     name = clean_name(name) if isinstance(name, str) else None
     webchat = entry.get("webchat")
     webchat = https_url(webchat) if isinstance(webchat, str) else None
-    return RoomState(jid, status, occupants, counted_at, name=name, webchat=webchat), problem  # type: ignore[arg-type]
+    description = entry.get("description")
+    description = clean_description(description) if isinstance(description, str) else None
+    language = entry.get("language")
+    language = clean_language(language) if isinstance(language, str) else None
+    state = RoomState(
+        jid, status, occupants, counted_at,  # type: ignore[arg-type]
+        name=name, webchat=webchat, description=description, language=language,
+    )  # fmt: skip
+    return state, problem
 
 
 def _no_later_than(state: RoomState, now: datetime) -> RoomState:

@@ -1,9 +1,10 @@
-"""A room's pulse as a small static SVG: the last day, week and month side by side.
+"""A room's pulse as a static SVG: the last day, week and month side by side.
 
 Drawn by badgegen, no script and no request: three panels of occupants over
-time, the same vertical scale in each, a gap in the line where the room was
-not counted. Light and dark follow the reader's colour scheme. A title and a
-description say what a picture cannot: now, peak and average.
+time on one vertical scale (its marks on the left), each with its time marks
+below, a gap in the line where the room was not counted, and "no counts yet"
+in a panel that has none. Light and dark follow the reader's colour scheme.
+A title and a description say what a picture cannot: peak and average.
 """
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 300, 44
-PANEL_GAP = 8
-TOP, BOTTOM = 4, 14  # room for the panel names below
+WIDTH, HEIGHT = 720, 160
+SCALE_WIDTH = 34  # the vertical scale's marks, left of the first panel
+RIGHT = 4  # room for the last panel's frame and a dot on its edge
+PANEL_GAP = 16
+TOP, BOTTOM = 8, 36  # room for the time marks and the panel's name below
+FONT = 11
 
 
 @dataclass(frozen=True, slots=True)
 class Panel:
-    """One span of the chart: its name ("day") and its values, oldest first (None: gap)."""
+    """One span of the chart: its name ("last day"), its values oldest first (None: gap),
+    and its time marks: the first bucket, the middle one and the last."""
 
     name: str
     values: Sequence[int | None]
+    marks: tuple[str, str, str] = ("", "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,32 +74,80 @@ def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
         title: e.g. the room's JID.
         description: what the chart shows, in words (see Pulse.describe).
     """
-    width = (WIDTH - PANEL_GAP * (len(panels) - 1)) / len(panels)
+    inner = WIDTH - SCALE_WIDTH - RIGHT
+    width = (inner - PANEL_GAP * (len(panels) - 1)) / len(panels)
     known = [value for panel in panels for value in panel.values if value is not None]
-    top = max([*known, 1])
-    parts = []
+    top = nice_top(max(known, default=0))
+    parts = _scale(top)
     for index, panel in enumerate(panels):
-        left = index * (width + PANEL_GAP)
-        parts.append(
-            f'<rect class="frame" x="{left:.1f}" y="{TOP}" width="{width:.1f}"'
-            f' height="{HEIGHT - TOP - BOTTOM}"/>'
-        )
-        parts += _lines(panel.values, left, width, top)
-        parts.append(
-            f'<text x="{left + width / 2:.1f}" y="{HEIGHT - 3}">{escape(panel.name)}</text>'
-        )
+        parts += _panel(panel, SCALE_WIDTH + index * (width + PANEL_GAP), width, top)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}"'
         f' viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="t d">'
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>'
-        "<style>.frame{fill:#f6f8fa;stroke:#d1d9e0}polyline{fill:none;stroke:#0969da;"
-        "stroke-width:1.5;stroke-linejoin:round}circle{fill:#0969da}"
-        "text{font:9px system-ui,sans-serif;fill:#59636e;text-anchor:middle}"
+        "<style>.frame{fill:#f6f8fa;stroke:#d1d9e0}.grid{stroke:#d1d9e0;stroke-dasharray:3 3}"
+        "polyline{fill:none;stroke:#0969da;stroke-width:2;stroke-linejoin:round}"
+        "circle{fill:#0969da}"
+        f"text{{font:{FONT}px system-ui,sans-serif;fill:#59636e;text-anchor:middle}}"
+        ".name{font-weight:600;fill:#1f2328}.start{text-anchor:start}.end{text-anchor:end}"
         "@media (prefers-color-scheme:dark){.frame{fill:#151b23;stroke:#3d444d}"
-        "polyline{stroke:#4493f8}circle{fill:#4493f8}text{fill:#9198a1}}</style>"
-        + "".join(parts)
-        + "</svg>\n"
+        ".grid{stroke:#3d444d}polyline{stroke:#4493f8}circle{fill:#4493f8}"
+        "text{fill:#9198a1}.name{fill:#e6edf3}}</style>" + "".join(parts) + "</svg>\n"
     )
+
+
+def nice_top(peak: int) -> int:
+    """The scale's top: the peak rounded up to 1, 2 or 5 times a power of ten (at least 2)."""
+    if peak <= 2:
+        return 2
+    power = int(10 ** (len(str(peak)) - 1))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= peak)
+
+
+def _scale(top: int) -> list[str]:
+    """The vertical scale: 0, the middle (when a whole number) and the top, right-aligned."""
+    marks = [(0, "0"), (top, str(top))]
+    if top % 2 == 0:
+        marks.insert(1, (top // 2, str(top // 2)))
+    return [
+        f'<text class="end" x="{SCALE_WIDTH - 6}" y="{_y(value, top) + FONT / 3:.1f}">'
+        f"{label}</text>"
+        for value, label in marks
+    ]
+
+
+def _panel(panel: Panel, left: float, width: float, top: int) -> list[str]:
+    """A panel's frame, middle grid line, line, time marks and name."""
+    bottom = HEIGHT - BOTTOM
+    middle_y = _y(top / 2, top)
+    parts = [
+        f'<rect class="frame" x="{left:.1f}" y="{TOP}" width="{width:.1f}"'
+        f' height="{bottom - TOP}"/>',
+        f'<line class="grid" x1="{left:.1f}" x2="{left + width:.1f}"'
+        f' y1="{middle_y:.1f}" y2="{middle_y:.1f}"/>',
+    ]
+    drawn = _lines(panel.values, left, width, top)
+    if not drawn:
+        parts.append(
+            f'<text x="{left + width / 2:.1f}" y="{(TOP + bottom) / 2 + FONT / 3:.1f}">'
+            "no counts yet</text>"
+        )
+    parts += drawn
+    start, middle, end = (escape(mark) for mark in panel.marks)
+    marks_y = bottom + FONT + 2
+    parts += [
+        f'<text class="start" x="{left:.1f}" y="{marks_y}">{start}</text>',
+        f'<text x="{left + width / 2:.1f}" y="{marks_y}">{middle}</text>',
+        f'<text class="end" x="{left + width:.1f}" y="{marks_y}">{end}</text>',
+        f'<text class="name" x="{left + width / 2:.1f}" y="{HEIGHT - 4}">'
+        f"{escape(panel.name)}</text>",
+    ]
+    return parts
+
+
+def _y(value: float, top: int) -> float:
+    height = HEIGHT - TOP - BOTTOM
+    return TOP + height - value / top * (height - 4) - 2
 
 
 def _lines(values: Sequence[int | None], left: float, width: float, top: int) -> list[str]:
@@ -101,17 +155,16 @@ def _lines(values: Sequence[int | None], left: float, width: float, top: int) ->
     if not values:
         return []
     step = width / max(len(values) - 1, 1)
-    height = HEIGHT - TOP - BOTTOM
     runs: list[list[tuple[float, float]]] = [[]]
     for index, value in enumerate(values):
         if value is None:
             runs.append([])
             continue
-        runs[-1].append((left + index * step, TOP + height - value / top * (height - 2) - 1))
+        runs[-1].append((left + index * step, _y(value, top)))
     drawn = []
     for run in runs:
         if len(run) == 1:
-            drawn.append(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="1.5"/>')
+            drawn.append(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="2.5"/>')
         elif run:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
             drawn.append(f'<polyline points="{points}"/>')

@@ -20,9 +20,12 @@ PADDING = 5
 DEFAULT_FILL = "#fff"
 # Vertical placement by style: (height, text baseline in tenths of a px).
 _CLASSIC = {"flat": (20, 140), "flat-square": (20, 140), "plastic": (18, 130)}
-# shields draws named logos in white on the usual dark label, in brand colour on social.
-LOGO_FILL = {"social": "#002B5C"}
-DEFAULT_LOGO_FILL = "whitesmoke"
+# shields fills a named logo with its brand colour, except a dark one on a dark label
+# (whitesmoke instead) and a light one on social's light label (#333 instead).
+LIGHT_LOGO = "whitesmoke"
+DARK_LOGO = "#333"
+DARK_BRAND = 0.4  # at or below this brightness, a brand colour is too dark for a label
+LIGHT_BRAND = 0.6  # at or above, too light for social's
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +107,21 @@ def lay_out(badge: Badge) -> Layout:
 def logo_uri(logo: Logo, style: str) -> str:
     """The logo as a data: URI, built-in logos filled like shields fills them."""
     svg = logo.svg
-    if logo.name:
-        fill = LOGO_FILL.get(style, DEFAULT_LOGO_FILL)
-        svg = svg.replace("<svg ", f'<svg fill="{fill}" ', 1)
+    if logo.brand:
+        svg = svg.replace("<svg ", f'<svg fill="{logo_fill(logo.brand, style)}" ', 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def logo_fill(brand: str, style: str) -> str:
+    """How shields fills a named logo of this brand colour (hex digits) in this style."""
+    red, green, blue = (int(brand[index : index + 2], 16) for index in (0, 2, 4))
+    # shields' brightness, rounded to two places as it rounds it.
+    brightness = round((red * 299 + green * 587 + blue * 114) / 255000, 2)
+    if style != "social" and brightness <= DARK_BRAND:
+        return LIGHT_LOGO
+    if style == "social" and brightness >= LIGHT_BRAND:
+        return DARK_LOGO
+    return f"#{brand}"
 
 
 def number(value: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import itertools
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
@@ -18,7 +19,14 @@ from xml.etree.ElementTree import Element
 from slixmpp import ClientXMPP
 
 from badgegen.counts import Count, Problem
-from badgegen.untrusted import MAX_OCCUPANTS, clean_name, credible_count, https_url
+from badgegen.untrusted import (
+    MAX_OCCUPANTS,
+    clean_description,
+    clean_language,
+    clean_name,
+    credible_count,
+    https_url,
+)
 from badgegen.xmpp.conditions import failed
 from badgegen.xmpp.waits import within
 
@@ -31,6 +39,8 @@ VALUE = f"{{{DATA_FORMS}}}value"
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 OCCUPANTS_FIELD = "muc#roominfo_occupants"
 ROOM_NAME_FIELD = "muc#roomconfig_roomname"
+DESCRIPTION_FIELD = "muc#roominfo_description"
+LANGUAGE_FIELD = "muc#roominfo_lang"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
 # Timed-out query ids remembered for their late replies (see DiscoQueries).
 MAX_LATE = 10_000
@@ -131,11 +141,18 @@ def count_from_reply(room: str, reply: Element) -> Count:
     roominfo = roominfo_values(info)
     published = _single(roominfo.get(OCCUPANTS_FIELD))
     occupants = credible_count(published)
-    name, webchat = room_name(info, roominfo), webchat_url(roominfo)
+    counted = Count(
+        room,
+        occupants,
+        name=room_name(info, roominfo),
+        webchat=webchat_url(roominfo),
+        description=clean_description(_single(roominfo.get(DESCRIPTION_FIELD))),
+        language=clean_language(_single(roominfo.get(LANGUAGE_FIELD))),
+    )
     if occupants is None:
         detail = "" if published is None else f"not a whole number from 0 to {MAX_OCCUPANTS}"
-        return Count(room, None, Problem.NOT_PUBLISHED, detail, name=name, webchat=webchat)
-    return Count(room, occupants, name=name, webchat=webchat)
+        return dataclasses.replace(counted, problem=Problem.NOT_PUBLISHED, detail=detail)
+    return counted
 
 
 def error_condition(reply: Element) -> str:

@@ -129,7 +129,13 @@ async def _first_session(
         if failure.redirect and not redirected:
             redirected = True
             queue.insert(0, failure.redirect)
-    raise XmppError(f"cannot connect to {_asked_for(client, options)}: " + "; ".join(tried))
+    raise XmppError(f"cannot connect to {_asked_for(client, options)}: {_each_said(tried)}")
+
+
+def _each_said(tried: list[str]) -> str:
+    """What each route said, or what they all said once ("no host ... in DNS")."""
+    reasons = {entry.partition(": ")[2] for entry in tried}
+    return reasons.pop() if len(reasons) == 1 and len(tried) > 1 else "; ".join(tried)
 
 
 async def _try_route(

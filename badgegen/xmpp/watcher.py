@@ -27,6 +27,11 @@ class RouteFailure(Exception):
         self.reason, self.final, self.redirect = reason, final, redirect
 
 
+# OpenSSL's verify codes for a chain that ends in an authority not in the trust store:
+# self-signed (18), self-signed in the chain (19), unknown issuer (20, 21).
+UNKNOWN_AUTHORITY = frozenset({18, 19, 20, 21})
+
+
 class SessionWatcher:
     """Turns slixmpp's events during one route's attempt into its outcome."""
 
@@ -78,12 +83,21 @@ class SessionWatcher:
             self.outcome.set_result(None)
 
     def on_connection_failed(self, error: Any) -> None:
+        # slixmpp names the account's domain when the host it was given has no address.
+        if str(error).startswith("No DNS record available") and self.route is not None:
+            error = f'no host "{self.route.host}" in DNS (check the name)'
         self.last_error = error
 
     def on_invalid_certificate(self, error: Any) -> None:
         # The server could not prove it is the account's domain: no other way round that.
         where = self.route.describe() if self.route else "the server"
-        self.failed(RouteFailure(f"TLS with {where} failed: {describe_error(error)}", final=True))
+        reason = f"TLS with {where} failed: {describe_error(error)}"
+        if getattr(error, "verify_code", None) in UNKNOWN_AUTHORITY:
+            reason += (
+                " (a server whose certificate is signed by its own authority: pass that"
+                " authority's certificate with --ca-file PATH)"
+            )
+        self.failed(RouteFailure(reason, final=True))
 
     def on_stream_start(self, _event: Any) -> None:
         self.stream_started = True

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from badgegen.cli import main
+from badgegen.counts import Count
 from tests.conftest import FakeCounter, run_cli
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
@@ -30,7 +31,8 @@ ROOMS = """\
 account: {jid: bot@example.org}
 base_url: https://example.github.io/project
 rooms:
-  - lobby@conference.example.org
+  - jid: lobby@conference.example.org
+    trend: day
   - jid: dev@conference.example.org
     label: dev <chat>
     style: for-the-badge
@@ -40,14 +42,18 @@ rooms:
 
 
 BASE = "https://example.github.io/project"
-COUNTS: dict[str, int | None] = {
-    "lobby@conference.example.org": 12,
-    "dev@conference.example.org": 3,
+LOBBY = Count(
+    "lobby@conference.example.org", 12, name="Lobby <b>", language="en",
+    description="Say hello: questions & news",
+)  # fmt: skip
+COUNTS: dict[str, int | Count | None] = {
+    "lobby@conference.example.org": LOBBY,
+    "dev@conference.example.org": Count("dev@conference.example.org", 3, language="de"),
     "gone@conference.example.org": None,
 }
 
 
-def make_site(folder: Path, rooms: str, counts: Mapping[str, int | None] = COUNTS) -> Path:
+def make_site(folder: Path, rooms: str, counts: Mapping[str, int | Count | None] = COUNTS) -> Path:
     """An output directory made by a refresh of rooms with these counts."""
     (folder / "rooms.yaml").write_text(rooms)
     args = ["refresh", "--config", str(folder / "rooms.yaml"), "--out", str(folder / "public")]
@@ -116,16 +122,16 @@ def console_errors(page: Page) -> list[str]:
 
 
 def test_page_shows_every_badge_and_copies_snippets(browser: Browser, url: str) -> None:
-    """No console errors; three loaded badges with alt text; a button copies its snippet."""
+    """No console errors; every badge and chart loaded; names, finding, filters, copying."""
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     errors = console_errors(page)
     page.goto(url)
-    images = page.locator("img:not(.chart)")
-    assert images.count() == 3
-    for index in range(3):
-        assert images.nth(index).evaluate("image => image.complete && image.naturalWidth > 0")
-        assert images.nth(index).get_attribute("alt")
+    badges = page.locator("img:not(.chart)")
+    assert (badges.count(), page.locator("img.t").count()) == (4, 1)  # a trend badge for lobby
+    for index in range(badges.count()):
+        assert badges.nth(index).evaluate("image => image.complete && image.naturalWidth > 0")
+        assert badges.nth(index).get_attribute("alt")
     charts = page.locator("img.chart")
     assert charts.count() == 3
     for index in range(3):
@@ -133,19 +139,40 @@ def test_page_shows_every_badge_and_copies_snippets(browser: Browser, url: str) 
         chart.scroll_into_view_if_needed()
         chart.evaluate("image => image.decode()")
         assert chart.is_visible()
-        assert chart.evaluate("image => image.naturalWidth") == 300
-    # The chart in words, beside it: the counts of this one run.
+        assert chart.evaluate("image => image.naturalWidth") == 720
+    lobby = page.locator("#rooms li").first
+    # The room's own name (escaped, as text), its JID, language and description.
+    assert lobby.locator("a").text_content() == "Lobby <b>"
+    assert lobby.locator(".j").text_content() == "lobby@conference.example.org"
+    assert "Say hello: questions & news" in (lobby.text_content() or "")
+    assert lobby.locator("small[lang=en]").count() == 1
+    # The chart in words, and while history is short, a word on that.
     assert "7 days: peak 12, average 12 (1 hour counted)" in page.content()
+    assert "History is still short" in page.content()
     # The alt text keeps its case (for-the-badge's capitals read badly aloud).
     assert page.locator("img[alt='dev <chat>: 3 online']").count() == 1
-    page.locator("button[value=markdown]").first.click()
-    page.wait_for_function("document.querySelector('button[value]').textContent === 'Copied'")
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == (
-        "[![XMPP chat lobby@conference.example.org](https://example.github.io/project/"
-        "lobby@conference.example.org.svg)](xmpp:lobby@conference.example.org?join)"
-    )
-    assert page.locator("li pre").first.text_content() == copied
+    page.fill("#find", "questions")  # found by its description
+    assert page.locator("#rooms li:visible").count() == 1
+    page.fill("#find", "")
+    page.select_option("#lang", "de")
+    assert page.locator("#rooms li:visible a").all_text_contents() == ["dev@conference.example.org"]
+    assert page.text_content("#shown") == "Showing 1 of 3 rooms."
+    page.select_option("#lang", "")
+    assert page.locator("#rooms li:visible").count() == 3
+    link = "](xmpp:lobby@conference.example.org?join)"
+    for selector, image, alt in [
+        ("button[value=markdown]:not([data-b])", "lobby@conference.example.org.svg", ""),
+        ("button[value=markdown][data-b=trend]", "lobby@conference.example.org.trend.svg",
+         ", peak of the last 24 hours"),
+    ]:  # fmt: skip
+        button = lobby.locator(selector)
+        button.click()
+        page.wait_for_function(
+            "button => button.textContent === 'Copied'", arg=button.element_handle()
+        )
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == (f"[![XMPP chat lobby@conference.example.org{alt}]({BASE}/{image}){link}")
+        assert lobby.locator("pre").text_content() == copied
     assert "converse/room?jid=gone@conference.example.org" in page.content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "index-light.png"), full_page=True)
@@ -153,14 +180,22 @@ def test_page_shows_every_badge_and_copies_snippets(browser: Browser, url: str) 
     page.screenshot(path=str(ARTIFACTS / "index-dark.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Each tool's label stays beside its control.
+    for control in ("#order", "#lang"):
+        label = page.locator(f"label[for={control[1:]}]").bounding_box()
+        box = page.locator(control).bounding_box()
+        assert label is not None
+        assert box is not None
+        assert abs(label["y"] + label["height"] / 2 - box["y"] - box["height"] / 2) < 8
     page.screenshot(path=str(ARTIFACTS / "index-phone.png"), full_page=True)
     assert errors == []
     context.close()
 
 
 SNIPPETS_ON_PAGE = """
-() => Array.from(document.querySelectorAll("#rooms li")).map(
-  (row) => ["markdown", "html"].map((format) => snippet(row, format)))
+() => Array.from(document.querySelectorAll("#rooms li")).flatMap(
+  (row) => (row.querySelector("img.t") ? ["count", "trend"] : ["count"]).map(
+    (badge) => ["markdown", "html"].map((format) => snippet(row, format, badge))))
 """
 
 
@@ -196,7 +231,7 @@ def test_five_thousand_rooms_stay_usable(browser: Browser, tmp_path: Path) -> No
     counts = {f"room{index}@conference.example.org": index % 97 for index in range(5000)}
     site = make_site(tmp_path, f"account: {{jid: bot@example.org}}\nrooms:\n{rooms}", counts)
     weight = (site / "index.html").stat().st_size
-    assert weight / 5000 < 600  # bytes per room; README says 0.6 KB
+    assert weight / 5000 < 700  # bytes per room; README says 0.7 KB
     with serving(site) as url:
         page = browser.new_page()
         errors = console_errors(page)

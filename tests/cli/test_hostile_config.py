@@ -36,7 +36,11 @@ EXPECTED = {
     "repeated-key.yaml": "2: rooms: repeated key",
     "resource-jid.yaml": "has a /resource part",
     "separator-file.yaml": 'rooms[0].file: "sub\\\\dir" is not a file name',
-    "tab-indent.yaml": "2:1: invalid YAML: found character '\\t' that cannot start any token",
+    "tab-indent.yaml": (
+        '2:1: "- lobby@conference.example.org": a tab character; YAML indents with spaces'
+        " only, so replace the tab with spaces (YAML says: found character '\\t' that cannot"
+        " start any token)"
+    ),
     "two-documents.yaml": "2:1: invalid YAML: but found another document",
     "wrong-type.yaml": "1: rooms: expected a non-empty list of room JIDs",
 }

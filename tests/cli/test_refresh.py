@@ -214,6 +214,20 @@ def test_bad_server_option(text: str) -> None:
         parse_server(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("a..b:5222", "a part between dots is empty"),
+        ("x" * 64 + ".example.org", "longer than 63 characters"),
+        ("[not-v6]:5222", "expected an IPv6 address in the brackets"),
+    ],
+)
+def test_server_that_is_no_host_name(text: str, reason: str) -> None:
+    """A host no lookup could find is a config error before anything connects."""
+    with pytest.raises(ConfigError, match=re.escape(reason)):
+        parse_server(text)
+
+
 def test_badge_prints_one_svg() -> None:
     """`badgegen badge` renders with the same renderer, to standard output."""
     result = CliRunner().invoke(
@@ -451,7 +465,7 @@ def test_job_summary_folds_long_tables(config: Path, tmp_path: Path) -> None:
     assert result.exit_code == EXIT_SOME_UNCOUNTED
     text = summary_file.read_text()
     assert "1 of 300 rooms counted." in text
-    assert "- 299 rooms: timed out (run deadline reached): room1@conference.example.org" in text
+    assert "- `299 rooms: timed out (run deadline reached): room1@conference.example.org" in text
     before, folded = text.split("<details><summary>Every room</summary>")
     assert len(before.splitlines()) < 10
     assert folded.count("\n| `room") == 300

@@ -16,6 +16,11 @@ from tests.sandbox import KINDS, running_server, server_available
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.servers import SandboxServer
 
+from .installed import empty_dir, extras_bin, wheel_bin
+
+# Fixtures of installed.py, for every integration test.
+__all__ = ["empty_dir", "extras_bin", "wheel_bin"]
+
 # Known occupant counts; "hidden" is not listed in the service's room list.
 SAMPLE_ROOMS = (
     SampleRoom("empty", occupants=0),

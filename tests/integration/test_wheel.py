@@ -1,16 +1,12 @@
 """The built wheel, installed as users install it, used from a directory outside the repository.
 
-scripts/check_dist.py builds the wheel from a clean copy of the tree and installs
-it (not editable) into a new virtual environment; BADGEGEN_WHEEL_VENV names it
-(.ci/run sets it). A module or data file missing from the wheel fails here.
+A module or data file missing from the wheel fails here (see installed.py).
 """
 
 from __future__ import annotations
 
 import configparser
 import json
-import os
-import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -21,61 +17,14 @@ from badgegen.errors import EXIT_USAGE
 from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, Account
+from .installed import ROOT, installed_python, run
 
-ROOT = Path(__file__).parent.parent.parent
 VERSION = configparser.ConfigParser()
 VERSION.read(ROOT / "setup.cfg")
 RELEASE = VERSION["metadata"]["version"]
 
 # Only against Prosody: the wheel is the subject here, not the server.
 pytestmark = pytest.mark.parametrize("server", ["prosody"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def wheel_bin() -> Path:
-    """The bin/ folder of the virtual environment the wheel was installed into."""
-    folder = os.environ.get("BADGEGEN_WHEEL_VENV")
-    if not folder:
-        if os.environ.get("CI"):
-            pytest.fail("CI must test the wheel: .ci/run builds it and sets BADGEGEN_WHEEL_VENV")
-        pytest.skip(
-            "no wheel: scripts/check_dist.py, then BADGEGEN_WHEEL_VENV=build/dist-check/venv"
-        )
-    return Path(folder).resolve() / "bin"
-
-
-@pytest.fixture
-def empty_dir(tmp_path: Path) -> Path:
-    """A new empty directory outside the repository, to run the commands in."""
-    folder = tmp_path / "user"
-    folder.mkdir()
-    assert not folder.resolve().is_relative_to(ROOT.resolve())
-    return folder
-
-
-def run(
-    wheel_bin: Path, cwd: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed `badgegen` with a user's environment: no PYTHONPATH, no repository."""
-    user_env = {
-        "PATH": f"{wheel_bin}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(cwd),
-        "LANG": "C.UTF-8",
-        **(env or {}),
-    }
-    return subprocess.run(
-        [str(wheel_bin / "badgegen"), *args],
-        cwd=cwd, env=user_env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-
-
-def installed_python(wheel_bin: Path, cwd: Path, code: str) -> str:
-    """What the environment's own python prints running code (stripped)."""
-    result = subprocess.run(
-        [str(wheel_bin / "python"), "-c", code], cwd=cwd, env={"PATH": os.environ["PATH"]},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return result.stdout.strip()
 
 
 def test_wheel_is_what_runs(wheel_bin: Path, empty_dir: Path, server: SandboxServer) -> None:

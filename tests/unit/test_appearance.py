@@ -80,7 +80,8 @@ rooms:
     ) == [
         '4: rooms[0].style: "fancy" is not a style (expected one of flat, flat-square, plastic,'
         " for-the-badge, social)",
-        '5: rooms[0].label_color: "chartreuze" is not a colour (expected one of brightgreen, green,'
+        '5: rooms[0].label_color: "chartreuze" is not a colour (did you mean "chartreuse"?'
+        " expected one of brightgreen, green,"
         " yellow, yellowgreen, orange, red, blue, grey, lightgrey, gray, lightgray, critical,"
         " important, success, informational, inactive, hex digits such as 4b0, or a CSS colour"
         " such as purple, rgb(10, 20, 30) or hsl(120, 50%, 40%))",
@@ -103,7 +104,7 @@ def test_logo_files_are_checked(tmp_path: Path) -> None:
     assert second.name == "xmpp"
     assert problems(tmp_path, "rooms:\n  - {jid: a@b.example, logo: evil.svg}\n") == [
         f"2: rooms[0].logo: {tmp_path / 'evil.svg'} has an event handler (onload)"
-        " on <path> (expected xmpp or an SVG file)"
+        " on <path> (expected a logo name such as xmpp, or an SVG file)"
     ]
 
 

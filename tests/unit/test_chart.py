@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from badgegen.render.chart import Panel, Pulse, chart_svg, pulse
+from badgegen.render.chart import Panel, Pulse, chart_svg, nice_top, pulse
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -55,3 +55,22 @@ def test_pulse_in_words() -> None:
     assert pulse([4, 6], [None]).describe() == "7 days: peak 6, average 5 (2 quarter hours counted)"
     assert pulse([None], [5] * 84).describe() == "7 days: peak 5, average 5"
     assert pulse([None], [None]).describe() == "no history yet"
+
+
+def test_scale_and_time_marks_are_drawn() -> None:
+    """The scale's 0, middle and top on the left; each panel's time marks and name below."""
+    panel = Panel("last 24 hours (UTC)", [3, 7], ("12:15", "00:00", "12:00"))
+    texts = [text.text for text in parse(chart_svg([panel], "t", "d")).iter(f"{SVG}text")]
+    assert texts[:3] == ["0", "5", "10"]  # 7 rounds up to a top of 10
+    assert texts[3:] == ["12:15", "00:00", "12:00", "last 24 hours (UTC)"]
+
+
+def test_an_empty_panel_says_so() -> None:
+    root = parse(chart_svg([Panel("last 7 days", [None] * 168)], "t", "d"))
+    assert "no counts yet" in [text.text for text in root.iter(f"{SVG}text")]
+
+
+def test_the_scale_top_is_a_round_number() -> None:
+    assert [nice_top(peak) for peak in (0, 1, 3, 7, 10, 11, 99, 101, 4321)] == [
+        2, 2, 5, 10, 10, 20, 100, 200, 5000,
+    ]  # fmt: skip

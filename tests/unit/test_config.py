@@ -61,7 +61,13 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
         ("not-a-mapping.yaml", ["1: expected a mapping with a `rooms:` list at the top level"]),
         ("empty.yaml", ["1: expected a mapping with a `rooms:` list at the top level"]),
         ("no-rooms.yaml", ["1: rooms: expected a non-empty list of room JIDs"]),
-        ("syntax-error.yaml", ["4:1: invalid YAML: found unexpected end of stream"]),
+        (
+            "syntax-error.yaml",
+            [
+                '3:12: "label: "unterminated": a quote opened on this line is never closed;'
+                " close it at the end of the text (YAML says: found unexpected end of stream)"
+            ],
+        ),
         ("not-utf8.yaml", ["2: byte 15 is not UTF-8 (expected a UTF-8 text file)"]),
         (
             "unknown-keys.yaml",
@@ -110,7 +116,8 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
                 "3: rooms[0].label: expected text, found a number (2024)",
                 '4: rooms[0].method: "poll" is not a method (expected one of disco, join)',
                 "6: rooms[1].label: empty label (expected some text)",
-                "8: account.jid: expected text, found a list",
+                "8: account.jid: expected text, found a list; in YAML [me] unquoted is a list,"
+                ' so quote it: jid: "[me]"',
                 "9: account.anonymous: expected true or false, found text (maybe)",
             ],
         ),
@@ -130,7 +137,9 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "rooms.yaml"
     with pytest.raises(ConfigError) as caught:
         load_rooms(path)
-    assert caught.value.problems == (f"{path}: no such file (expected a rooms.yaml)",)
+    assert caught.value.problems == (
+        f"{path}: no such file (run `badgegen init` to start one, or pass --config PATH)",
+    )
 
 
 def test_many_problems_are_capped(tmp_path: Path) -> None:

@@ -26,9 +26,12 @@ def reply(name: str) -> Element:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("prosody-with-occupants.xml", Count("r@m", 12)),
+        ("prosody-with-occupants.xml", Count("r@m", 12, language="en")),
         ("other-form-first.xml", Count("r@m", 0)),
-        ("without-occupants-field.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Quiet")),
+        (
+            "without-occupants-field.xml",
+            Count("r@m", None, Problem.NOT_PUBLISHED, name="Quiet", description="No count here"),
+        ),
         ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Old")),
         (
             "garbage-count.xml",
@@ -166,4 +169,4 @@ def test_a_reply_counts_only_from_the_room_asked() -> None:
         assert not client.incoming_filter(fromstring(genuine)).tag.endswith("iq")  # taken
         return await asking
 
-    assert asyncio.run(ask_and_answer()) == Count("lobby@rooms.example.org", 12)
+    assert asyncio.run(ask_and_answer()) == Count("lobby@rooms.example.org", 12, language="en")

@@ -87,7 +87,7 @@ def test_page_escapes_and_lists_every_room() -> None:
 def test_init_never_overwrites(tmp_path: Path) -> None:
     """init creates rooms.yaml and the workflow, and keeps files that exist."""
     (tmp_path / "rooms.yaml").write_text("mine")
-    created = dict(scaffold(tmp_path, "1.2.3"))
+    created = dict(scaffold(tmp_path, "1.2.3").files)
     assert created == {"rooms.yaml": False, ".github/workflows/badges.yml": True}
     assert (tmp_path / "rooms.yaml").read_text() == "mine"
     assert "actions/deploy-pages@" in (tmp_path / ".github/workflows/badges.yml").read_text()
