@@ -17,6 +17,8 @@ class Problem(Enum):
     NOT_PUBLISHED = "count not published"
     CONNECTION_LOST = "connection lost"
     ERROR = "error"
+    # A discovered room its service no longer lists (or now hides): not asked.
+    UNLISTED = "no longer listed by its service"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class Count:
     webchat: str | None = None  # the room's advertised web client URL
     description: str | None = None  # the room's own description, when it published one
     language: str | None = None  # the room's language (a BCP 47 tag), when it published one
+    # Whether its disco#info shows a public room (a conference/text identity, no muc_hidden);
+    # None when there was no such reply. Only discovered rooms need it.
+    public: bool | None = None
 
     @property
     def counted(self) -> bool:

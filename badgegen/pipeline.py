@@ -4,28 +4,47 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from badgegen.config import Config, Room
 from badgegen.counts import Count
+from badgegen.discovery import Discovery, Found, entered, left
 from badgegen.errors import BadgegenError
 from badgegen.history import History, add_run, merged
 from badgegen.login import Login
 from badgegen.outputs import run_files
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.record import Previous, check_source, is_url, load_previous_run, record_files
-from badgegen.results import RoomResult, settle
+from badgegen.results import RoomResult, settle, unlisted
+from badgegen.state import RoomState
 
 if TYPE_CHECKING:
     from badgegen.xmpp import ConnectOptions
 
-# What counts the rooms, by `until` (time.monotonic()): xmpp_counter's in production; a
-# program embedding badgegen, or a test, may pass its own.
-Counter = Callable[[Login, Sequence[Room], float], tuple[Count, ...]]
+
+class Counter(Protocol):
+    """What counts the rooms, by `until` (time.monotonic()): xmpp_counter's in production;
+    a program embedding badgegen, or a test, may pass its own.
+
+    Given a Discovery (only when rooms.yaml has `discover:`), it lists its
+    services, hands the listings to discovery.choose() and counts those rooms
+    too, after the rooms given, in the same session.
+    """
+
+    def __call__(
+        self,
+        login: Login,
+        rooms: Sequence[Room],
+        until: float,
+        discovery: Discovery | None = None,
+        /,
+    ) -> tuple[Count, ...]: ...
+
+
 # Kept back from counting so that rendering and writing end by the deadline too: about
 # 1 ms a room on a shared disk (README's figures), with room to spare.
 WRITE_RESERVE = 0.5
@@ -45,8 +64,10 @@ def xmpp_counter(
     """
     from badgegen.xmpp import fetch_counts  # slixmpp's import is slow; only counting pays
 
-    def count(login: Login, rooms: Sequence[Room], until: float) -> tuple[Count, ...]:
-        return fetch_counts(login, rooms, options, progress, until)
+    def count(
+        login: Login, rooms: Sequence[Room], until: float, discovery: Discovery | None = None, /
+    ) -> tuple[Count, ...]:
+        return fetch_counts(login, rooms, options, progress, until, discovery)
 
     return count
 
@@ -61,8 +82,8 @@ class RefreshResult:
 
     @property
     def all_counted(self) -> bool:
-        """Whether every room got a count this run."""
-        return all(result.counted for result in self.results)
+        """Whether every room asked got a count this run."""
+        return all(result.counted for result in self.results if result.asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +134,8 @@ def refresh(config: Config, login: Login, counter: Counter, output: Output) -> R
 
 
 def _previous(config: Config, output: Output, seconds: float | None = None) -> Previous:
-    rooms = [room.jid for room in config.rooms]
     wait = output.left() if seconds is None else min(seconds, output.left())
-    return load_previous_run(output.previous, output.out_dir, output.now, rooms, wait)
+    return load_previous_run(output.previous, output.out_dir, output.now, config.capacity, wait)
 
 
 def _count(
@@ -126,13 +146,26 @@ def _count(
     previous: Previous,
     out_dir: Path | None,
 ) -> RefreshResult:
-    counts = counter(login, config.rooms, _counting_until(config, output))
-    results = settle(config.rooms, counts, previous.states, output.now, config.stale_after)
-    warnings = list(previous.warnings)
+    discovery = _discovery(config, previous)
+    until = _counting_until(config, output)
+    # A counter of before `discover:` takes three arguments: it is given a fourth only to use.
+    counts = (
+        counter(login, config.rooms, until, discovery)
+        if discovery
+        else counter(login, config.rooms, until)
+    )
+    found = discovery.found if discovery else Found()
+    rooms = (*config.rooms, *found.rooms)
+    results = settle(rooms, counts, previous.states, output.now, config.stale_after)
+    if discovery is not None or any(state.service for state in previous.states.values()):
+        # Rooms found before keep their files even when `discover:` is gone from rooms.yaml.
+        strays = discovery or Discovery((), previous.states, config.rooms, config.default_room)
+        results = placed(results, strays, previous.states)
+    warnings = [*previous.warnings, *found.warnings]
     if out_dir is None:
         return RefreshResult(results, None, tuple(warnings))
     remove_leftovers(out_dir)  # of killed runs; this one holds the lock
-    counted = {result.room.jid: result.count.occupants for result in results}
+    counted = {result.room.jid: result.count.occupants for result in results if result.asked}
     history = _with_newer_history(config, output, previous.history, warnings)
     recorded = add_run(history, counted, output.now)
     if recorded.behind:
@@ -145,9 +178,39 @@ def _count(
     return RefreshResult(results, report, tuple(warnings))
 
 
+def _discovery(config: Config, previous: Previous) -> Discovery | None:
+    if not config.discover:
+        return None
+    return Discovery(config.discover, previous.states, config.rooms, config.default_room)
+
+
+def placed(
+    results: Sequence[RoomResult], discovery: Discovery, previous: Mapping[str, RoomState]
+) -> tuple[RoomResult, ...]:
+    """The results to write: rooms.yaml's, the discovered rooms that are in, those that left.
+
+    A discovered room enters and stays as badgegen.discovery.entered says; one
+    that was in and is no longer (or had left before) is written as unlisted.
+    """
+    entries = {entry.service: entry for entry in discovery.entries}
+    kept: list[RoomResult] = []
+    for result in results:
+        room = result.room
+        before = previous.get(room.jid)
+        if not room.service or entered(room, result.count, before, entries.get(room.service)):
+            kept.append(result)
+        elif before is not None:  # it was on the page (found, or in rooms.yaml): files stay
+            kept.append(unlisted(room, before))
+    still = frozenset(result.room.jid for result in kept)
+    gone = left(discovery, previous, still)
+    return (*kept, *(unlisted(room, before) for room, before in gone))
+
+
 def _counting_until(config: Config, output: Output) -> float:
     """When counting must stop, so that the rest of the run still ends by the deadline."""
-    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * len(config.rooms)
+    # Discovered rooms are not known before counting: as many as the limits allow.
+    rooms = len(config.rooms) + sum(entry.limit for entry in config.discover)
+    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * rooms
     if is_url(output.previous):
         reserve += REFETCH_SECONDS
     return output.deadline_at - reserve

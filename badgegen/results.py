@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from badgegen.config import Room
-from badgegen.counts import Count
+from badgegen.counts import Count, Problem
 from badgegen.render import Badge
-from badgegen.render.content import badge_for
+from badgegen.render.content import badge_for, unlisted_badge
 from badgegen.state import RoomState, resolve_state
 
 
@@ -30,6 +30,11 @@ class RoomResult:
     def counted(self) -> bool:
         """Whether the room got a count this run."""
         return self.count.counted
+
+    @property
+    def asked(self) -> bool:
+        """Whether the room was asked this run (a room its service no longer lists is not)."""
+        return self.count.problem is not Problem.UNLISTED
 
 
 def settle(
@@ -53,3 +58,14 @@ def settle(
         state = resolve_state(count, previous.get(room.jid), now, stale_after)
         results.append(RoomResult(room, count, state, badge_for(room, state)))
     return tuple(results)
+
+
+def unlisted(room: Room, before: RoomState) -> RoomResult:
+    """The result of a discovered room that has left its service's list: not asked, its
+    files kept with a badge that says so."""
+    state = RoomState(
+        room.jid, "unlisted", None, before.counted_at, before.name, before.webchat,
+        before.description, before.language, room.service or before.service,
+    )  # fmt: skip
+    count = Count(room.jid, None, Problem.UNLISTED)
+    return RoomResult(room, count, state, unlisted_badge(room, state))

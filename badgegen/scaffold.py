@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,17 @@ VERSION_MARK = b"@BADGEGEN_VERSION@"
 # The commented base_url line of the starting rooms.yaml, set when the Pages address is known.
 BASE_URL_LINE = b"# base_url: https://YOUR-NAME.github.io/YOUR-PROJECT"
 MAX_GIT_CONFIG_BYTES = 256 * 1024
+EXAMPLE_ROOMS = b"rooms:\n  - lobby@conference.example.org\n"
+DISCOVER_ENTRY = b"""\
+# Every public room SERVICE lists gets a badge, and index.html becomes their
+# directory; `badgegen discover SERVICE` shows what it finds. A room also listed
+# under `rooms:` takes its settings from there.
+discover:
+  - service: SERVICE
+    # min_occupants: 1          # only rooms that have had someone in them
+    # exclude: ["test-*@*"]     # globs on room JIDs; include: likewise
+    # limit: 1000               # at most this many rooms (the default)
+"""
 _ORIGIN = re.compile(r'^\[remote "origin"\][^\[]*?^\s*url\s*=\s*(\S+)', re.MULTILINE | re.DOTALL)
 _GITHUB = re.compile(
     r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
@@ -36,7 +48,7 @@ class Scaffolded:
     pages_url: str | None  # from the origin remote on github.com; None when not known
 
 
-def scaffold(folder: Path, version: str) -> Scaffolded:
+def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffolded:
     """Create each starting file that does not exist yet; never overwrite one.
 
     When the folder is a clone of a GitHub repository, the new rooms.yaml has
@@ -45,6 +57,8 @@ def scaffold(folder: Path, version: str) -> Scaffolded:
     Args:
         folder: the repository's root.
         version: the version the workflow installs (exactly this one).
+        discover: a MUC service (a checked domain) whose public rooms the new
+            rooms.yaml badges, under `discover:`, instead of an example room.
     """
     pin = _release_version(version).encode()
     pages = pages_url(folder)
@@ -54,6 +68,10 @@ def scaffold(folder: Path, version: str) -> Scaffolded:
         content = content.replace(VERSION_MARK, pin)
         if pages:
             content = content.replace(BASE_URL_LINE, b"base_url: " + pages.encode())
+        if discover:
+            quoted = json.dumps(discover).encode()  # YAML reads JSON: "[::1]" stays text
+            entry = DISCOVER_ENTRY.replace(b"service: SERVICE", b"service: " + quoted)
+            content = content.replace(EXAMPLE_ROOMS, entry.replace(b"SERVICE", discover.encode()))
         created.append((target, create_new(folder / target, content)))
     return Scaffolded(created, pages)
 

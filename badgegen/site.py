@@ -73,7 +73,7 @@ def index_html(
         history: the rooms' history, for the words beside each chart.
         checked_at: the time of the run.
     """
-    entries = [_entry(result, history, checked_at) for result in results]
+    entries = [_entry(result, history, checked_at) for result in results if result.asked]
     base = embeddable(base_url.rstrip("/") + "/") if base_url else ""
     checked = describe_age(checked_at)
     languages = sorted({entry.language for entry in entries if entry.language}, key=str.lower)

@@ -8,8 +8,8 @@ from typing import Literal
 
 from badgegen.counts import Count
 
-Status = Literal["counted", "stale", "unknown"]
-STATUSES: tuple[Status, ...] = ("counted", "stale", "unknown")
+Status = Literal["counted", "stale", "unknown", "unlisted"]
+STATUSES: tuple[Status, ...] = ("counted", "stale", "unknown", "unlisted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class RoomState:
     webchat: str | None = None
     description: str | None = None
     language: str | None = None
+    service: str | None = None  # the MUC service that listed it (`discover:`); None: rooms:
 
 
 def resolve_state(

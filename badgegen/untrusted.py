@@ -83,7 +83,20 @@ def clean_language(text: str | None) -> str | None:
     if text is None:
         return None
     tag = text.strip()
-    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        return None
+    # Tags are compared without case (RFC 5646 2.1.1): one spelling, so that "EN" and "en"
+    # are one language on the page. The conventional one: en, pt-BR, zh-Hant.
+    first, *rest = tag.split("-")
+    return "-".join([first.lower(), *(_subtag_case(part) for part in rest)])
+
+
+def _subtag_case(part: str) -> str:
+    if len(part) == 2 and part.isalpha():
+        return part.upper()  # a region
+    if len(part) == 4 and part.isalpha():
+        return part.title()  # a script
+    return part.lower()
 
 
 def server_text(text: str | None) -> str | None:

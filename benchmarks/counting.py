@@ -20,6 +20,9 @@ known occupant counts by real clients) and each condition:
   script asking the same rooms, whole processes (benchmarks/fixed_cost.py);
 - slow-domain: 600 rooms answering after 2.6 s beside 3,000 answering at once:
   when the fast ones are done, against alone (benchmarks/slow_domain.py);
+- discovery: a service with 10,000 public rooms found by `discover:` against
+  the same rooms listed in rooms.yaml, on Prosody and ejabberd
+  (benchmarks/discovery.py);
 
 it runs, as separate processes, `badgegen refresh` end to end (process start
 to exit, badges written), the naive baseline (stock slixmpp, one disco#info at
@@ -45,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from discovery import report_discovery
 from fixed_cost import report_fixed_cost
 from measure import Cell, machine
 from methods import (
@@ -60,11 +64,13 @@ from slow_domain import report_slow_domain
 from verdicts import ServerResults, verdicts
 
 METHODS = ("badgegen", "naive", "join")
-CONDITIONS = ("loopback", "link", "limits", "federated", "fixed", "slow-domain")
+CONDITIONS = ("loopback", "link", "limits", "federated", "fixed", "slow-domain", "discovery")
 SIZES = {"loopback": (100, 1000, 5000), "link": (100, 1000), "limits": (100, 1000),
-         "federated": (1000,), "fixed": (5,), "slow-domain": (3600,)}  # fmt: skip
+         "federated": (1000,), "fixed": (5,), "slow-domain": (3600,),
+         "discovery": (10000,)}  # fmt: skip
 QUICK_SIZES = {"loopback": (50, 250), "link": (50, 250), "limits": (50, 250),
-               "federated": (200,), "fixed": (5,), "slow-domain": (360,)}  # fmt: skip
+               "federated": (200,), "fixed": (5,), "slow-domain": (360,),
+               "discovery": (1000,)}  # fmt: skip
 
 
 def measure_condition(
@@ -232,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "slow-domain" in conditions:
         failures += report_slow_domain(args.quick, repeats, everything)
         conditions = [condition for condition in conditions if condition != "slow-domain"]
+    if "discovery" in conditions:
+        failures += report_discovery(args.servers.split(","), args.quick, repeats, everything)
+        conditions = [condition for condition in conditions if condition != "discovery"]
     if "federated" in conditions:
         failures += report_federated(sizes["federated"], repeats, everything)
         conditions = [condition for condition in conditions if condition != "federated"]

@@ -36,7 +36,7 @@ from badgegen.cli import main
 from badgegen.cli.options import Runtime
 from badgegen.counts import Count
 
-def counter(login, rooms, until):
+def counter(login, rooms, until, discovery=None):
     return tuple(Count(room.jid, index % 7) for index, room in enumerate(rooms))
 
 main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2], "-q"], obj=Runtime(counter))

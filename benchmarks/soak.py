@@ -36,7 +36,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from soak_model import Model, check_site
-from soak_world import Occupants, Outcome, Site, closed_port, prosody, run_refresh, serving
+from soak_world import (
+    Occupants,
+    Outcome,
+    Site,
+    closed_port,
+    libfaketime,
+    prosody,
+    run_refresh,
+    serving,
+)
 
 ROOMS = 6
 CADENCES = [  # (weight, shortest, longest) in seconds between runs
@@ -71,8 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    if not shutil.which("faketime"):
-        print("Error: the soak needs Debian's faketime (scripts/install-packages faketime)")
+    try:
+        libfaketime()
+    except RuntimeError as exc:
+        print(f"Error: the soak needs Debian's faketime: {exc}")
         return 2
     wall = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="badgegen-soak-") as folder:

@@ -30,6 +30,8 @@ class Model:
     newest: int = 0  # the start of the newest quarter hour any published run counted in
     published: dict[str, tuple[int, datetime]] = field(default_factory=dict)  # last count, when
     tainted: set[str] = field(default_factory=set)  # rooms whose record a fault destroyed
+    # The counts a destroyed record held: a stale copy merged in may bring them back.
+    forgotten: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def clamp(self, moment: datetime) -> int:
         """Where a run at moment puts its counts: its time, or the newest bucket if behind."""
@@ -45,10 +47,17 @@ class Model:
         self.newest = max(self.newest, moment - moment % 900)
         self._forget_retired(listed)
 
+    def restored(self, jid: str, found: dict[int, int]) -> dict[int, int]:
+        """The quarter hours found that hold a count of the room's destroyed record."""
+        lost: dict[int, int] = {}
+        for moment, count in self.forgotten.get(jid, []):
+            lost[moment - moment % 900] = count
+        return {start: value for start, value in found.items() if lost.get(start) == value}
+
     def forget(self, jids: list[str] | None = None) -> None:
         """A poison destroyed these rooms' history (None: all of it) in the published record."""
         for jid in list(self.counts) if jids is None else jids:
-            self.counts.pop(jid, None)
+            self.forgotten[jid] += self.counts.pop(jid, [])
             self.tainted.add(jid)
         if jids is None:
             self.newest = 0  # a history started afresh ends where its first run puts it
@@ -60,11 +69,18 @@ class Model:
             if not any(moment >= hour - 167 * 3600 for moment, _ in self.counts[jid]):
                 del self.counts[jid]
 
-    def buckets(self, jid: str) -> dict[str, dict[int, int]]:
-        """Each tier's expected buckets (start -> value) for a room, within its window."""
+    def buckets(
+        self, jid: str, restored: dict[int, int] | None = None
+    ) -> dict[str, dict[int, int]]:
+        """Each tier's expected buckets (start -> value) for a room, within its window.
+
+        restored: quarter hours of a destroyed record that a merged copy brought back.
+        """
         quarters: dict[int, int] = {}
         for moment, count in self.counts.get(jid, []):
             quarters[moment - moment % 900] = count
+        for start, value in (restored or {}).items():
+            quarters.setdefault(start, value)
         hourly = _means(quarters, 3600)
         tiers = {"15m": quarters, "1h": hourly, "1d": _means(hourly, 86400)}
         return {
@@ -156,15 +172,22 @@ def _history_kept(jid: str, history: dict[str, Any], model: Model) -> list[str]:
     """No value that reached a bucket is lost; none is made up."""
     stored = history["rooms"].get(jid, {})
     problems = []
+    found_by_tier = {}
     for name, step, length in TIERS:
         end = history["tiers"][name]["end"]
         values = stored.get(name, [None] * length)
-        found = {
+        found_by_tier[name] = {
             end - (length - 1 - index) * step: value
             for index, value in enumerate(values)
             if value is not None
         }
-        expected = model.buckets(jid)[name]
+    # A copy merged in after the room's record was destroyed may bring true counts back;
+    # hours and days are then the means of those too.
+    restored = model.restored(jid, found_by_tier["15m"]) if jid in model.tainted else {}
+    expected_by_tier = model.buckets(jid, restored)
+    for name, _step, _length in TIERS:
+        found = found_by_tier[name]
+        expected = expected_by_tier[name]
         lost = sorted(set(expected.items()) - set(found.items()))[:3]
         # A bucket the model does not know is made up, unless a fault destroyed the room's
         # record and a copy (a stale one, merged) brought older true counts back.
@@ -174,5 +197,10 @@ def _history_kept(jid: str, history: dict[str, Any], model: Model) -> list[str]:
             if start not in expected and jid not in model.tainted
         )[:3]
         if lost or made:
-            problems.append(f"{jid} {name}: expected but not found {lost}, found unexpected {made}")
+            instead = {start: found.get(start) for start, _value in lost}
+            tainted = " (its record was destroyed once)" if jid in model.tainted else ""
+            problems.append(
+                f"{jid} {name}{tainted}: expected but not found {lost} (found there: {instead}),"
+                f" found unexpected {made}"
+            )
     return problems

@@ -187,14 +187,24 @@ def run_refresh(
     config: Path, out: Path, clock: datetime, env: dict[str, str], args: list[str],
     kill_after: float | None = None, small_disk: bool = False,
 ) -> Outcome:  # fmt: skip
-    """`badgegen refresh` as its own process, its clock set to clock by libfaketime."""
+    """`badgegen refresh` as its own process, its clock set to clock by libfaketime.
+
+    libfaketime is preloaded into the process itself rather than through the
+    `faketime` wrapper: SIGKILL then kills badgegen, not a wrapper that would
+    leave it running (and its semaphore behind, which a later wrapper with
+    the same process id trips over).
+    """
     command = [
-        "faketime", "-f", "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
         sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out", str(out),
         *args,
     ]  # fmt: skip
+    faked = {
+        **env,
+        "LD_PRELOAD": libfaketime(),
+        "FAKETIME": "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        command, env=faked, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         preexec_fn=_small_disk if small_disk else None,
     )  # fmt: skip
     if kill_after is not None:
@@ -204,6 +214,14 @@ def run_refresh(
             process.send_signal(signal.SIGKILL)
     _, stderr = process.communicate(timeout=300)
     return Outcome(process.returncode, stderr)
+
+
+def libfaketime() -> str:
+    """The path of Debian's libfaketime (the faketime package installs it per architecture)."""
+    found = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))
+    if not found:
+        raise RuntimeError("libfaketime is not installed (scripts/install-packages faketime)")
+    return str(found[0])
 
 
 def _small_disk() -> None:

@@ -13,6 +13,7 @@ from badgegen.cli import main
 from badgegen.cli.options import Runtime
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
+from badgegen.discovery import Discovery, Listing
 from badgegen.login import Login
 from badgegen.pipeline import Counter
 
@@ -61,33 +62,45 @@ def config(tmp_path: Path) -> Path:
 class FakeCounter:
     """Counts without a server: fixed counts (None: the room does not exist), calls kept.
 
-    A value may also be a whole Count, for a room that says its name or language.
+    A value may also be a whole Count, for a room that says its name or language. Given
+    listings, it hands them to a refresh's discovery, as the session would.
 
     Given to a refresh the way any program would: `main(obj=Runtime(counter))`.
     """
 
     def __init__(
-        self, counts: Mapping[str, int | Count | None], error: Exception | None = None
+        self,
+        counts: Mapping[str, int | Count | None],
+        error: Exception | None = None,
+        listings: Sequence[Listing] = (),
     ) -> None:
-        self.counts, self.error = dict(counts), error
+        self.counts, self.error, self.listings = dict(counts), error, tuple(listings)
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
         self.until = math.inf  # when the last call had to be done by (time.monotonic())
 
     def __call__(
-        self, login: Login, rooms: Sequence[Room], until: float = math.inf
+        self,
+        login: Login,
+        rooms: Sequence[Room],
+        until: float = math.inf,
+        discovery: Discovery | None = None,
     ) -> tuple[Count, ...]:
         rooms = tuple(rooms)
         self.calls.append((login, rooms))
         self.until = until
         if self.error:
             raise self.error
+        if discovery is not None:  # as the session does: list, choose, count those too
+            rooms = (*rooms, *discovery.choose(self.listings))
         return tuple(self._count(room.jid) for room in rooms)
 
     def _count(self, jid: str) -> Count:
-        occupants = self.counts[jid]
+        occupants = self.counts.get(jid)
         if isinstance(occupants, Count):
             return occupants
-        return Count(jid, occupants, None if occupants is not None else Problem.NOT_FOUND)
+        if occupants is None:
+            return Count(jid, None, Problem.NOT_FOUND)
+        return Count(jid, occupants, public=True)  # a public room's reply, as servers give
 
 
 def run_cli(

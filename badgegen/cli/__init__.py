@@ -9,6 +9,7 @@ import click
 
 from badgegen.cli.commands import badge_command, check_command, init_command, snippet_command
 from badgegen.cli.demo import demo_command
+from badgegen.cli.discover import discover_command
 from badgegen.cli.history import history_command
 from badgegen.cli.refresh import refresh_command
 
@@ -53,6 +54,7 @@ for _command in (
     badge_command,
     snippet_command,
     history_command,
+    discover_command,
     init_command,
     demo_command,
 ):

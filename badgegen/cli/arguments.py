@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from badgegen.config import Config, Room
 from badgegen.config.logo import Logo
 from badgegen.errors import ConfigError
 
 if TYPE_CHECKING:
-    from badgegen.cli.options import RefreshOptions
+    from collections.abc import Mapping
+
+    from badgegen.state import RoomState
     from badgegen.xmpp import ConnectOptions
 
 
@@ -62,19 +64,40 @@ def _host_problem(host: str, *, bracketed: bool) -> str | None:
     return None
 
 
-def choose_rooms(config: Config, names: tuple[str, ...]) -> tuple[Room, ...]:
+def choose_rooms(
+    config: Config, names: tuple[str, ...], states: Mapping[str, RoomState] | None = None
+) -> tuple[Room, ...]:
     """The rooms named by JID or file name, or all when none are named.
+
+    Args:
+        config: rooms.yaml.
+        names: the rooms asked for; none: all.
+        states: the last record, whose rooms found by `discover:` (and still on the
+            page) count as rooms too.
 
     Raises:
         ConfigError: a name matches no room.
     """
+    rooms = (*config.rooms, *discovered(config, states or {}))
     if not names:
-        return config.rooms
-    by_name = {key.casefold(): room for room in config.rooms for key in (room.jid, room.file)}
+        return rooms
+    by_name = {key.casefold(): room for room in rooms for key in (room.jid, room.file)}
     unknown = [name for name in names if name.casefold() not in by_name]
     if unknown:
         raise ConfigError([f'"{name}" is not a room in {config.path}' for name in unknown])
     return tuple(by_name[name.casefold()] for name in names)
+
+
+def discovered(config: Config, states: Mapping[str, RoomState]) -> list[Room]:
+    """The rooms the record says `discover:` entries found (their files are published, on
+    the page or left), with their entry's options."""
+    entries = {entry.service: entry for entry in config.discover}
+    configured = {room.jid for room in config.rooms}
+    return [
+        entries[state.service].room(jid)
+        for jid, state in sorted(states.items())
+        if state.service in entries and jid not in configured
+    ]
 
 
 def color_option(option: str, text: str) -> str:
@@ -97,11 +120,26 @@ def logo_option(text: str) -> Logo:
         raise ConfigError([f"--logo: {exc}"]) from exc
 
 
-def connect_options(options: RefreshOptions) -> ConnectOptions:
-    """Where and how refresh connects, from its options.
+class Connecting(Protocol):
+    """The options of a command that connects (refresh, discover), as typed."""
+
+    @property
+    def server(self) -> str | None: ...
+    @property
+    def ca_file(self) -> Path | None: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def deadline(self) -> float: ...
+    @property
+    def concurrency(self) -> int: ...
+
+
+def connect_options(options: Connecting) -> ConnectOptions:
+    """Where and how a command connects, from its options.
 
     Args:
-        options: the refresh command's options.
+        options: the command's options.
     """
     # Importing slixmpp takes a fifth of a second; --help and check skip it.
     from badgegen.xmpp import ConnectOptions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
 from badgegen.cli.words import warn
 from badgegen.vocabulary import FORMATS, STYLES
+
+if TYPE_CHECKING:
+    from badgegen.config import Discover
 
 
 @click.command(
@@ -42,7 +46,25 @@ def check_command(config_path: Path, out_dir: Path) -> None:
         click.echo(
             f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
         )
-    click.echo(f"{config_path}: OK, {plural(len(config.rooms), 'room')}")
+    for entry in config.discover:
+        click.echo(f"{entry.service}: its public rooms, up to {entry.limit}{_filters(entry)}")
+    found = plural(len(config.rooms), "room")
+    services = (
+        f" and {plural(len(config.discover), 'service')} to discover" if config.discover else ""
+    )
+    click.echo(f"{config_path}: OK, {found}{services}")
+
+
+def _filters(entry: Discover) -> str:
+    """ " with 1 or more occupants, not test-*@*": a discover entry's filters in words."""
+    parts = []
+    if entry.min_occupants:
+        parts.append(f"with {entry.min_occupants} or more occupants")
+    if entry.include:
+        parts.append("matching " + " or ".join(entry.include))
+    if entry.exclude:
+        parts.append("not " + " or ".join(entry.exclude))
+    return (", " + ", ".join(parts)) if parts else ""
 
 
 @click.command(
@@ -147,8 +169,9 @@ def snippet_command(
 
     with errors_reported():
         config = load_rooms(config_path)
-        chosen = choose_rooms(config, rooms)
     states, warnings = load_states(out_dir, datetime.now(UTC))
+    with errors_reported():
+        chosen = choose_rooms(config, rooms, states)
     for warning in warnings:
         warn(warning)
     base = base_url or config.base_url
@@ -181,7 +204,14 @@ def snippet_command(
     show_default=True,
     help="The repository to set up.",
 )
-def init_command(folder: Path) -> None:
+@click.option(
+    "--discover",
+    "service",
+    metavar="SERVICE",
+    help="Badge every public room of this MUC service (e.g. conference.example.org): a"
+    " `discover:` entry instead of an example room.",
+)
+def init_command(folder: Path, service: str | None) -> None:
     """Start a rooms.yaml and a GitHub Pages workflow; existing files are kept.
 
     The workflow installs exactly this version of badgegen (xmpp-badgegen on
@@ -191,19 +221,22 @@ def init_command(folder: Path) -> None:
     \b
     Example:
       cd my-project && badgegen init && badgegen check
+      badgegen init --discover conference.example.org
     """
     import badgegen
+    from badgegen.cli.discover import muc_service
     from badgegen.scaffold import scaffold
 
     with errors_reported():
-        done = scaffold(folder, badgegen.__version__)
+        domain = muc_service(service) if service else None
+        done = scaffold(folder, badgegen.__version__, domain)
     for path, created in done.files:
         click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
-    for line in last_mile(folder, done.pages_url):
+    for line in last_mile(folder, done.pages_url, domain):
         click.echo(line)
 
 
-def last_mile(folder: Path, pages_url: str | None) -> list[str]:
+def last_mile(folder: Path, pages_url: str | None, service: str | None = None) -> list[str]:
     """What is left between `init` and a badge in the README, step by step."""
     base = pages_url or "https://YOUR-NAME.github.io/YOUR-PROJECT"
     config = folder / "rooms.yaml"
@@ -212,11 +245,19 @@ def last_mile(folder: Path, pages_url: str | None) -> list[str]:
         if pages_url
         else f"     Set base_url in it to where GitHub Pages publishes, e.g. {base}."
     )
+    first = [
+        f"  1. List your rooms in {config} (replace lobby@conference.example.org)",
+        "     and run `badgegen check`.",
+    ]
+    if service:
+        first = [
+            f"  1. {config} badges every public room of {service}; see what it finds with",
+            f"     `badgegen discover {service}` and run `badgegen check`.",
+        ]
     return [
         "",
         "Next, to get a badge into your README:",
-        f"  1. List your rooms in {config} (replace lobby@conference.example.org)",
-        "     and run `badgegen check`.",
+        *first,
         where,
         "  2. On GitHub, Settings > Secrets and variables > Actions: add the secrets",
         "     BADGEGEN_JID and BADGEGEN_PASSWORD (any XMPP account; a dedicated one is best).",

@@ -51,13 +51,13 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
     from badgegen.history import last_count
-    from badgegen.record import load_history
+    from badgegen.record import load_history, load_states
     from badgegen.state import describe_age, describe_span
 
     now = datetime.now(UTC)
     with errors_reported():
         config = load_rooms(config_path)
-        (chosen,) = choose_rooms(config, (room,))
+        (chosen,) = choose_rooms(config, (room,), load_states(out_dir, now)[0])
     history, warnings = load_history(out_dir, now)
     for warning in warnings:
         warn(warning)

@@ -22,7 +22,7 @@ def step_summary(run: RefreshResult) -> str:
     rooms the table of every room is folded into a <details> block.
     """
     counted = sum(result.counted for result in run.results)
-    rooms = plural(len(run.results), "room")
+    rooms = plural(sum(result.asked for result in run.results), "room")
     heading = f"### XMPP chat badges\n\n{counted} of {rooms} counted.\n\n"
     rows = ["| room | result |", "| --- | --- |"]
     for result in run.results:

@@ -41,6 +41,45 @@ def exit_status_help(*statuses: tuple[int, str]) -> str:
     return "\b\nExit status:\n" + "\n".join(lines)
 
 
+# Where and how a command connects: refresh's, and discover's.
+_CONNECTION = (
+    click.option(
+        "--server",
+        metavar="HOST[:PORT]",
+        help="Connect here instead of where DNS SRV records point: HOST, HOST:PORT or [IPV6]:PORT."
+        " STARTTLS is tried first, direct TLS first on 5223 and 443.",
+    ),
+    click.option(
+        "--ca-file",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help="Also trust this CA certificate (PEM), e.g. a server's own CA.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=10.0,
+        show_default=True,
+        help="Seconds each wait may take: the DNS lookup, each connection attempt, the login,"
+        " each room's query.",
+    ),
+    click.option(
+        "--deadline",
+        type=click.FloatRange(min=0, min_open=True),
+        default=120.0,
+        show_default=True,
+        help="Seconds the whole run may take: fetching the last record, connecting, counting and"
+        " writing (counting stops early enough for the rest).",
+    ),
+)
+
+
+def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--server, --ca-file, --timeout and --deadline, as refresh and discover take them."""
+    for option in reversed(_CONNECTION):
+        command = option(command)
+    return command
+
+
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",

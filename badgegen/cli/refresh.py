@@ -7,7 +7,6 @@ import sys
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,6 +17,7 @@ from badgegen.cli.options import (
     ENVIRONMENT_HELP,
     EXIT_STATUS_HELP,
     RefreshOptions,
+    connection_options,
     out_option,
     runtime_of,
 )
@@ -53,33 +53,7 @@ class _JsonAwareCommand(click.Command):
 )
 @CONFIG_OPTION
 @out_option("Where to write the badges.")
-@click.option(
-    "--server",
-    metavar="HOST[:PORT]",
-    help="Connect here instead of where DNS SRV records point: HOST, HOST:PORT or [IPV6]:PORT."
-    " STARTTLS is tried first, direct TLS first on 5223 and 443.",
-)
-@click.option(
-    "--ca-file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Also trust this CA certificate (PEM), e.g. a server's own CA.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Seconds each wait may take: the DNS lookup, each connection attempt, the login,"
-    " each room's query.",
-)
-@click.option(
-    "--deadline",
-    type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
-    show_default=True,
-    help="Seconds the whole run may take: fetching the last record, connecting, counting and"
-    " writing (counting stops early enough for the rest).",
-)
+@connection_options
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 1000),

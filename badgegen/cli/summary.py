@@ -43,7 +43,10 @@ def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list
     """
     lines = [Line(warning, problem=True) for warning in run.warnings]
     groups: dict[str, list[RoomResult]] = {}
+    gone = [result for result in run.results if not result.asked]
     for result in run.results:
+        if not result.asked:
+            continue
         if result.counted:
             lines.append(Line(f"{result.room.jid}: {describe_result(result)}"))
         else:
@@ -56,6 +59,15 @@ def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list
             ]
         else:
             lines.append(Line(_group_line(reason, results), problem=True))
+    if gone:
+        examples = ", ".join(result.room.jid for result in gone[:EXAMPLES])
+        more = f" and {len(gone) - EXAMPLES} more" if len(gone) > EXAMPLES else ""
+        lines.append(
+            Line(
+                f"{plural(len(gone), 'room')} no longer listed by their service keep their"
+                f" badges, which say so ({examples}{more})"
+            )
+        )
     lines.append(Line(closing_line(run, out_dir)))
     return lines
 
@@ -79,7 +91,7 @@ def describe_result(result: RoomResult) -> str:
 
 def closing_line(run: RefreshResult, out_dir: Path) -> str:
     """ "3 of 4 rooms counted; 8 files written, 1 unchanged in public/"."""
-    rooms = len(run.results)
+    rooms = sum(result.asked for result in run.results)
     counted = f"{sum(result.counted for result in run.results)} of {plural(rooms, 'room')} counted"
     if run.report is None:
         return f"{counted}; dry run, nothing written"

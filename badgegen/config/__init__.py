@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from badgegen.config.load import load_rooms
-from badgegen.config.model import Account, Config, Room
+from badgegen.config.model import Account, Config, Discover, Room
 
-__all__ = ["Account", "Config", "Room", "load_rooms"]
+__all__ = ["Account", "Config", "Discover", "Room", "load_rooms"]

@@ -11,12 +11,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from badgegen.config.appearance import APPEARANCE_KEYS, Appearance, parse_option
 from badgegen.config.model import (
+    DEFAULT_DISCOVER_LIMIT,
     DEFAULT_STALE_AFTER,
+    MAX_DISCOVER_LIMIT,
     METHODS,
     SVG_SUFFIX,
     TRENDS,
     Account,
     Config,
+    Discover,
     Room,
 )
 from badgegen.config.names import (
@@ -37,16 +40,21 @@ from badgegen.config.yamlnodes import (
     read_text,
     string,
 )
+from badgegen.jids import parse_jid
+from badgegen.untrusted import MAX_OCCUPANTS
 
 _ROOM_FIELDS = ("jid", "label", "file", "method", "link", "trend")
-TOP_KEYS = ("account", "base_url", "defaults", "rooms", "stale_after", "templates")
+TOP_KEYS = ("account", "base_url", "defaults", "discover", "rooms", "stale_after", "templates")
 _DURATION = re.compile(r"([0-9]{1,12})\s*([smhd]?)")
+_COUNT_TEXT = re.compile(r"[0-9]{1,7}")
 MAX_STALE_AFTER = timedelta(days=365)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 ACCOUNT_KEYS = ("anonymous", "jid")
 # `jid` and `file` name one room each, so they make no sense as defaults.
 DEFAULT_KEYS = ("label", "link", "method", "trend", *APPEARANCE_KEYS)
 ROOM_KEYS = ("file", "jid", *DEFAULT_KEYS)
+DISCOVER_KEYS = ("exclude", "include", "limit", "min_occupants", "service", *DEFAULT_KEYS)
+MAX_GLOB_LENGTH = 3071
 
 
 def load_rooms(path: Path) -> Config:
@@ -75,7 +83,8 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
         return None
     top = mapping(root, "", TOP_KEYS, problems)
     defaults = _room_defaults(top.get("defaults"), problems)
-    rooms = _rooms(top.get("rooms"), root, defaults, problems)
+    discover = _discover(top.get("discover"), defaults, problems)
+    rooms = _rooms(top.get("rooms"), root, defaults, problems, discovering=bool(discover))
     account = _account(top.get("account"), problems)
     templates = _templates(top.get("templates"), problems)
     stale_after = _duration(top.get("stale_after"), "stale_after", problems)
@@ -88,6 +97,8 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
         DEFAULT_STALE_AFTER if stale_after is None else stale_after,
         base_url,
         tuple(problems.warnings),
+        discover,
+        _make_room("", "", dict(defaults)),
     )
 
 
@@ -103,9 +114,15 @@ def _rooms(
     root: Node,
     defaults: dict[str, object],
     problems: Problems,
+    *,
+    discovering: bool = False,
 ) -> tuple[Room, ...]:
     if node is None:
-        problems.add(root, "rooms", "missing (expected a list of room JIDs)")
+        if not discovering:
+            what = "missing (expected a list of room JIDs, or `discover:` with a MUC service)"
+            problems.add(root, "rooms", what)
+        return ()
+    if isinstance(node, SequenceNode) and not node.value and discovering:
         return ()
     if not isinstance(node, SequenceNode) or not node.value:
         problems.add(node, "rooms", "expected a non-empty list of room JIDs")
@@ -157,17 +174,151 @@ def _room(node: Node, where: str, defaults: dict[str, object], problems: Problem
         return None
     if jid is None:
         return None
-    if "message" in options and "message_one" not in options:
-        defaults = {key: value for key, value in defaults.items() if key != "message_one"}
-    merged = {**defaults, **options}
+    merged = _with_defaults(options, defaults)
     file = str(merged.pop("file", jid))
     if file == jid and (reason := file_name_problem(file)):
         what = f"the JID makes no file name: {reason} (expected `file:` with a plain name)"
         problems.add(node, where, what)
         return None
+    return _make_room(jid, file, merged)
+
+
+def _with_defaults(options: dict[str, object], defaults: dict[str, object]) -> dict[str, object]:
+    """A room's options over `defaults:`; its own `message` drops a default `one:` form."""
+    if "message" in options and "message_one" not in options:
+        defaults = {key: value for key, value in defaults.items() if key != "message_one"}
+    return {**defaults, **options}
+
+
+def _make_room(jid: str, file: str, merged: dict[str, object]) -> Room:
     looks = {key: merged.pop(key) for key in list(merged) if key not in _ROOM_FIELDS}
     appearance = Appearance(**looks)  # type: ignore[arg-type]
     return Room(jid=jid, file=file, appearance=appearance, **merged)  # type: ignore[arg-type]
+
+
+def _discover(
+    node: Node | None, defaults: dict[str, object], problems: Problems
+) -> tuple[Discover, ...]:
+    """The `discover:` entries: MUC services whose public rooms are badged."""
+    if node is None:
+        return ()
+    if not isinstance(node, SequenceNode) or not node.value:
+        problems.add(
+            node,
+            "discover",
+            "expected a list of MUC services, e.g. - service: conference.example.org",
+        )
+        return ()
+    entries: dict[str, Discover] = {}
+    lines: dict[str, int] = {}
+    for index, entry in enumerate(node.value):
+        where = f"discover[{index}]"
+        found = _discover_entry(entry, where, defaults, problems)
+        if found is None:
+            continue
+        line = entry.start_mark.line + 1
+        if found.service in entries:
+            first = lines[found.service]
+            problems.add(entry, where, f"{found.service} is listed twice (first on line {first})")
+            continue
+        entries[found.service] = found
+        lines[found.service] = line
+    total = sum(entry.limit for entry in entries.values())
+    if total > MAX_DISCOVER_LIMIT:
+        what = f"the limits add up to {total} rooms (expected at most {MAX_DISCOVER_LIMIT} in all)"
+        problems.add(node, "discover", what)
+    return tuple(entries.values())
+
+
+def _discover_entry(
+    node: Node, where: str, defaults: dict[str, object], problems: Problems
+) -> Discover | None:
+    if not isinstance(node, MappingNode):
+        problems.add(
+            node, where, "expected a mapping with `service`, e.g. service: conference.example.org"
+        )
+        return None
+    values = mapping(node, where, DISCOVER_KEYS, problems)
+    if "service" not in values:
+        problems.add(
+            node, where, "missing `service` (expected a MUC service such as conference.example.org)"
+        )
+        return None
+    service = _service(values["service"], join(where, "service"), problems)
+    options = _room_options(
+        {key: value for key, value in values.items() if key in DEFAULT_KEYS}, where, problems
+    )
+    number = {
+        key: _whole_number(values[key], join(where, key), problems, low, high)
+        for key, (low, high) in (
+            ("min_occupants", (0, MAX_OCCUPANTS)),
+            ("limit", (1, MAX_DISCOVER_LIMIT)),
+        )
+        if key in values
+    }
+    include = _globs(values.get("include"), join(where, "include"), problems)
+    exclude = _globs(values.get("exclude"), join(where, "exclude"), problems)
+    if service is None or None in number.values():
+        return None
+    template = _make_room("", "", _with_defaults(options, defaults))
+    return Discover(
+        service,
+        template,
+        number.get("min_occupants", 0) or 0,
+        include,
+        exclude,
+        number.get("limit", DEFAULT_DISCOVER_LIMIT) or DEFAULT_DISCOVER_LIMIT,
+    )
+
+
+def _service(node: Node, where: str, problems: Problems) -> str | None:
+    """A MUC service: a domain, without a name@ or /resource."""
+    text = string(node, where, problems)
+    if text is None:
+        return None
+    expected = "(expected a MUC service such as conference.example.org)"
+    try:
+        jid = parse_jid(text)
+    except ValueError as exc:
+        problems.add(node, where, f'"{text}" is not a valid domain: {exc} {expected}')
+        return None
+    if jid.local or jid.resource:
+        problems.add(node, where, f'"{text}" is not a service but an address {expected}')
+        return None
+    return jid.domain
+
+
+def _whole_number(node: Node, where: str, problems: Problems, low: int, high: int) -> int | None:
+    if (
+        isinstance(node, ScalarNode)
+        and node.tag.endswith(":int")
+        and _COUNT_TEXT.fullmatch(node.value)
+    ):
+        value = int(node.value)
+        if low <= value <= high:
+            return value
+    problems.add(node, where, f"expected a whole number from {low} to {high}, found {kind(node)}")
+    return None
+
+
+def _globs(node: Node | None, where: str, problems: Problems) -> tuple[str, ...]:
+    """Globs on room JIDs (* ? [...]), from a list of texts (or one text)."""
+    if node is None:
+        return ()
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    globs = []
+    for index, item in enumerate(items):
+        place = f"{where}[{index}]" if isinstance(node, SequenceNode) else where
+        text = string(item, place, problems)
+        if text is not None and not (0 < len(text) <= MAX_GLOB_LENGTH):
+            problems.add(
+                item,
+                place,
+                f"expected a pattern such as test-*@* of 1 to {MAX_GLOB_LENGTH} characters",
+            )
+        elif text is not None:
+            globs.append(text.casefold())
+    return tuple(globs)
 
 
 def _room_options(values: dict[str, Node], where: str, problems: Problems) -> dict[str, object]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import fnmatch
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,9 @@ DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
 JSON_SUFFIX = ".json"
 DEFAULT_STALE_AFTER = timedelta(hours=1)
+# How many rooms one `discover:` entry badges unless its `limit` says otherwise, and at most.
+DEFAULT_DISCOVER_LIMIT = 1000
+MAX_DISCOVER_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class Room:
     link: str = "xmpp"  # "xmpp", "webchat" or an http(s) URL template with {jid}
     appearance: Appearance = field(default_factory=Appearance)
     trend: str | None = None  # one of TRENDS: a trend badge beside the count badge
+    service: str = ""  # the MUC service that listed it, for a room found by `discover:`
 
     @property
     def svg_name(self) -> str:
@@ -53,6 +58,32 @@ class Room:
 
 
 @dataclass(frozen=True, slots=True)
+class Discover:
+    """A `discover:` entry: badge every public room a MUC service lists.
+
+    template holds the entry's per-room options (with `defaults:` under
+    them); a room found gets them, its JID and a file named after it.
+    """
+
+    service: str  # the MUC service's domain, normalised
+    template: Room = field(default_factory=lambda: Room(""))
+    min_occupants: int = 0  # a room enters once it has this many occupants
+    include: tuple[str, ...] = ()  # globs on room JIDs; none: every room
+    exclude: tuple[str, ...] = ()
+    limit: int = DEFAULT_DISCOVER_LIMIT
+
+    def room(self, jid: str) -> Room:
+        """The room found at jid, with the entry's options."""
+        return replace(self.template, jid=jid, file=jid, service=self.service)
+
+    def wants(self, jid: str) -> bool:
+        """Whether include and exclude let the room in (globs, compared case-insensitively)."""
+        name = jid.casefold()
+        included = not self.include or any(fnmatch.fnmatchcase(name, glob) for glob in self.include)
+        return included and not any(fnmatch.fnmatchcase(name, glob) for glob in self.exclude)
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     """The account named in rooms.yaml; the password never is."""
 
@@ -71,3 +102,13 @@ class Config:
     stale_after: timedelta = DEFAULT_STALE_AFTER
     base_url: str = ""  # where the output directory is published
     warnings: tuple[str, ...] = ()  # valid, but most likely not meant (file:line each)
+    discover: tuple[Discover, ...] = ()
+    # `defaults:` as a room without a JID, for a room found by an entry no longer there.
+    default_room: Room = field(default_factory=lambda: Room(""))
+
+    @property
+    def capacity(self) -> int:
+        """How many rooms a record written with this config may hold: rooms.yaml's, each
+        entry's found and left rooms, and the rooms of entries since removed."""
+        found = sum(entry.limit for entry in self.discover)
+        return len(self.rooms) + 2 * found + DEFAULT_DISCOVER_LIMIT

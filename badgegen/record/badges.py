@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from badgegen.config.names import file_name_problem, parse_room_jid
 from badgegen.record.scan import (
     decode,
     entries,
@@ -73,6 +74,7 @@ def _record(result: RoomResult) -> dict[str, object]:
         "webchat": state.webchat,
         "description": state.description,
         "language": state.language,
+        "service": result.room.service or None,
         "files": [result.room.svg_name, result.room.json_name],
     }
 
@@ -168,9 +170,12 @@ def _parse_room(
     description = clean_description(description) if isinstance(description, str) else None
     language = entry.get("language")
     language = clean_language(language) if isinstance(language, str) else None
+    service = entry.get("service")
+    service = _service_of(jid, service) if isinstance(service, str) else None
     state = RoomState(
         jid, status, occupants, counted_at,  # type: ignore[arg-type]
         name=name, webchat=webchat, description=description, language=language,
+        service=service,
     )  # fmt: skip
     return state, problem
 
@@ -206,3 +211,12 @@ def parse_timestamp(value: object) -> datetime | None:
         return datetime.strptime(value, TIMESTAMP).replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def _service_of(jid: str, service: str) -> str | None:
+    """The service a record says listed jid, kept only when jid is a room of that service
+    whose JID makes a file name: a room that left is written again from its record."""
+    if not service or jid.rpartition("@")[2] != service or file_name_problem(jid):
+        return None
+    normalised, _reason = parse_room_jid(jid)
+    return service if normalised == jid else None

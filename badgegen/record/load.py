@@ -54,7 +54,7 @@ def check_source(source: str | None) -> None:
 
 
 def load_previous_run(
-    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str], seconds: float
+    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str] | int, seconds: float
 ) -> Previous:
     """Read the last run's badges.json and the history.json beside it.
 
@@ -62,7 +62,8 @@ def load_previous_run(
         source: --previous: a path or an https:// URL; None for out_dir's files.
         out_dir: the output directory.
         now: the time of this run, to judge the record's times by.
-        rooms: the rooms listed now (the read limits allow for at least as many).
+        rooms: the rooms listed now, or how many the record may hold (the read limits
+            allow for at least as many).
         seconds: how long fetching may take in all (URLs only).
 
     Raises:
@@ -70,7 +71,8 @@ def load_previous_run(
             far ahead of this machine's clock; nothing may be written.
     """
     places = _places(source, out_dir)
-    limits = (record_limit(len(rooms)), history_limit(len(rooms)))
+    capacity = rooms if isinstance(rooms, int) else len(rooms)
+    limits = (record_limit(capacity), history_limit(capacity))
     datas = _read_all(places, limits, url=is_url(source), seconds=min(seconds, FETCH_SECONDS))
     warnings: list[str] = []
     if datas[0] is None and source is not None and not is_url(source):

@@ -37,6 +37,21 @@ def badge_for(room: Room, state: RoomState) -> Badge:
     )
 
 
+UNLISTED_MESSAGE = "no longer listed"
+
+
+def unlisted_badge(room: Room, state: RoomState) -> Badge:
+    """The badge of a room its service no longer lists: its label, "no longer listed"."""
+    look = room.appearance
+    return badge_in_look(
+        look,
+        label_for(room, state.name),
+        UNLISTED_MESSAGE,
+        look.unknown_color,
+        id_suffix(room.jid),
+    )
+
+
 def badge_in_look(
     look: Appearance,
     label: str,

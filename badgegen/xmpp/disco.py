@@ -42,6 +42,7 @@ ROOM_NAME_FIELD = "muc#roomconfig_roomname"
 DESCRIPTION_FIELD = "muc#roominfo_description"
 LANGUAGE_FIELD = "muc#roominfo_lang"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
+HIDDEN_FEATURE = "muc_hidden"
 # Timed-out query ids remembered for their late replies (see DiscoQueries).
 MAX_LATE = 10_000
 # What slixmpp is handed instead of a reply already taken: no handler matches it.
@@ -148,6 +149,7 @@ def count_from_reply(room: str, reply: Element) -> Count:
         webchat=webchat_url(roominfo),
         description=clean_description(_single(roominfo.get(DESCRIPTION_FIELD))),
         language=clean_language(_single(roominfo.get(LANGUAGE_FIELD))),
+        public=is_public_room(info),
     )
     if occupants is None:
         detail = "" if published is None else f"not a whole number from 0 to {MAX_OCCUPANTS}"
@@ -197,6 +199,16 @@ def room_name(info: Element, roominfo: dict[str, list[str]]) -> str | None:
         if identity.get("category") == "conference" and (name := clean_name(identity.get("name"))):
             return name
     return None
+
+
+def is_public_room(info: Element) -> bool:
+    """Whether a disco#info result is a room's (conference/text) and the room is not hidden."""
+    room = any(
+        identity.get("category") == "conference" and identity.get("type") == "text"
+        for identity in info.iterfind(f"{{{DISCO_INFO}}}identity")
+    )
+    features = {feature.get("var") for feature in info.iterfind(f"{{{DISCO_INFO}}}feature")}
+    return room and HIDDEN_FEATURE not in features
 
 
 def webchat_url(roominfo: dict[str, list[str]]) -> str | None:

@@ -15,10 +15,12 @@ from slixmpp import ClientXMPP
 
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
+from badgegen.discovery import Discovery
 from badgegen.errors import Interrupted, XmppError
 from badgegen.login import Login
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
+from badgegen.xmpp.listing import list_services
 from badgegen.xmpp.pacing import Job, Pacer
 from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
 from badgegen.xmpp.unsolicited import Unsolicited
@@ -40,8 +42,9 @@ def fetch_counts(
     options: ConnectOptions,
     progress: Progress | None = None,
     until: float = math.inf,
+    discovery: Discovery | None = None,
 ) -> tuple[Count, ...]:
-    """Log in once and count every room's occupants.
+    """Log in once and count every room's occupants (and those discovery chooses).
 
     Args:
         login: the account to log in with.
@@ -50,15 +53,17 @@ def fetch_counts(
         progress: told how many rooms are done, as each is.
         until: when (time.monotonic()) counting must end at the latest, if before
             options.deadline from now: the rest of the run needs its time too.
+        discovery: services to list first; the rooms its choose() returns are
+            counted after rooms, in the same session.
 
     Returns:
-        One Count per room, in the order given.
+        One Count per room, in the order given, then one per discovered room.
 
     Raises:
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
     deadline_at = min(time.monotonic() + options.deadline, until)
-    counting = _fetch_counts(login, tuple(rooms), options, progress, deadline_at)
+    counting = _fetch_counts(login, tuple(rooms), options, progress, deadline_at, discovery)
     return asyncio.run(_interruptible(counting))
 
 
@@ -94,14 +99,20 @@ async def _fetch_counts(
     options: ConnectOptions,
     progress: Progress | None,
     deadline_at: float,
+    discovery: Discovery | None = None,
 ) -> tuple[Count, ...]:
-    client = make_client(login, options, joining=any(room.method == "join" for room in rooms))
+    templates = [entry.template for entry in discovery.entries] if discovery else []
+    joining = any(room.method == "join" for room in (*rooms, *templates))
+    client = make_client(login, options, joining=joining)
     unsolicited = Unsolicited(client, str(client.boundjid.domain))
     try:
         await start_session(client, login, options, deadline_at)
         if time.monotonic() >= deadline_at:
             # Logged in at the last moment: no room was asked, so none may change.
             raise XmppError("logged in only when the run's deadline was reached (see --deadline)")
+        if discovery is not None:
+            listings = await list_services(client, discovery, options.timeout, deadline_at)
+            rooms = (*rooms, *discovery.choose(listings))
         results = await _count_rooms(client, rooms, options, deadline_at, progress)
     finally:
         client.cancel_connection_attempt()

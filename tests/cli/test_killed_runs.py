@@ -27,7 +27,7 @@ SCRIPT = textwrap.dedent(
 
     seed = int(sys.argv[3])
 
-    def counter(login, rooms, until):
+    def counter(login, rooms, until, discovery=None):
         return tuple(Count(room.jid, (index + seed) % 50) for index, room in enumerate(rooms))
 
     main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2]], obj=Runtime(counter))

@@ -19,6 +19,7 @@ from badgegen.cli.arguments import parse_server
 from badgegen.config import Room
 from badgegen.config.appearance import APPEARANCE_KEYS
 from badgegen.counts import Count, Problem
+from badgegen.discovery import Discovery
 from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
@@ -326,7 +327,13 @@ def test_demo_without_prosody_says_what_to_install(
 class ManyFailures:
     """Counts the first room and times out on every other, like a run past its deadline."""
 
-    def __call__(self, login: Login, rooms: Iterable[Room], until: float) -> tuple[Count, ...]:
+    def __call__(
+        self,
+        login: Login,
+        rooms: Iterable[Room],
+        until: float,
+        discovery: Discovery | None = None,
+    ) -> tuple[Count, ...]:
         rooms = tuple(rooms)
         first = Count(rooms[0].jid, 3)
         late = [

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.config import Room
+from badgegen.config import Discover, Room
 from badgegen.counts import Count, Problem
 from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.discovery import Discovery
 from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox.federation import DEAD, HOME, Lab, lab_available, running_lab
@@ -150,3 +151,15 @@ def test_pacing_behind_an_s2s_rate_limit(limited_lab: Lab) -> None:
         rooms = [Room(joined.room_jid(sample.name)) for sample in samples]
         counts = fetch_counts(login, rooms, options(limited_lab, deadline=120))
     assert [count.occupants for count in counts] == [sample.occupants for sample in samples]
+
+
+def test_discovery_over_s2s(lab: Lab, remote: Occupants, login: Login) -> None:
+    """A service on another server lists its public rooms over s2s, counted in the same session."""
+    service = remote.room_jid("x").split("@")[1]
+    discovery = Discovery((Discover(service, Room("")),), {})
+    counts = fetch_counts(login, [], options(lab), discovery=discovery)
+    found = {
+        room.jid: count.occupants for room, count in zip(discovery.found.rooms, counts, strict=True)
+    }
+    assert found == {remote.room_jid(sample.name): sample.occupants for sample in SAMPLES}
+    assert discovery.found.warnings == ()

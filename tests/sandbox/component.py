@@ -8,7 +8,11 @@ first query and answers the next; `missing-...@` answers item-not-found;
 a server anywhere could send; `unreachable-...@` answers
 remote-server-not-found, as a server does for a domain that does not exist;
 `flood-N@` first sends the asker N iq requests (disco#info and a namespace
-nobody knows, by turns), then answers with 1 occupant.
+nobody knows, by turns), then answers with 1 occupant; `notaroom-...@`
+answers as a client, not a room; `hidden-...@` as a hidden room.
+The component's own disco#items lists rooms as `listing` says: LISTED
+(rooms, non-rooms and items that are no rooms of its own), two a page by
+RSM; "endless" pages that never end; "silent" never answers.
 This is how a slow or hostile federation link looks from a client.
 """
 
@@ -32,6 +36,15 @@ from tests.sandbox.servers import COMPONENT_SECRET, SandboxServer
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"
+DISCO_ITEMS = "{http://jabber.org/protocol/disco#items}query"
+RSM = "http://jabber.org/protocol/rsm"
+# What the component's disco#items lists: three rooms, and items that are not its rooms.
+LISTED = (
+    "count-3-listed", "count-0-listed", "notaroom-1", "hidden-2", "someone@elsewhere.example",
+    "count-2-listed@{domain}/resource", "not a jid@@", "count-1-listed",
+)  # fmt: skip
+LISTED_ROOMS = ("count-3-listed", "count-0-listed", "count-1-listed")
+LISTED_PAGE = 2  # items a page, whatever the asker's <max/>: paging is walked
 FLAKY_COUNT = 5  # what a flaky room answers the second time
 HOSTILE_COUNT = "4"  # what the hostile rooms with a fine count say
 
@@ -93,6 +106,8 @@ class SlowRooms:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.component: ComponentXMPP | None = None
+        self.listing = "rooms"  # how disco#items answers: "rooms", "endless" or "silent"
+        self.pages_asked = 0
 
     def wait_until_asked(self, local: str, timeout: float) -> bool:
         """Wait until the room local@ has been asked at least once; whether it was in time."""
@@ -103,7 +118,8 @@ class SlowRooms:
         """Start counting queries afresh (each test counts its own)."""
         self.asked.clear()
         self.first_query.clear()
-        self.flood_answers = self.most_late_pending = 0
+        self.flood_answers = self.most_late_pending = self.pages_asked = 0
+        self.listing = "rooms"
 
     def jid(self, local: str) -> str:
         """A room JID on the component."""
@@ -129,11 +145,19 @@ class SlowRooms:
         register_stanza_plugin(DiscoInfo, Form, iterable=True)
         # The rooms answer for themselves, not xep_0030 (which xep_0004 pulls in).
         component.remove_handler("Disco Info")
+        component.remove_handler("Disco Items")
         component.register_handler(
             Callback(
                 "disco#info",
                 MatchXPath(f"{{jabber:component:accept}}iq/{DISCO_INFO}"),
                 self._on_info,
+            )
+        )
+        component.register_handler(
+            Callback(
+                "disco#items",
+                MatchXPath(f"{{jabber:component:accept}}iq/{DISCO_ITEMS}"),
+                self._on_items,
             )
         )
         self._next_filter = component.incoming_filter
@@ -175,6 +199,35 @@ class SlowRooms:
         elif kind == "flood":
             self._flood(iq, int(rest.split("-")[0]))
             self._answer(iq, 1)
+        elif kind == "notaroom":
+            identity = "<identity category='client' type='pc'/>"
+            self._send_raw_reply(
+                iq, "result", f"<query xmlns='{DISCO_INFO[1:].split('}')[0]}'>{identity}</query>"
+            )
+        elif kind == "hidden":
+            self._answer(iq, int(rest.split("-")[0]), hidden=True)
+
+    def _on_items(self, iq: Any) -> None:
+        """The component's room list, as `listing` says (see the module's docstring)."""
+        if iq["to"].user or self.listing == "silent":
+            return
+        self.pages_asked += 1
+        after = iq.xml.findtext(f"{DISCO_ITEMS}/{{{RSM}}}set/{{{RSM}}}after")
+        start = int(after) if after and after.isdigit() else 0
+        if self.listing == "endless":  # a full page, and another after it, for ever
+            items = [f"endless-{start + number}" for number in range(100)]
+            end = start + 100
+        else:
+            items = list(LISTED[start : start + LISTED_PAGE])
+            end = start + len(items)
+        domain = self.server.component_domain
+        jids = [item.format(domain=domain) if "@" in item else f"{item}@{domain}" for item in items]
+        shown = "".join(f"<item jid={quoteattr(jid)}/>" for jid in jids)
+        paging = (
+            f"<set xmlns='{RSM}'><first>{start}</first><last>{end}</last></set>" if items else ""
+        )
+        namespace = DISCO_ITEMS[1:].split("}")[0]
+        self._send_raw_reply(iq, "result", f"<query xmlns='{namespace}'>{shown}{paging}</query>")
 
     def _answer_late(self, iq: Any) -> None:
         self.late_pending -= 1
@@ -231,10 +284,12 @@ class SlowRooms:
             f" from={quoteattr(str(iq['to']))} to={quoteattr(str(iq['from']))}>{payload}</iq>"
         )
 
-    def _answer(self, iq: Any, occupants: int) -> None:
+    def _answer(self, iq: Any, occupants: int, *, hidden: bool = False) -> None:
         assert self.component is not None
         reply = iq.reply(clear=False)
         reply["disco_info"].add_identity("conference", "text")
+        if hidden:
+            reply["disco_info"].add_feature("muc_hidden")
         form = self.component.plugin["xep_0004"].make_form(ftype="result")
         form.add_field("FORM_TYPE", ftype="hidden", value=MUC_ROOMINFO)
         form.add_field("muc#roominfo_occupants", value=str(occupants))

@@ -79,7 +79,7 @@ modules:
     access_create: all
     access_persistent: all
     access_admin: none
-    max_rooms_discoitems: 10000
+    # max_rooms_discoitems stays at its default (100): discovery must page through it.
     # The default (100) would keep an occupant account out of the 101st room.
     max_user_conferences: 100000
     default_room_options:

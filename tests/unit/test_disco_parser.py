@@ -26,16 +26,29 @@ def reply(name: str) -> Element:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("prosody-with-occupants.xml", Count("r@m", 12, language="en")),
-        ("other-form-first.xml", Count("r@m", 0)),
+        ("prosody-with-occupants.xml", Count("r@m", 12, language="en", public=False)),  # hidden
+        ("other-form-first.xml", Count("r@m", 0, public=True)),
         (
             "without-occupants-field.xml",
-            Count("r@m", None, Problem.NOT_PUBLISHED, name="Quiet", description="No count here"),
+            Count(
+                "r@m",
+                None,
+                Problem.NOT_PUBLISHED,
+                name="Quiet",
+                description="No count here",
+                public=True,
+            ),
         ),
-        ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Old")),
+        ("no-form.xml", Count("r@m", None, Problem.NOT_PUBLISHED, name="Old", public=True)),
         (
             "garbage-count.xml",
-            Count("r@m", None, Problem.NOT_PUBLISHED, "not a whole number from 0 to 999999"),
+            Count(
+                "r@m",
+                None,
+                Problem.NOT_PUBLISHED,
+                "not a whole number from 0 to 999999",
+                public=False,  # no identity: not a room
+            ),
         ),
         ("error-item-not-found.xml", Count("r@m", None, Problem.NOT_FOUND, "item-not-found")),
         ("error-forbidden.xml", Count("r@m", None, Problem.NOT_ALLOWED, "forbidden")),
@@ -169,4 +182,6 @@ def test_a_reply_counts_only_from_the_room_asked() -> None:
         assert not client.incoming_filter(fromstring(genuine)).tag.endswith("iq")  # taken
         return await asking
 
-    assert asyncio.run(ask_and_answer()) == Count("lobby@rooms.example.org", 12, language="en")
+    assert asyncio.run(ask_and_answer()) == Count(
+        "lobby@rooms.example.org", 12, language="en", public=False
+    )

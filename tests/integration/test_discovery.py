@@ -1,0 +1,209 @@
+"""`discover:` on real servers: every public room a MUC service lists, and nothing else.
+
+On Prosody (which lists every public room at once) and ejabberd (whose
+max_rooms_discoitems, 100 by default, hides empty rooms from an unpaged
+list and cuts pages of more than 100 short): more public rooms than one
+page, hidden, members-only, password-protected and empty rooms. The
+sandbox's component lists items that are no rooms of its own and pages
+that never end; the federation lab a service on another server.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from badgegen.config import Discover, Room
+from badgegen.counts import Count
+from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.discovery import Discovery, entered
+from badgegen.login import Login, Secret
+from badgegen.state import RoomState
+from badgegen.xmpp import ConnectOptions, fetch_counts
+from badgegen.xmpp.listing import MAX_PAGES
+from tests.conftest import run_cli
+from tests.sandbox.component import LISTED_ROOMS, SlowRooms
+from tests.sandbox.servers import SandboxServer
+
+from .conftest import Account
+
+# More public rooms than a page (and than ejabberd's max_rooms_discoitems), nearly all empty.
+# Each has a title: Prosody 0.12 lists the rooms it has saved, and a room is saved when
+# configured (one only joined is listed once Prosody evicts it from memory or restarts).
+PUBLIC = tuple(
+    SampleRoom(f"dir-{number:03}", 1 if number % 50 == 0 else 0, title=f"Room {number}")
+    for number in range(130)
+)
+HIDDEN = SampleRoom("dir-hidden", 1, public=False)
+MEMBERS = SampleRoom("dir-members", 0, members_only=True)
+SECRET = SampleRoom("dir-secret", 0, password="sesame")  # noqa: S106, a test room
+DIRECTORY = (*PUBLIC, HIDDEN, MEMBERS, SECRET)
+LISTED = {room.name: room.occupants for room in (*PUBLIC, MEMBERS, SECRET)}
+
+
+@pytest.fixture(scope="module")
+def directory(server: SandboxServer) -> Iterator[Occupants]:
+    """The directory's rooms on the session's server, with their occupants."""
+    with Occupants(server, DIRECTORY) as joined:
+        yield joined
+
+
+def login(account: Account) -> Login:
+    return Login(account.jid, Secret(account.password))
+
+
+def options(server: SandboxServer, **changes: float) -> ConnectOptions:
+    settings: dict[str, float] = {"timeout": 5.0, **changes}
+    return ConnectOptions(("127.0.0.1", server.port), server.ca_file, **settings)  # type: ignore[arg-type]
+
+
+def discover(
+    account: Account, server: SandboxServer, *entries: Discover, **changes: float
+) -> tuple[Discovery, list[tuple[Room, Count]]]:
+    """List and count as a refresh does; the discovery and the rooms that are in."""
+    discovery = Discovery(entries, {})
+    counts = fetch_counts(login(account), (), options(server, **changes), discovery=discovery)
+    by_service = {entry.service: entry for entry in entries}
+    return discovery, [
+        (room, count)
+        for room, count in zip(discovery.found.rooms, counts, strict=True)
+        if entered(room, count, None, by_service[room.service])
+    ]
+
+
+def entry(service: str, **settings: object) -> Discover:
+    return Discover(service, Room(""), **settings)  # type: ignore[arg-type]
+
+
+def test_every_public_room_and_no_other(
+    server: SandboxServer, directory: Occupants, account: Account
+) -> None:
+    """All 132 public rooms, empty ones too, past one page and ejabberd's limit; not the hidden."""
+    discovery, found = discover(account, server, entry(server.muc_domain, include=("dir-*@*",)))
+    assert discovery.found.warnings == ()
+    counted = {room.jid.split("@")[0]: count.occupants for room, count in found}
+    assert counted == LISTED
+    assert all(count.name is None or count.name for _room, count in found)
+
+
+def test_min_occupants_and_globs(
+    server: SandboxServer, directory: Occupants, account: Account
+) -> None:
+    wanted = entry(server.muc_domain, include=("dir-*@*",), exclude=("dir-1*@*",), min_occupants=1)
+    _discovery, found = discover(account, server, wanted)
+    assert sorted(room.jid.split("@")[0] for room, _count in found) == ["dir-000", "dir-050"]
+
+
+def test_limit_cuts_the_list_and_says_so(
+    server: SandboxServer, directory: Occupants, account: Account
+) -> None:
+    discovery, found = discover(
+        account, server, entry(server.muc_domain, include=("dir-*@*",), limit=10)
+    )
+    assert len(found) == 10
+    assert "more rooms than its limit of 10" in " ".join(discovery.found.warnings)
+
+
+def test_refresh_writes_the_directory(
+    server: SandboxServer, directory: Occupants, account: Account, tmp_path: Path
+) -> None:
+    """`discover:` in rooms.yaml: a badge per public room, the page lists them, the record
+    says which service found each; a room under rooms: keeps its own settings."""
+    kept = f"dir-000@{server.muc_domain}"
+    (tmp_path / "rooms.yaml").write_text(
+        f"rooms:\n  - jid: {kept}\n    label: mine\n"
+        f"discover:\n  - service: {server.muc_domain}\n    include: ['dir-*@*']\n    label: found\n"
+    )
+    out = tmp_path / "public"
+    env = {"BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    result = run_cli(
+        ["refresh", "--config", str(tmp_path / "rooms.yaml"), "--out", str(out),
+         "--server", server.address, "--ca-file", str(server.ca_file)],
+        env=env,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "badges.json").read_text())["rooms"]
+    assert {jid.split("@")[0] for jid in record} == set(LISTED)
+    assert record[kept]["service"] is None
+    assert {room["service"] for jid, room in record.items() if jid != kept} == {server.muc_domain}
+    assert 'aria-label="mine: 1 online"' in (out / f"{kept}.svg").read_text()
+    assert 'aria-label="found: 0 online"' in (out / f"dir-001@{server.muc_domain}.svg").read_text()
+    page = (out / "index.html").read_text()
+    assert page.count("<li ") == len(LISTED)
+    assert "dir-hidden" not in page
+    assert not list(out.glob("dir-hidden*"))
+
+
+def test_discover_command_prints_what_it_finds(
+    server: SandboxServer, directory: Occupants, account: Account, tmp_path: Path
+) -> None:
+    env = {"BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    where = ["--server", server.address, "--ca-file", str(server.ca_file)]
+    pasted = run_cli(
+        ["discover", server.muc_domain, "--include", "dir-*@*", "--min-occupants", "1", *where],
+        env=env,
+    )
+    assert pasted.exit_code == 0, pasted.output
+    lines = pasted.stdout.splitlines()
+    assert lines[1] == "rooms:"
+    assert [line.split()[1] for line in lines[2:]] == [
+        f"dir-{number:03}@{server.muc_domain}" for number in (0, 50, 100)
+    ]
+    as_json = run_cli(
+        ["discover", server.muc_domain, "--include", "dir-*@*", "--json", *where], env=env
+    )
+    document = json.loads(as_json.stdout)
+    assert {room["jid"].split("@")[0]: room["occupants"] for room in document["rooms"]} == LISTED
+    assert set(document["rooms"][0]) == {"jid", "name", "description", "language", "occupants"}
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_only_the_services_own_rooms_appear(
+    server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """Non-room items, hidden rooms, other domains' JIDs, full JIDs and garbage never appear;
+    the service's pages are walked (two items a page)."""
+    discovery, found = discover(account, server, entry(server.component_domain))
+    assert sorted(room.jid.split("@")[0] for room, _count in found) == sorted(LISTED_ROOMS)
+    assert discovery.found.warnings == ()
+    assert slow.pages_asked >= 4
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_a_service_without_end_costs_its_own_entry(
+    server: SandboxServer, slow: SlowRooms, directory: Occupants, account: Account
+) -> None:
+    """Pages that never end are read up to a bound; the other service's rooms are all found."""
+    slow.listing = "endless"
+    started = time.monotonic()
+    _discovery, found = discover(
+        account, server,
+        entry(server.component_domain, exclude=("endless-*@*",)),
+        entry(server.muc_domain, include=("dir-*@*",)),
+    )  # fmt: skip
+    assert time.monotonic() - started < 60
+    assert slow.pages_asked == MAX_PAGES
+    assert {room.jid.split("@")[0] for room, _count in found} == set(LISTED)
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_a_silent_service_keeps_the_rooms_it_listed_before(
+    server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """No answer: the rooms the record knows are counted, none leaves, and the warning says so."""
+    slow.listing = "silent"
+    known = slow.jid("count-2-known")
+    before = {
+        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
+    }
+    discovery = Discovery((entry(server.component_domain),), before)
+    counts = fetch_counts(login(account), (), options(server, timeout=1.0), discovery=discovery)
+    assert [room.jid for room in discovery.found.rooms] == [known]
+    assert counts[0].occupants == 2
+    assert "no answer" in discovery.found.warnings[0]
+    assert discovery.found.listed == frozenset()
