@@ -151,7 +151,7 @@ def test_discover_command_prints_what_it_finds(
     assert pasted.exit_code == 0, pasted.output
     lines = pasted.stdout.splitlines()
     assert lines[1] == "rooms:"
-    assert [line.split()[1] for line in lines[2:]] == [
+    assert [json.loads(line.split()[1]) for line in lines[2:]] == [
         f"dir-{number:03}@{server.muc_domain}" for number in (0, 50, 100)
     ]
     as_json = run_cli(

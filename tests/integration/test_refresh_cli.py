@@ -51,8 +51,8 @@ def badge_labels(out: Path) -> dict[str, str]:
     """Each badge file's aria-label."""
     labels = {}
     for path in sorted(out.glob("*.svg")):
-        if path.name.endswith(".chart.svg"):
-            continue  # the history charts beside the badges
+        if path.name.endswith((".chart.svg", ".trend.svg")):
+            continue  # the history charts and trend badges beside the badges
         text = path.read_text()
         start = text.index('aria-label="') + len('aria-label="')
         labels[path.name.split("@")[0]] = text[start : text.index('"', start)]
@@ -173,4 +173,5 @@ def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
         "quiet": "quiet room: 0 online",
     }
     assert labels["missing"] == "missing: unknown"
-    assert "One sample room does not exist on purpose" in result.stdout
+    assert "does not exist on purpose" in result.stdout
+    assert list(out.glob("lobby@*.trend.svg"))  # the demo's lobby has a trend badge
