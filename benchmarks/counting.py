@@ -15,7 +15,8 @@ known occupant counts by real clients) and each condition:
   (Prosody mod_limits 10 KiB/s, ejabberd's `normal` shaper 3,000 B/s after 20 kB);
 - federated (Prosody only, badgegen only): rooms spread over 20 remote domains
   of the federation lab, 2 of them dead, against the same run without the
-  dead domains (benchmarks/federated.py);
+  dead domains; then the live rooms beside a slow remote domain, against
+  alone (benchmarks/federated.py);
 - fixed: a 5-room refresh into an empty directory against a bare slixmpp
   script asking the same rooms, whole processes (benchmarks/fixed_cost.py);
 - slow-domain: 600 rooms answering after 2.6 s beside 3,000 answering at once:
@@ -195,7 +196,16 @@ def report_federated(sizes: Sequence[int], repeats: int, everything: dict[str, o
             f" {TIMEOUT:g} s timeout); counts {'right' if result.correct else 'WRONG'}",
             flush=True,
         )
-        print(f"  [{outcome}] federated: within 1.5x of (live only + one --timeout)")
+        print(
+            f"federated: beside {result.slow_rooms} rooms of a slow domain the last live room"
+            f" is counted at {result.live_beside_slow:.2f} s, {result.live_alone:.2f} s alone"
+            f" ({result.slow_ratio:.2f}x)",
+            flush=True,
+        )
+        print(
+            f"  [{outcome}] federated: within 1.5x of (live only + one --timeout); the live"
+            " rooms within 1.5x of alone beside the slow domain"
+        )
         failures += not result.holds
     everything["federated"] = figures
     return failures

@@ -1,4 +1,5 @@
-"""The `federated` condition of `benchmarks/run counting`: rooms over 20 remote domains, 2 dead.
+"""The `federated` condition of `benchmarks/run counting`: rooms over 20 remote domains, 2 dead,
+and a slow one.
 
 In the federation lab (tests/sandbox/federation.py) the account lives on the
 home server and the rooms on 18 MUC services of the rooms server, each its
@@ -7,6 +8,12 @@ own remote domain reached over s2s; two more domains are dead, one silent
 the 20 domains in turn. badgegen refreshes them all, and, in the same run,
 only the rooms of the live domains; the target is that the dead domains cost
 at most one --timeout: wall(all) <= 1.5 x (wall(live only) + timeout).
+
+Then a slow domain, as in the slow-domain condition but over s2s: the lab's
+component (slow.rooms.lab.example) with 3/5 as many rooms as the condition
+has, each answering after 2.6 s, listed before three times as many queries
+to one live domain (its rooms each asked many times over): the last live
+query is answered within 1.5x of the time the live queries take alone.
 """
 
 from __future__ import annotations
@@ -21,8 +28,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from slow_domain import last_fast
+
+from badgegen.config import Room
 from badgegen.demo.occupants import Occupants, SampleRoom
-from tests.sandbox.federation import running_lab
+from badgegen.login import Login, Secret
+from badgegen.xmpp import ConnectOptions
+from tests.sandbox.component import SlowRooms
+from tests.sandbox.federation import Lab, running_lab
 
 DOMAINS = 20
 DEAD_DOMAINS = ("silent.lab.example", "drop.lab.example")
@@ -39,20 +52,29 @@ class Federated:
     with_dead: float
     live_only: float
     correct: bool
+    slow_rooms: int  # on the slow domain
+    live_alone: float  # seconds until the last live room is counted, alone
+    live_beside_slow: float  # the same beside the slow domain
 
     @property
     def bound(self) -> float:
         return 1.5 * (self.live_only + TIMEOUT)
 
     @property
+    def slow_ratio(self) -> float:
+        return self.live_beside_slow / self.live_alone
+
+    @property
     def holds(self) -> bool:
-        return self.correct and self.with_dead <= self.bound
+        return self.correct and self.with_dead <= self.bound and self.slow_ratio <= 1.5
 
     def summary(self) -> dict[str, object]:
         return {
             "rooms": self.rooms, "domains": DOMAINS, "dead_domains": len(DEAD_DOMAINS),
             "with_dead_s": round(self.with_dead, 2), "live_only_s": round(self.live_only, 2),
             "timeout_s": TIMEOUT, "bound_s": round(self.bound, 2), "correct": self.correct,
+            "slow_rooms": self.slow_rooms, "live_alone_s": round(self.live_alone, 2),
+            "live_beside_slow_s": round(self.live_beside_slow, 2),
         }  # fmt: skip
 
 
@@ -91,7 +113,38 @@ def measure_federated(rooms: int, repeats: int, workdir: Path) -> Federated:
                 wall, counts = _refresh(lab, jid, live_only, workdir / f"out-live-{repeat}")
                 live_walls.append(wall)
                 correct &= counts == [count for count in expected if count is not None]
-    return Federated(rooms, statistics.median(with_dead), statistics.median(live_walls), correct)
+            live_counts = [count for count in expected if count is not None]
+            # One live domain's rooms, asked three times as often as the condition has rooms.
+            first = {room: count for room, count in zip(live, live_counts, strict=True)
+                     if room.endswith(f"@{lab.mucs[0]}")}  # fmt: skip
+            times = -(-3 * rooms // len(first))
+            alone, beside, slow_right = _beside_a_slow_domain(
+                lab, Login(jid, Secret(PASSWORD)), [*first] * times,
+                [*first.values()] * times, 3 * rooms // 5, repeats,
+            )  # fmt: skip
+    return Federated(
+        rooms, statistics.median(with_dead), statistics.median(live_walls),
+        correct and slow_right, 3 * rooms // 5, alone, beside,
+    )  # fmt: skip
+
+
+def _beside_a_slow_domain(
+    lab: Lab, login: Login, live: list[str], expected: list[int], slow_rooms: int, repeats: int
+) -> tuple[float, float, bool]:
+    """When the last live room is counted alone and after slow_rooms rooms of the slow
+    domain (medians of repeats), and whether every count was right."""
+    options = ConnectOptions(("127.0.0.1", lab.home.port), lab.ca_file, timeout=TIMEOUT,
+                             deadline=300)  # fmt: skip
+    fast = [Room(jid) for jid in live]
+    with SlowRooms(lab.rooms) as slow:
+        late = [Room(slow.jid(f"late-2.6-lab{index}")) for index in range(slow_rooms)]
+        alone = [last_fast(login, fast, expected, options) for _ in range(repeats)]
+        beside = [last_fast(login, late + fast, expected, options) for _ in range(repeats)]
+    return (
+        statistics.median(last for last, _, _ in alone),
+        statistics.median(last for last, _, _ in beside),
+        all(right for _, _, right in alone + beside),
+    )
 
 
 def _config(path: Path, jids: list[str]) -> Path:

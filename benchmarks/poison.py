@@ -60,8 +60,8 @@ def _huge_number() -> str:
 
 
 CASES: dict[str, tuple[str, Callable[[], str]]] = {
-    "badges.json of [] (84 MB)": ("badges.json", lambda: empty_lists(record_limit(ROOMS))),
-    "history.json of [] (60 MB)": (
+    "badges.json of [], the read limit": ("badges.json", lambda: empty_lists(record_limit(ROOMS))),
+    "history.json of [], the read limit": (
         "history.json",
         lambda: empty_lists(history_limit(ROOMS), TIERS + ", "),
     ),

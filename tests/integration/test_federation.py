@@ -8,6 +8,7 @@ own DNS; and four domains fail the ways the federation does.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -23,7 +24,8 @@ from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.discovery import Discovery
 from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
-from tests.sandbox.federation import DEAD, HOME, Lab, lab_available, running_lab
+from tests.sandbox.component import SlowRooms
+from tests.sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab
 
 TIMEOUT = 3.0
 PASSWORD = "lab-password"
@@ -44,7 +46,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         if os.environ.get("CI"):
             pytest.fail("CI must run the federation lab: apt-get install lua-unbound dnsmasq-base")
         pytest.skip("the federation lab needs prosody, lua-unbound and dnsmasq-base")
-    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+    # A second MUC service keeps the rooms some tests make out of the first one's listing.
+    with running_lab(tmp_path_factory.mktemp("lab"), mucs=2) as running:
         yield running
 
 
@@ -103,6 +106,32 @@ def test_dead_domains_cost_one_timeout(lab: Lab, remote: Occupants, login: Login
     assert all(count.occupants is None for count in counts[: len(dead)])
     not_asked = [count for count in counts[: len(dead)] if "not asked" in count.detail]
     assert len(not_asked) > 300  # most dead rooms were settled by their domain's failure
+
+
+def test_a_slow_domain_costs_its_own_rooms_only(
+    lab: Lab, login: Login, caplog: pytest.LogCaptureFixture
+) -> None:
+    """100 rooms on a remote domain that answers after 2.6 s, listed before 150 rooms on
+    another remote domain: every healthy room is counted before the first slow reply comes,
+    then every slow room too.
+
+    (That the slow domain holds at most its share of --concurrency while others wait is
+    shown in tests/unit/test_pacing.py, and measured in the lab by the federated condition
+    of `benchmarks/run counting`.)
+    """
+    samples = [SampleRoom(f"fair{index}", index % 3) for index in range(150)]
+    other = lab.server_for(lab.mucs[1])
+    with SlowRooms(lab.rooms) as slow, Occupants(other, samples) as healthy:
+        late = [Room(slow.jid(f"late-2.6-lab{index}")) for index in range(100)]
+        fast = [Room(healthy.room_jid(sample.name)) for sample in samples]
+        with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.scheduler"):
+            counts = fetch_counts(login, late + fast, options(lab, timeout=5, deadline=60))
+    assert late[0].jid.endswith(f"@{SLOW}")
+    assert [count.occupants for count in counts] == [1] * 100 + [s.occupants for s in samples]
+    settled = [record.getMessage().split(":")[0] for record in caplog.records
+               if record.getMessage().endswith("online")]  # fmt: skip
+    first_slow = next(index for index, jid in enumerate(settled) if "late-2.6" in jid)
+    assert sum("fair" in jid for jid in settled[:first_slow]) == len(samples)
 
 
 def test_refresh_over_the_federation(

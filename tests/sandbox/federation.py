@@ -13,6 +13,9 @@
   listens on (127.0.0.4), silent.lab.example at one that accepts and never
   speaks (127.0.0.5), drop.lab.example at one whose connect() hangs as behind
   a firewall that drops packets (127.0.0.6).
+- A slow or hostile remote domain: slow.rooms.lab.example is an XEP-0114
+  component of the rooms server (tests/sandbox/component.py drives it, as
+  SlowRooms(lab.rooms)), reached from home over s2s like the MUC services.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ from typing import Any
 from badgegen.demo.prosody import prosody_process
 from badgegen.demo.server import free_port, log_tail, stop
 from tests.sandbox import listeners
-from tests.sandbox.servers import HELPER_USERS, SandboxServer
+from tests.sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer
 
 LAB = "lab.example"
 HOME = f"home.{LAB}"
 # Not the sandbox's usual badgegen.test: unbound refuses .test names outright.
 ROOMS = f"rooms.{LAB}"
 MUC = f"muc.{ROOMS}"
+SLOW = f"slow.{ROOMS}"  # the component's domain
 DNS_ADDRESS = "127.0.0.153"
 HOME_ADDRESS, ROOMS_ADDRESS = "127.0.0.2", "127.0.0.3"
 # Each dead domain's kind and the address its name resolves to (none: NXDOMAIN).
@@ -62,7 +66,8 @@ s2s_ports = {{ {s2s_port} }}
 c2s_direct_tls_ports = {{}}
 s2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
-component_ports = {{}}
+component_ports = {{ {component_ports} }}
+component_interfaces = {{ "127.0.0.1" }}
 http_ports = {{}}
 https_ports = {{}}
 modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "dialback", "s2s_auth_certs"
@@ -88,6 +93,10 @@ Component "{name}" "muc"
     muc_room_default_persistent = true
     muc_room_cache_size = 10000
 """
+COMPONENT_HOST = f"""
+Component "{SLOW}"
+    component_secret = "{COMPONENT_SECRET}"
+"""
 
 
 def muc_domains(count: int) -> list[str]:
@@ -97,7 +106,10 @@ def muc_domains(count: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Lab:
-    """The running lab: the account's server and the rooms' server with its MUC services."""
+    """The running lab: the account's server and the rooms' server with its MUC services.
+
+    rooms.component_domain (SLOW) and rooms.component_port are the component's.
+    """
 
     home: SandboxServer
     rooms: SandboxServer
@@ -132,13 +144,15 @@ def running_lab(
     """
     services = muc_domains(mucs)
     authority, ca_file = _authority(root)
-    ports = {"home": free_port(), "rooms": free_port(), "refused": free_port()}
+    ports = {"home": free_port(), "rooms": free_port(), "refused": free_port(),
+             "component": free_port()}  # fmt: skip
     with contextlib.ExitStack() as stack:
         silent = stack.enter_context(listeners.silent(DEAD[f"silent.{LAB}"] or ""))
         drop = stack.enter_context(listeners.full_backlog(DEAD[f"drop.{LAB}"] or ""))
         s2s_ports = {HOME: ports["home"], ROOMS: ports["rooms"],
                      f"refused.{LAB}": ports["refused"], f"silent.{LAB}": silent,
-                     f"drop.{LAB}": drop} | dict.fromkeys(services, ports["rooms"])  # fmt: skip
+                     f"drop.{LAB}": drop}  # fmt: skip
+        s2s_ports |= dict.fromkeys([*services, SLOW], ports["rooms"])
         dns_port = stack.enter_context(_dnsmasq(root / "dns", s2s_ports))
         dns = f"{DNS_ADDRESS}@{dns_port}"
         home = stack.enter_context(
@@ -149,9 +163,11 @@ def running_lab(
         )  # fmt: skip
         rooms = stack.enter_context(
             _prosody(
-                root / "rooms", [ROOMS, *services], (ROOMS_ADDRESS, ports["rooms"]),
-                f'VirtualHost "{ROOMS}"\n' + "".join(MUC_HOST.format(name=m) for m in services),
+                root / "rooms", [ROOMS, *services, SLOW], (ROOMS_ADDRESS, ports["rooms"]),
+                f'VirtualHost "{ROOMS}"\n' + "".join(MUC_HOST.format(name=m) for m in services)
+                + COMPONENT_HOST,
                 authority=authority, dns=dns, s2s_timeout=s2s_timeout,
+                component_port=ports["component"],
             )
         )  # fmt: skip
         yield Lab(home, rooms, ca_file, tuple(services))
@@ -179,8 +195,10 @@ def _prosody(
     dns: str,
     s2s_timeout: int,
     s2s_limit: str | None = None,
+    component_port: int | None = None,
 ) -> Iterator[SandboxServer]:
-    """A lab Prosody serving names, its s2s listener on s2s (address, port)."""
+    """A lab Prosody serving names, its s2s listener on s2s (address, port), and the
+    component's listener on component_port when given."""
     (root / "data").mkdir(parents=True, exist_ok=True)
     certificate = authority.issue_cert(*names)  # type: ignore[attr-defined]
     cert, key = root / "cert.pem", root / "key.pem"
@@ -194,7 +212,8 @@ def _prosody(
         "root": root, "c2s_port": c2s_port, "s2s_address": s2s_address, "s2s_port": s2s_port,
         "unlimited_jids": ", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
         "s2s_timeout": s2s_timeout, "cert": cert, "key": key, "ca": ca, "dns": dns,
-        "hosts": hosts, "extra_modules": ', "limits"' if s2s_limit else "", "limits": limits,
+        "component_ports": component_port or "", "hosts": hosts,
+        "extra_modules": ', "limits"' if s2s_limit else "", "limits": limits,
     }  # fmt: skip
     config = root / "prosody.cfg.lua"
     config.write_text(CONFIG.format(**settings), encoding="utf-8")
@@ -202,7 +221,8 @@ def _prosody(
         ctl = ("prosodyctl", "--config", str(config))
         yield SandboxServer(
             "prosody", root, c2s_port, ca, ctl, process_id,
-            domain=names[0], muc_domain=names[min(1, len(names) - 1)], component_port=s2s_port,
+            domain=names[0], muc_domain=names[min(1, len(names) - 1)],
+            component_port=component_port or 0, component_domain=SLOW,
         )  # fmt: skip
 
 
