@@ -149,7 +149,7 @@ def _rooms(
 
 
 def is_placeholder(jid: str) -> bool:
-    """A room on a domain reserved for examples (RFC 2606): example.org, *.example..."""
+    """A room (or a service) on a domain reserved for examples (RFC 2606): example.org..."""
     domain = jid.rpartition("@")[2]
     return domain == "example" or domain.endswith(_EXAMPLE_SUFFIXES) or domain in _EXAMPLES
 
@@ -245,6 +245,13 @@ def _discover_entry(
         )
         return None
     service = _service(values["service"], join(where, "service"), problems)
+    if service is not None and is_placeholder(service):
+        what = (
+            f"{service} is a placeholder: domains like example.org are reserved for examples"
+            " and never answer; replace it with your MUC service (`badgegen discover SERVICE` shows"
+            " what one lists)"
+        )
+        problems.warn(values["service"], join(where, "service"), what)
     options = _room_options(
         {key: value for key, value in values.items() if key in DEFAULT_KEYS}, where, problems
     )

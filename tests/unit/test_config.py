@@ -232,3 +232,28 @@ def test_libyaml_and_python_parsers_read_the_same_file_alike() -> None:
     assert fast is not None
     assert python is not None
     assert shape(fast) == shape(python)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "rooms:\n  - a@b.org\n  - lobby@conference.example.org\n  - x@muc.example\n",
+            ["rooms.yaml:3: rooms[1]: lobby@conference.example.org is a placeholder"
+             " (and 1 more rooms below)"],
+        ),
+        (
+            "discover:\n  - service: muc.real.org\n  - service: conference.example.com\n",
+            ["rooms.yaml:3: discover[1].service: conference.example.com is a placeholder"],
+        ),
+        ("rooms:\n  - a@example.organic.net\ndiscover:\n  - service: example.org.uk\n", []),
+    ],
+)  # fmt: skip
+def test_placeholders_are_warned_about(tmp_path: Path, text: str, expected: list[str]) -> None:
+    """Rooms and services on domains reserved for examples are valid, but never meant."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(text, encoding="utf-8")
+    warnings = load_rooms(path).warnings
+    assert [warning.split(": domains like")[0] for warning in warnings] == [
+        f"{path.parent}/{line}" for line in expected
+    ]
