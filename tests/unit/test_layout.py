@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,46 @@ def test_no_import_runs_back_up_the_layers(path: Path, layer: str) -> None:
     """config and xmpp know nothing of what comes after them; render nothing of the network."""
     forbidden = tuple(f"badgegen.{module}" for module in LATER_LAYERS[layer])
     assert not [module for module in imported_modules(path) if module.startswith(forbidden)]
+
+
+def architecture_floors() -> dict[str, int]:
+    """ARCHITECTURE.md's floors: each top-level module or package ("cli/", "jids.py") by floor."""
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = text.split("```\n", 2)[1]
+    floors: dict[str, int] = {}
+    floor = 0
+    for line in block.splitlines():
+        if line.startswith("floor"):
+            floor = int(line.split()[1])
+            line = " " * 9 + line[9:]
+        first = line[9:].split(" ", 1)[0].rstrip(",")
+        if line.startswith(" " * 9) and re.fullmatch(r"[a-z_]+(\.py|/)", first):
+            names = re.findall(r"\b[a-z_]+\.py\b", line[9:]) if "," in first + line[9:21] else []
+            for name in names or [first]:
+                floors[name] = floor
+    return floors
+
+
+def top_level(module: str) -> str | None:
+    """The top-level module or package of badgegen a dotted import names, as the floors do."""
+    parts = module.split(".")
+    if parts[0] != "badgegen" or len(parts) == 1:
+        return None
+    return f"{parts[1]}/" if (PACKAGE / parts[1]).is_dir() else f"{parts[1]}.py"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_architecture_md_floors_hold(path: Path) -> None:
+    """Each module stands on ARCHITECTURE.md's floor for it and imports only from below."""
+    floors = architecture_floors()
+    here = top_level("badgegen." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+    if here is None or here == "__init__.py":
+        return  # the package's own __init__: its version only
+    assert here in floors, f"{here} has no floor in ARCHITECTURE.md"
+    above = {
+        module: floors.get(target)
+        for module in imported_modules(path)
+        if (target := top_level(module)) not in (None, here, "__init__.py")
+        and floors.get(target, 99) >= floors[here]
+    }
+    assert not above, f"{here} (floor {floors[here]}) imports from its floor or above: {above}"
