@@ -160,12 +160,24 @@ MAX_CA_FILE_BYTES = 1024 * 1024
 
 
 def _check_ca_file(path: Path) -> None:
-    """--ca-file must be a regular file of sensible size (OpenSSL would block on a FIFO)."""
+    """--ca-file must be a regular file of sensible size (OpenSSL would block on a FIFO)
+    holding certificates: a wrong file would fail every TLS handshake, far from its cause."""
+    import ssl
+
     from badgegen.reading import NotReadable, read_bounded
 
     try:
-        read_bounded(path, MAX_CA_FILE_BYTES)
+        data = read_bounded(path, MAX_CA_FILE_BYTES)
     except NotReadable as exc:
         raise ConfigError([f"--ca-file: {exc} (expected a PEM file of at most 1 MiB)"]) from exc
     except OSError as exc:
         raise ConfigError([f"--ca-file: cannot read {path}: {exc.strerror}"]) from exc
+    try:
+        ssl.create_default_context().load_verify_locations(cadata=data.decode("ascii"))
+    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:
+        raise ConfigError(
+            [
+                f"--ca-file: {path} holds no certificate (expected the PEM certificate of the"
+                " authority that signed your server's, starting -----BEGIN CERTIFICATE-----)"
+            ]
+        ) from exc

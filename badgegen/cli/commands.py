@@ -164,10 +164,14 @@ def snippet_command(
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
+    from badgegen.config.names import url_problem
+    from badgegen.errors import ConfigError
     from badgegen.record import load_states
     from badgegen.snippets import badges_of, snippet
 
     with errors_reported():
+        if base_url is not None and (reason := url_problem(base_url, base=True)):
+            raise ConfigError([f"--base-url: {reason}"])
         config = load_rooms(config_path)
     states, warnings = load_states(out_dir, datetime.now(UTC))
     with errors_reported():

@@ -11,7 +11,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from badgegen.colors import NAMED, closest_color, expected_color, parse_color
 from badgegen.config.logo import Logo
-from badgegen.config.names import text_problem
+from badgegen.config.names import placeholder_problem, text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, string
 from badgegen.vocabulary import STYLES
 
@@ -98,10 +98,8 @@ def _message(node: Node, where: str, problems: Problems) -> str | None:
     if text is not None and (reason := text_problem(text)):
         problems.add(node, where, reason)
         return None
-    if text is not None and (
-        "{" in text.replace("{count}", "") or "}" in text.replace("{count}", "")
-    ):
-        problems.add(node, where, f'"{text}" has a placeholder other than {{count}}')
+    if text is not None and (reason := placeholder_problem(text, "{count}", "a message")):
+        problems.add(node, where, reason)
         return None
     return text
 

@@ -26,7 +26,9 @@ from badgegen.config.names import (
     account_jid_problem,
     file_name_problem,
     parse_room_jid,
+    placeholder_problem,
     text_problem,
+    url_problem,
 )
 from badgegen.config.yamlnodes import (
     STR,
@@ -360,12 +362,8 @@ def _url(node: Node | None, where: str, problems: Problems) -> str | None:
     if text is None:
         return None
     expected = "xmpp, webchat or an https:// URL" if where.endswith("link") else "an https:// URL"
-    if text.lower().startswith("http://"):
-        secure = "https://" + text[len("http://") :]
-        problems.add(node, where, f'"{text}" is plain http (expected {expected}, e.g. {secure})')
-        return None
-    if not text.lower().startswith("https://") or len(text) == len("https://"):
-        problems.add(node, where, f'"{text}" is not a link (expected {expected})')
+    if reason := url_problem(text, expected, base=where == "base_url"):
+        problems.add(node, where, reason)
         return None
     return text
 
@@ -439,6 +437,9 @@ def _label(node: Node, where: str, problems: Problems) -> str | None:
         problems.add(node, where, "empty label (expected some text)")
         return None
     if text is not None and (reason := text_problem(text)):
+        problems.add(node, where, reason)
+        return None
+    if text is not None and (reason := placeholder_problem(text, "{name}", "a label")):
         problems.add(node, where, reason)
         return None
     return text

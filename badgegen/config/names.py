@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
 
 from badgegen.jids import parse_jid
@@ -78,6 +80,37 @@ def text_problem(text: str) -> str | None:
         if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
             return f"contains the control character U+{ord(char):04X} (expected plain text)"
     return None
+
+
+def placeholder_problem(text: str, allowed: str | None, what: str) -> str | None:
+    """Say why text's {placeholders} are wrong: any but allowed (None: none at all), or a
+    lone brace. what names the field ("a message", "a label") for the words."""
+    rest = text.replace(allowed, "") if allowed else text
+    if "{" not in rest and "}" not in rest:
+        return None
+    takes = f"{what} takes only {allowed}" if allowed else f"{what} takes none"
+    typed = re.search(r"\{[^{}]*\}", rest)
+    if typed is None:
+        return f'"{text}" has a brace that is no placeholder ({takes})'
+    close = allowed and difflib.get_close_matches(typed.group(), [allowed], n=1, cutoff=0.6)
+    hint = f"did you mean {allowed}? " if close else ""
+    return f'"{text}" has the placeholder {typed.group()} ({hint}{takes})'
+
+
+def url_problem(text: str, expected: str = "an https:// URL", *, base: bool = False) -> str | None:
+    """Say why text is no https:// URL (badges are embedded in https pages, which block or
+    flag http:// ones); a base URL (base=True) takes no query or fragment either."""
+    if text.lower().startswith("http://"):
+        secure = "https://" + text[len("http://") :]
+        return f'"{text}" is plain http (expected {expected}, e.g. {secure})'
+    if not text.lower().startswith("https://") or len(text) == len("https://"):
+        return f'"{text}" is not a link (expected {expected})'
+    if base and ("?" in text or "#" in text):
+        return (
+            f'"{text}" has a query or fragment (expected the address the files are published'
+            " under, e.g. https://you.github.io/project)"
+        )
+    return placeholder_problem(text, None, "a link")
 
 
 def file_name_problem(name: str) -> str | None:

@@ -461,6 +461,26 @@ def test_snippets_without_a_base_url_say_so(config: Path) -> None:
     assert "(https://e.org/b/lobby@conference.example.org.svg)" in with_base.stdout
 
 
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("you.github.io/project", "is not a link (expected an https:// URL)"),
+        ("http://you.github.io", "is plain http (expected an https:// URL, e.g. https://you"),
+        ("https://you.github.io/p?x=1", "has a query or fragment"),
+        ("https://you.github.io/{name}", "has the placeholder {name} (a link takes none)"),
+    ],
+)
+def test_a_base_url_that_breaks_the_snippets_is_refused(
+    config: Path, base_url: str, expected: str
+) -> None:
+    """--base-url is checked as base_url in rooms.yaml is: no snippet with a broken address."""
+    result = CliRunner().invoke(main, ["snippet", "--config", str(config), "--base-url", base_url])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stdout == ""
+    assert result.stderr.startswith(f'Error: --base-url: "{base_url}" ')
+    assert expected in result.stderr
+
+
 def test_job_summary_folds_long_tables(config: Path, tmp_path: Path) -> None:
     """Hundreds of rooms: a line of totals, the problems grouped, the full table folded away."""
     summary_file = tmp_path / "summary.md"
@@ -565,6 +585,26 @@ def test_files_named_in_options_and_environment_are_never_waited_on(
     assert summary.exit_code == 0
     assert "Warning: GITHUB_STEP_SUMMARY: cannot write" in summary.stderr
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("content", [b"rooms:\n  - a@b.org\n", b"\x00\xff" * 100, b""])
+def test_a_ca_file_without_a_certificate_is_refused_at_once(
+    config: Path, tmp_path: Path, content: bytes
+) -> None:
+    """Any file that is no certificate as --ca-file is a usage error naming it, before any
+    connection (it would fail every TLS handshake, reported as the server's fault)."""
+    wrong = tmp_path / "not-a-ca.pem"
+    wrong.write_bytes(content)
+    counter = FakeCounter({"lobby@conference.example.org": 1, "gone@conference.example.org": 1})
+    result = refresh(config, counter, "--ca-file", str(wrong))
+    assert result.exit_code == EXIT_USAGE
+    assert f"--ca-file: {wrong} holds no certificate" in result.stderr
+    assert counter.calls == []
+    import trustme
+
+    good = tmp_path / "ca.pem"
+    good.write_bytes(b"# a comment before it\n" + trustme.CA().cert_pem.bytes())
+    assert refresh(config, counter, "--ca-file", str(good)).exit_code == 0
 
 
 def test_trend_badges_are_opt_in(tmp_path: Path) -> None:

@@ -88,7 +88,8 @@ rooms:
         "6: rooms[0].unknown_color: expected text, found nothing"
         ' (a # starts a comment in YAML: write 4b0 or "#4b0")',
         "7: rooms[0].colors: no colour for 0 (expected a `0:` entry)",
-        '8: rooms[0].message: "{count} of {total}" has a placeholder other than {count}',
+        '8: rooms[0].message: "{count} of {total}" has the placeholder {total}'
+        " (a message takes only {count})",
     ]
 
 

@@ -257,3 +257,36 @@ def test_placeholders_are_warned_about(tmp_path: Path, text: str, expected: list
     assert [warning.split(": domains like")[0] for warning in warnings] == [
         f"{path.parent}/{line}" for line in expected
     ]
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ('message: "{cont} online"',
+         "has the placeholder {cont} (did you mean {count}? a message takes only {count})"),
+        ('message: "{count} online}"',
+         "has a brace that is no placeholder (a message takes only {count})"),
+        ('label: "{nmae}"',
+         "has the placeholder {nmae} (did you mean {name}? a label takes only {name})"),
+        ('label: "chat {jid}"', "has the placeholder {jid} (a label takes only {name})"),
+        ("link: https://join.example.com/#{room}",
+         "has the placeholder {room} (a link takes none)"),
+        ("link: https://join.example.com/#room}",
+         "has a brace that is no placeholder (a link takes none)"),
+    ],
+)  # fmt: skip
+def test_unknown_placeholders_are_refused(tmp_path: Path, option: str, expected: str) -> None:
+    """A placeholder a field does not fill would show as typed: refused, with the one it takes."""
+    path = tmp_path / "rooms.yaml"
+    path.write_text(f"defaults:\n  {option}\nrooms:\n  - a@b.org\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    assert caught.value.problems[0].endswith(expected)
+    assert ":2: defaults." in caught.value.problems[0]
+
+
+@pytest.mark.parametrize("option", ['message: "{count} online"', 'label: "{name} chat"'])
+def test_the_placeholders_a_field_takes_are_accepted(tmp_path: Path, option: str) -> None:
+    path = tmp_path / "rooms.yaml"
+    path.write_text(f"defaults:\n  {option}\nrooms:\n  - a@b.org\n", encoding="utf-8")
+    assert len(load_rooms(path).rooms) == 1
