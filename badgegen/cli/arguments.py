@@ -26,6 +26,16 @@ def parse_server(text: str) -> tuple[str, int]:
         Host and port.
     """
     host, port, valid = text, "5222", True
+    _scheme, separator, rest = text.partition("://")
+    if separator or "@" in text or "/" in text:
+        plain = rest.split("/")[0] if separator else text.split("/")[0]
+        plain = plain.rpartition("@")[2] or "xmpp.example.org"
+        raise ConfigError(
+            [
+                f'--server: "{text}" is not HOST[:PORT] (the server to connect to, without a'
+                f" scheme, account or path: e.g. {plain}; the account is BADGEGEN_JID)"
+            ]
+        )
     if text.count(":") > 1 and not text.startswith("["):
         address, _, last = text.rpartition(":")
         example = f"[{address}]:{last}" if last.isdigit() else f"[{text}]:5222"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from badgegen.cli.failures import fail, interrupts_raised
+from badgegen.cli.failures import errors_reported, fail, interrupts_raised
 from badgegen.cli.options import RefreshOptions, exit_status_help
 from badgegen.cli.refresh import run_refresh
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, Interrupted
@@ -64,7 +64,8 @@ def demo_command(out_dir: Path, keep: bool) -> None:
         fail([_not_the_demos(out_dir, others)], EXIT_USAGE)
     if missing := missing_prerequisites():
         fail([f"the demo needs {' and '.join(missing)}"], EXIT_USAGE)
-    with demo_server() as demo:
+    # Ctrl-C while the server starts (or stops) is an interruption like any other: 130.
+    with errors_reported(), demo_server() as demo:
         click.echo(f"Prosody is running on {demo.address} with sample rooms; refreshing:")
         options = RefreshOptions(demo.config, out_dir, server=demo.address, ca_file=demo.ca_file)
         status = run_refresh(options, {"BADGEGEN_PASSWORD": demo.password})

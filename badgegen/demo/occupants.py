@@ -71,7 +71,11 @@ class Occupants:
 
     def __enter__(self) -> Occupants:
         self.thread.start()
-        self._run(self._populate())
+        try:
+            self._run(self._populate())
+        except BaseException:  # Ctrl-C too: the clients leave before their server stops
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -86,7 +90,11 @@ class Occupants:
         try:
             return future.result(timeout=120 + len(self.rooms) / 20)
         except concurrent.futures.TimeoutError as exc:
+            future.cancel()
             raise RuntimeError("the occupants did not settle in time") from exc
+        except BaseException:
+            future.cancel()
+            raise
 
     async def _populate(self) -> None:
         owner = await self._connect(OWNER_USER)

@@ -119,9 +119,12 @@ def prosody_process(config: Path, port: int) -> Iterator[int]:
     """
     root = config.parent
     with (root / "prosody.out").open("wb") as log:
+        # In a session of its own: Ctrl-C in the terminal reaches badgegen only, which then
+        # stops the server (Prosody would otherwise stop under a demo --keep that ignores it).
         process = subprocess.Popen(
             ["prosody", "-F", "--config", str(config)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )  # fmt: skip
         try:
             logs = [root / "prosody.out", root / "prosody.log"]

@@ -216,6 +216,21 @@ def test_bad_server_option(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("xmpp://127.0.0.1:39531", "127.0.0.1:39531"),
+        ("https://xmpp.example.org/", "xmpp.example.org"),
+        ("bot@xmpp.example.org", "xmpp.example.org"),
+        ("xmpp.example.org/home", "xmpp.example.org"),
+    ],
+)
+def test_a_server_typed_as_a_url_or_address_shows_the_host(text: str, plain: str) -> None:
+    """A scheme, an account or a path in --server: the error shows the host to write."""
+    with pytest.raises(ConfigError, match=re.escape(f"e.g. {plain};")):
+        parse_server(text)
+
+
+@pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("a..b:5222", "a part between dots is empty"),

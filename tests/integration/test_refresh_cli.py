@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -175,3 +176,34 @@ def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
     assert labels["missing"] == "missing: unknown"
     assert "does not exist on purpose" in result.stdout
     assert list(out.glob("lobby@*.trend.svg"))  # the demo's lobby has a trend badge
+
+
+@pytest.mark.parametrize(
+    "stage",
+    ["prosody.cfg.lua", "data/*/accounts/*.dat"],
+    ids=["while-the-server-starts", "while-the-occupants-join"],
+)
+def test_ctrl_c_while_the_demo_starts_is_an_interruption(tmp_path: Path, stage: str) -> None:
+    """Ctrl-C before the demo's refresh: status 130, one line, the server and its folder gone."""
+    if not server_available("prosody"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the demo: install Debian's prosody")
+        pytest.skip("prosody cannot run here")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "badgegen", "demo", "--out", str(tmp_path / "out")],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal has it
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not list(temp.glob(f"badgegen-demo-*/prosody/{stage}")):
+        assert demo.poll() is None, "the demo ended before the stage"
+        assert time.monotonic() < deadline, "the demo did not reach the stage"
+        time.sleep(0.01)
+    demo.send_signal(signal.SIGINT)
+    _, stderr = demo.communicate(timeout=60)
+    assert demo.returncode == 130
+    assert stderr == "Error: interrupted by SIGINT; every badge in place is whole\n"
+    assert list(temp.iterdir()) == []  # the server stopped and its folder was removed
