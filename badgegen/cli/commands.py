@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     epilog=exit_status_help(
         (0, "rooms.yaml is valid (warnings, if any, on stderr)"),
         (2, "rooms.yaml has problems, each printed with its file and line, or is missing"),
+        (5, "--out is not a folder badges could be written to"),
     ),
 )
 @CONFIG_OPTION
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 def check_command(config_path: Path, out_dir: Path) -> None:
     """Validate rooms.yaml offline and say what refresh would write.
 
-    Every problem is reported with its file and line; exit status 2 if any.
+    Every problem is reported with its file and line; exit status 2 if any, 5 if
+    --out cannot be an output directory.
 
     \b
     Example:
@@ -37,9 +39,11 @@ def check_command(config_path: Path, out_dir: Path) -> None:
     """
     from badgegen.cli.words import plural
     from badgegen.config import load_rooms
+    from badgegen.publish import check_output_directory
 
     with errors_reported():
         config = load_rooms(config_path)
+        check_output_directory(out_dir)  # as refresh does first: one refresh would refuse
     for warning in config.warnings:
         warn(warning)
     for room in config.rooms:

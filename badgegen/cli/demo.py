@@ -59,7 +59,10 @@ def demo_command(out_dir: Path, keep: bool) -> None:
       badgegen demo --keep    # then try refresh, history and snippet in another terminal
     """
     from badgegen.demo import demo_server, missing_prerequisites
+    from badgegen.publish import check_output_directory
 
+    with errors_reported():
+        check_output_directory(out_dir)
     if others := _rooms_of_another_run(out_dir):
         fail([_not_the_demos(out_dir, others)], EXIT_USAGE)
     if missing := missing_prerequisites():

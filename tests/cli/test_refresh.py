@@ -655,6 +655,21 @@ def test_the_demo_never_writes_over_another_runs_record(config: Path) -> None:
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
 
 
+@pytest.mark.parametrize("command", ["check", "demo", "refresh"])
+def test_an_out_that_is_a_file_is_refused_alike(config: Path, command: str) -> None:
+    """--out naming a file: check, demo and refresh all say so, with status 5, and touch it not."""
+    afile = config.parent / "afile"
+    afile.write_text("mine\n")
+    counter = FakeCounter({"lobby@conference.example.org": 2, "gone@conference.example.org": 1})
+    options = ["--config", str(config)] if command != "demo" else []
+    result = run_cli([command, *options, "--out", str(afile)], counter=counter)
+    assert result.exit_code == EXIT_OUTPUT_FAILED
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot use {afile} as the output directory: not a directory"
+    )
+    assert afile.read_text() == "mine\n"
+
+
 def test_counting_leaves_time_to_write_by_the_deadline(tmp_path: Path) -> None:
     """--deadline bounds the whole run: counting must end early enough to write every room."""
     rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(2000))
