@@ -112,11 +112,15 @@ def discovered(config: Config, states: Mapping[str, RoomState]) -> list[Room]:
 
 def color_option(option: str, text: str) -> str:
     """A colour option's SVG colour, or a ConfigError naming the option."""
-    from badgegen.colors import expected_color, parse_color
+    from badgegen.colors import closest_color, expected_color, parse_color
 
     color = parse_color(text)
     if color is None:
-        raise ConfigError([f'{option}: "{text}" is not a colour (expected {expected_color()})'])
+        close = closest_color(text)
+        hint = f'did you mean "{close}"? ' if close else ""
+        raise ConfigError(
+            [f'{option}: "{text}" is not a colour ({hint}expected {expected_color()})']
+        )
     return color
 
 

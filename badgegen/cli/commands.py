@@ -92,7 +92,11 @@ def _filters(entry: Discover) -> str:
 @click.option(
     "--style", type=click.Choice(STYLES), default="flat", show_default=True, help="Badge style."
 )
-@click.option("--logo", metavar="xmpp|FILE.svg", help="A built-in logo or an SVG file.")
+@click.option(
+    "--logo",
+    metavar="NAME|FILE.svg",
+    help="xmpp, any Simple Icons name or slug (with the icons extra), or an SVG file.",
+)
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),

@@ -30,6 +30,12 @@ def parse_room_jid(text: str) -> tuple[str | None, str | None]:
         The normalised bare JID, or None with the reason it is not one.
     """
     expected = "(expected name@service)"
+    if text.lower().startswith("xmpp:"):
+        inside = text[len("xmpp:") :].lstrip("/").split("?")[0]
+        hint = f"write {inside}" if "@" in inside else "write the room's name@service"
+        return None, f'"{text}" is an xmpp: link, not a JID ({hint})'
+    if text.lower().startswith(("https://", "http://")):
+        return None, f'"{text}" is a web address, not a room JID {expected}'
     try:
         jid = parse_jid(text)
     except ValueError as exc:

@@ -164,7 +164,11 @@ def choice(
     """The node's text when it is one of options, or None with a problem."""
     text = string(node, where, problems)
     if text is not None and text not in options:
-        problems.add(node, where, f'"{text}" is not {noun} (expected {one_of(options)})')
+        import difflib  # for a mistake only
+
+        close = difflib.get_close_matches(text, options, n=1)
+        hint = f'did you mean "{close[0]}"? ' if close else ""
+        problems.add(node, where, f'"{text}" is not {noun} ({hint}expected {one_of(options)})')
         return None
     return text
 

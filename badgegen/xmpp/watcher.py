@@ -118,7 +118,9 @@ class SessionWatcher:
         condition = str(failure["condition"] or "failure")
         said = server_text(str(failure["text"] or ""))
         detail = condition + (f' ("{said}")' if said else "")
-        self.failed(RouteFailure(f"login as {self.login.jid} failed: {detail}", final=True))
+        hint = _LOGIN_HINTS.get(condition, "")
+        reason = f"login as {self.login.jid} failed: {detail}" + (f"; {hint}" if hint else "")
+        self.failed(RouteFailure(reason, final=True))
 
     def on_no_mechanism(self, _event: Any) -> None:
         offered = sorted(self.client.plugin["feature_mechanisms"].mech_list)
@@ -131,6 +133,15 @@ class SessionWatcher:
             self.failed(RouteFailure("connected, but the reply was not an XMPP stream"))
         else:
             self.failed(RouteFailure(f"the server closed the connection: {describe_error(reason)}"))
+
+
+# What to check next, for the SASL failures (RFC 6120 6.5) a person can do something about.
+_LOGIN_HINTS = {
+    "not-authorized": "check the password in BADGEGEN_PASSWORD or BADGEGEN_PASSWORD_FILE,"
+    " and that the account exists on that server",
+    "account-disabled": "the account is disabled: ask the server's admin",
+    "credentials-expired": "the password has expired: set a new one with an XMPP client",
+}
 
 
 def no_mechanism_message(jid: str, offered: list[str]) -> str:

@@ -734,3 +734,15 @@ def test_history_of_a_history_from_beyond_the_year_9999(config: Path) -> None:
     assert result.exit_code == 0
     assert "Traceback" not in result.output
     assert "ahead of this machine's clock" in result.stderr
+
+
+def test_near_misses_get_the_nearest_name(tmp_path: Path) -> None:
+    """A misspelt colour on the command line and a misspelt style in rooms.yaml: did you mean."""
+    badge = CliRunner().invoke(main, ["badge", "chat", "1 online", "--color", "greem"])
+    assert badge.exit_code == EXIT_USAGE
+    assert 'Error: --color: "greem" is not a colour (did you mean "green"?' in badge.stderr
+    config = tmp_path / "rooms.yaml"
+    config.write_text("rooms:\n  - {jid: a@b.org, style: flatt}\n")
+    check = CliRunner().invoke(main, ["check", "--config", str(config)])
+    assert check.exit_code == EXIT_USAGE
+    assert 'rooms[0].style: "flatt" is not a style (did you mean "flat"?' in check.stderr

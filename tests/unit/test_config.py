@@ -290,3 +290,18 @@ def test_the_placeholders_a_field_takes_are_accepted(tmp_path: Path, option: str
     path = tmp_path / "rooms.yaml"
     path.write_text(f"defaults:\n  {option}\nrooms:\n  - a@b.org\n", encoding="utf-8")
     assert len(load_rooms(path).rooms) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("xmpp:lobby@conference.jabber.org?join",
+         '"xmpp:lobby@conference.jabber.org?join" is an xmpp: link, not a JID'
+         " (write lobby@conference.jabber.org)"),
+        ("https://chat.example.org/lobby",
+         '"https://chat.example.org/lobby" is a web address, not a room JID'
+         " (expected name@service)"),
+    ],
+)  # fmt: skip
+def test_a_room_pasted_as_a_link_says_what_to_write(text: str, reason: str) -> None:
+    assert parse_room_jid(text) == (None, reason)
