@@ -37,6 +37,7 @@ class Listing:
     rooms: tuple[str, ...]
     problem: str | None = None
     truncated: bool = False  # it listed more wanted rooms than the entry's limit
+    services: tuple[str, ...] = ()  # bare domains it listed (a server lists its MUC service)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class Discovery:
     configured: Sequence[Room] = ()  # rooms.yaml's rooms, which keep their own settings
     default_room: Room = field(default_factory=lambda: Room(""))  # `defaults:`, for strays
     found: Found = field(default_factory=Found)
+    listings: tuple[Listing, ...] = ()
 
     @property
     def skip(self) -> frozenset[str]:
@@ -74,7 +76,8 @@ class Discovery:
         return entry.limit + len(listed_before(self.previous).get(entry.service, ()))
 
     def choose(self, listings: Sequence[Listing]) -> tuple[Room, ...]:
-        """The discovered rooms to count, from the listings (kept in found)."""
+        """The discovered rooms to count, from the listings (kept in listings and found)."""
+        self.listings = tuple(listings)
         self.found = found_rooms(
             self.entries, listings, listed_before(self.previous), self.configured
         )
@@ -109,9 +112,10 @@ def found_rooms(
         before = [jid for jid in known.get(entry.service, ()) if entry.wants(jid)]
         if listing.problem:
             warnings.append(
-                f"{entry.service}: {listing.problem}; counting the {len(before)} rooms it"
-                " listed before, and no room leaves"
-            )
+                f"{entry.service}: {listing.problem}; "
+                + (f"counting the {len(before)} rooms it listed before, and no room leaves"
+                   if before else "no room of it is counted this run")
+            )  # fmt: skip
             jids = [*before, *listing.rooms]
         else:
             listed.add(entry.service)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, ConfigError
 if TYPE_CHECKING:
     from badgegen.config import Account, Room
     from badgegen.counts import Count
+    from badgegen.discovery import Listing
 
 JSON_VERSION = 1
 
@@ -122,6 +124,8 @@ def run_discover(options: DiscoverOptions) -> int:
     found.sort(key=lambda pair: (-(pair[1].occupants or 0), pair[0].jid))
     for warning in discovery.found.warnings:
         warn(warning)
+    if not found and not discovery.found.warnings:
+        warn(_nothing_found(entry.service, discovery.listings))
     uncounted = sum(count.occupants is None for _room, count in found)
     if uncounted:
         warn(f"{uncounted} of {len(found)} rooms could not be counted")
@@ -131,6 +135,25 @@ def run_discover(options: DiscoverOptions) -> int:
         click.echo(_as_yaml(entry.service, found), nl=False)
     whole = not discovery.found.warnings and not uncounted
     return EXIT_OK if whole else EXIT_SOME_UNCOUNTED
+
+
+# The first label of most MUC services' names.
+_USUAL_MUC_NAMES = frozenset(("conference", "muc", "chat", "rooms", "groupchat", "chatrooms"))
+
+
+def _nothing_found(service: str, listings: Sequence[Listing]) -> str:
+    """What to try when a service lists no public room: often it is the server, not its MUC."""
+    others = [domain for listing in listings for domain in listing.services if domain != service]
+    others.sort(key=lambda domain: domain.split(".")[0] not in _USUAL_MUC_NAMES)  # likely first
+    if others:
+        return (
+            f"{service} lists no public rooms, but it lists {', '.join(others)}: if it is a"
+            f" server, try its MUC service, e.g. badgegen discover {others[0]}"
+        )
+    return (
+        f"{service} lists no public rooms: is it a MUC service? A room's JID ends in its"
+        " service (lobby@conference.example.org is on conference.example.org)"
+    )
 
 
 def muc_service(text: str) -> str:

@@ -35,6 +35,9 @@ MAX_PAGES = MAX_ITEMS_READ // PAGE
 SHARE_OF_RUN = 1 / 3
 MAX_RSM_TOKEN = 1024
 MAX_JID_LENGTH = 3071  # RFC 7622's three parts of 1,023 bytes and their separators
+# Bare domains kept from a listing (named when a server is asked instead of its MUC
+# service), read from the first items of each page only.
+MAX_SERVICES_KEPT, MAX_SERVICES_READ = 5, 20
 
 
 async def list_services(
@@ -61,6 +64,7 @@ async def list_rooms(
     """The public rooms entry.service lists that entry wants, up to most (the rooms in
     skip, which rooms.yaml lists itself, aside)."""
     rooms: dict[str, None] = {}
+    services: dict[str, None] = {}  # bare domains listed: what a server lists
     after: str | None = None
     read = 0
     for _page in range(MAX_PAGES):
@@ -78,12 +82,16 @@ async def list_rooms(
         for jid in _rooms_of(items, entry.service):
             if entry.wants(jid) and jid not in skip:
                 rooms.setdefault(jid)
+        if len(services) < MAX_SERVICES_KEPT:
+            services.update(dict.fromkeys(_domains_of(items[:MAX_SERVICES_READ])))
         if len(rooms) >= most:
             return Listing(entry.service, tuple(rooms)[:most], truncated=True)
         if last is None or last == after or not items or read >= MAX_ITEMS_READ:
-            return Listing(entry.service, tuple(rooms))
+            return Listing(
+                entry.service, tuple(rooms), services=tuple(services)[:MAX_SERVICES_KEPT]
+            )
         after = last
-    return Listing(entry.service, tuple(rooms))
+    return Listing(entry.service, tuple(rooms), services=tuple(services)[:MAX_SERVICES_KEPT])
 
 
 async def _ask(client: ClientXMPP, service: str, after: str | None, wait: float) -> Element:
@@ -129,6 +137,21 @@ def _rooms_of(items: list[str], service: str) -> list[str]:
         if jid.local and not jid.resource and jid.domain == service:
             rooms.append(jid.bare)
     return rooms
+
+
+def _domains_of(items: list[str]) -> list[str]:
+    """The items that are bare domains: a server's components, such as its MUC service."""
+    domains = []
+    for text in items:
+        if len(text) > MAX_JID_LENGTH:
+            continue
+        try:
+            jid = parse_jid(text)
+        except ValueError:
+            continue
+        if not jid.local and not jid.resource:
+            domains.append(jid.domain)
+    return domains
 
 
 def _refusal(error: IqError) -> str:

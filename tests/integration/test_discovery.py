@@ -162,6 +162,20 @@ def test_discover_command_prints_what_it_finds(
     assert set(document["rooms"][0]) == {"jid", "name", "description", "language", "occupants"}
 
 
+def test_discover_on_the_server_itself_names_its_muc_service(
+    server: SandboxServer, account: Account
+) -> None:
+    """`discover` given the server's domain (a usual first try): no rooms, and the MUC
+    service it lists is named as the one to try."""
+    env = {"BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    where = ["--server", server.address, "--ca-file", str(server.ca_file)]
+    result = run_cli(["discover", server.domain, *where], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == ["rooms:"]
+    assert f"{server.domain} lists no public rooms, but it lists " in result.stderr
+    assert f"try its MUC service, e.g. badgegen discover {server.muc_domain}" in result.stderr
+
+
 @pytest.mark.parametrize("server", ["prosody"], indirect=True)
 def test_only_the_services_own_rooms_appear(
     server: SandboxServer, slow: SlowRooms, account: Account

@@ -36,6 +36,17 @@ def test_a_failed_listing_asks_the_rooms_on_the_page_first() -> None:
     assert found.listed == frozenset()
 
 
+def test_a_failed_listing_says_what_is_counted_instead() -> None:
+    """With rooms on the page, those are counted; on a first run, none: each said so."""
+    listing = Listing(X, (), "no answer within 10 s")
+    before = found_rooms([Discover(X, Room(""))], [listing], {X: [f"old@{X}"]}, [])
+    first = found_rooms([Discover(X, Room(""))], [listing], {}, [])
+    assert before.warnings == (
+        f"{X}: no answer within 10 s; counting the 1 rooms it listed before, and no room leaves",
+    )
+    assert first.warnings == (f"{X}: no answer within 10 s; no room of it is counted this run",)
+
+
 def test_the_rooms_on_the_page_come_first_wherever_the_service_lists_them() -> None:
     entry = Discover(X, Room(""), limit=2)
     listing = Listing(X, (f"a@{X}", f"b@{X}", f"c@{X}", f"old@{X}"))
