@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -10,7 +10,7 @@ import click
 from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
 from badgegen.cli.words import warn
-from badgegen.history import TIERS, History
+from badgegen.history import TIERS, History, Tier
 from badgegen.vocabulary import TIER_NAMES
 
 TIME = "%Y-%m-%d %H:%M"
@@ -57,7 +57,8 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     now = datetime.now(UTC)
     with errors_reported():
         config = load_rooms(config_path)
-        (chosen,) = choose_rooms(config, (room,), load_states(out_dir, now)[0])
+        states = load_states(out_dir, now)[0]
+        (chosen,) = choose_rooms(config, (room,), states)
     history, warnings = load_history(out_dir, now)
     for warning in warnings:
         warn(warning)
@@ -65,16 +66,25 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
         _from_first_count(history.series(chosen.jid, tier)) if chosen.jid in history.rooms else []
     )
     last = last_count(history, chosen.jid)
+    state = states.get(chosen.jid)
+    bucket_tier = _newest_tier(history, chosen.jid)
+    counted_at = _counted_at(last, bucket_tier, state.counted_at if state else None)
     if as_json:
-        click.echo(json.dumps(_document(chosen.jid, tier, points, last, now), indent=2))
+        document = _document(chosen.jid, tier, points, last, counted_at, now)
+        click.echo(json.dumps(document, indent=2))
         return
     if last is None:
-        click.echo(f"No count of {chosen.jid} in {out_dir / 'history.json'} yet"
-                   " (badgegen refresh makes it).", err=True)  # fmt: skip
+        why = f" (its last refresh: {state.status})" if state and state.status != "counted" else ""
+        click.echo(f"No count of {chosen.jid} in {out_dir / 'history.json'} yet{why};"
+                   " badgegen refresh makes one.", err=True)  # fmt: skip
         return
-    value, moment = last
-    click.echo(f"{chosen.jid}: last count {value}, in the quarter hour from"
-               f" {describe_age(moment)} ({describe_span(now - moment)} ago)")  # fmt: skip
+    value, bucket = last
+    when = (
+        f"at {describe_age(counted_at)} ({describe_span(now - counted_at)} ago)"
+        if counted_at
+        else f"in the {_BUCKET_NAMES[bucket_tier.name]} from {describe_age(bucket)}"
+    )
+    click.echo(f"{chosen.jid}: last count {value}, {when}")
     for moment, count in points:
         click.echo(f"{moment:{TIME}} UTC  {'-' if count is None else count}")
     if hint := _finer_hint(history, chosen.jid, tier, points):
@@ -104,20 +114,45 @@ def _finer_hint(
     return ""
 
 
+_BUCKET_NAMES = dict(zip(TIER_NAMES, ("quarter hour", "hour", "day"), strict=True))
+
+
+def _newest_tier(history: History, jid: str) -> Tier:
+    """The finest tier that holds a count of the room (where last_count found it)."""
+    for tier in TIERS:
+        if any(value is not None for value in history.values(jid, tier.name)):
+            return tier
+    return TIERS[0]
+
+
+def _counted_at(
+    last: tuple[int, datetime] | None, tier: Tier, recorded: datetime | None
+) -> datetime | None:
+    """When the last count was taken, to the second: the record's time of the room's last good
+    count, when it falls in the history's newest bucket of it (the two files agree)."""
+    if last is None or recorded is None:
+        return None
+    bucket = last[1]
+    return recorded if bucket <= recorded < bucket + timedelta(seconds=tier.step) else None
+
+
 def _document(
     jid: str,
     tier: str,
     points: list[tuple[datetime, int | None]],
     last: tuple[int, datetime] | None,
+    counted_at: datetime | None,
     now: datetime,
 ) -> dict[str, object]:
     stamped = [[moment.strftime("%Y-%m-%dT%H:%M:%SZ"), value] for moment, value in points]
     last_json = None
     if last is not None:
-        at = last[1].strftime("%Y-%m-%dT%H:%M:%SZ")
+        # The count's own time when known; else its quarter hour's start (an upper bound).
+        taken = counted_at or last[1]
         last_json = {
             "occupants": last[0],
-            "bucket": at,
-            "age_seconds": int((now - last[1]).total_seconds()),
+            "bucket": last[1].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "counted_at": counted_at.strftime("%Y-%m-%dT%H:%M:%SZ") if counted_at else None,
+            "age_seconds": max(0, int((now - taken).total_seconds())),
         }
     return {"room": jid, "tier": tier, "last_count": last_json, "points": stamped}

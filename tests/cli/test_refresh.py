@@ -9,6 +9,7 @@ import re
 import socket
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -535,14 +536,23 @@ def test_history_keeps_each_run_and_prints_a_room(config: Path) -> None:
     assert document["room"] == "lobby@conference.example.org"
     assert [value for _, value in document["points"]] == [7]  # from the first count on
     assert document["last_count"]["occupants"] == 7
+    record = json.loads((config.parent / "public" / "badges.json").read_text())["rooms"]
+    counted_at = record["lobby@conference.example.org"]["counted_at"]
+    assert document["last_count"]["counted_at"] == counted_at  # the count's own time
+    assert document["last_count"]["bucket"] <= counted_at
+    taken = datetime.strptime(counted_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert 0 <= document["last_count"]["age_seconds"] <= (datetime.now(UTC) - taken).seconds + 1
     hourly = CliRunner().invoke(main, args)  # the open hour holds the count already
-    assert hourly.stdout.splitlines()[0].startswith("lobby@conference.example.org: last count 7")
+    assert hourly.stdout.splitlines()[0].startswith(
+        f"lobby@conference.example.org: last count 7, at {taken:%Y-%m-%d %H:%M} UTC ("
+    )
     assert hourly.stdout.splitlines()[-1].endswith("UTC  7")
     gone = CliRunner().invoke(
         main, ["history", "gone@conference.example.org", "--config", str(config), "--out", out]
     )
     assert gone.stdout == ""  # never counted: no series at all
     assert "No count of gone@conference.example.org" in gone.stderr
+    assert "(its last refresh: unknown); badgegen refresh makes one." in gone.stderr
 
 
 def test_a_poisoned_history_costs_the_history_only(config: Path) -> None:
