@@ -98,17 +98,16 @@ def _orient(out_dir: Path, *, keep: bool) -> None:
 
 def _serve_until_interrupted(demo: DemoServer, out_dir: Path) -> None:
     """Print how to reach the running demo, then wait for Ctrl-C (or SIGTERM)."""
-    config, out = shlex.quote(str(demo.config)), shlex.quote(str(out_dir))
+    config, out = shlex.quote(str(demo.config)), shlex.quote(str(out_dir.resolve()))
     lobby = demo.rooms[0]
+    where = f"--server {demo.address} --ca-file {shlex.quote(str(demo.ca_file))}"
     click.echo("")
     click.echo(f"The server keeps running on {demo.address} until Ctrl-C. The account is")
     click.echo(f"{demo.account}, named in {demo.config}; in another terminal:")
     click.echo("")
     click.echo(f"  export BADGEGEN_PASSWORD_FILE={shlex.quote(str(demo.password_file))}")
-    click.echo(
-        f"  badgegen refresh --config {config} --out {out} \\\n"
-        f"    --server {demo.address} --ca-file {shlex.quote(str(demo.ca_file))}"
-    )
+    click.echo(f"  badgegen refresh --config {config} --out {out} \\\n    {where}")
+    click.echo(f"  badgegen discover {lobby.partition('@')[2]} --config {config} {where}")
     click.echo(f"  badgegen history {lobby} --config {config} --out {out} --tier 15m")
     click.echo(f"  badgegen snippet --config {config} --out {out} --base-url https://example.org")
     click.echo("")

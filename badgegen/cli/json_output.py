@@ -68,5 +68,5 @@ def _room_json(result: RoomResult) -> dict[str, object]:
         "counted_at": timestamp(state.counted_at),
         "problem": problem,
         "badge": {"label": badge.label, "message": badge.message, "color": badge.color},
-        "files": [room.svg_name, room.json_name],
+        "files": list(room.file_names),
     }

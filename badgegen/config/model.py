@@ -56,6 +56,12 @@ class Room:
         """The trend badge's SVG and endpoint JSON file names (reserved like the chart's)."""
         return self.file + ".trend" + SVG_SUFFIX, self.file + ".trend" + JSON_SUFFIX
 
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """Every file a run writes for the room: badge, endpoint JSON, chart, trend badge."""
+        trend = self.trend_names if self.trend else ()
+        return (self.svg_name, self.json_name, self.chart_name, *trend)
+
 
 @dataclass(frozen=True, slots=True)
 class Discover:

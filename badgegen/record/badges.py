@@ -75,7 +75,7 @@ def _record(result: RoomResult) -> dict[str, object]:
         "description": state.description,
         "language": state.language,
         "service": result.room.service or None,
-        "files": [result.room.svg_name, result.room.json_name],
+        "files": list(result.room.file_names),
     }
 
 

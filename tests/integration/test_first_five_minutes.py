@@ -292,11 +292,23 @@ def test_demo_keep_serves_until_interrupted(extras_bin: Path, empty_dir: Path) -
             env={"BADGEGEN_PASSWORD_FILE": password_file.group(1)},
         )  # fmt: skip
         assert again.returncode == 3, again.stderr  # the missing sample room
+        # "In another terminal", wherever it is: the paths printed are absolute.
+        elsewhere = empty_dir / "elsewhere"
+        elsewhere.mkdir()
         history = re.search(r"  badgegen (history .*)", said)
         assert history
-        shown = run(extras_bin, empty_dir, *history.group(1).split())
+        shown = run(extras_bin, elsewhere, *history.group(1).split())
         assert shown.returncode == EXIT_OK, shown.stderr
         assert "last count 5" in shown.stdout
+        discover = re.search(r"  badgegen (discover .*)", said)
+        assert discover, said
+        listed = run(
+            extras_bin, elsewhere, *discover.group(1).split(),
+            env={"BADGEGEN_PASSWORD_FILE": password_file.group(1)},
+        )  # fmt: skip
+        assert listed.returncode == EXIT_OK, listed.stderr
+        assert "rooms:" in listed.stdout
+        assert history.group(1).split()[1] in listed.stdout  # the lobby, a public room
     finally:
         process.send_signal(signal.SIGINT)
         out, _err = process.communicate(timeout=60)
