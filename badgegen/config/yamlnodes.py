@@ -57,9 +57,12 @@ def read_text(path: Path) -> str:
         with path.open("rb") as stream:
             data = stream.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError as exc:
-        raise ConfigError(
-            [f"{path}: no such file (run `badgegen init` to start one, or pass --config PATH)"]
-        ) from exc
+        twin = path.with_suffix({".yaml": ".yml", ".yml": ".yaml"}.get(path.suffix, ".yaml"))
+        if twin != path and twin.is_file():
+            hint = f"there is {twin}: pass --config {twin}"
+        else:
+            hint = "run `badgegen init` to start one, or pass --config PATH"
+        raise ConfigError([f"{path}: no such file ({hint})"]) from exc
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
     if len(data) > MAX_CONFIG_BYTES:

@@ -140,6 +140,13 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     assert caught.value.problems == (
         f"{path}: no such file (run `badgegen init` to start one, or pass --config PATH)",
     )
+    (tmp_path / "rooms.yml").write_text("rooms:\n  - a@b.org\n")
+    with pytest.raises(ConfigError) as caught:
+        load_rooms(path)
+    twin = tmp_path / "rooms.yml"
+    assert caught.value.problems == (
+        f"{path}: no such file (there is {twin}: pass --config {twin})",
+    )
 
 
 def test_many_problems_are_capped(tmp_path: Path) -> None:
