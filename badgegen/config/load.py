@@ -362,7 +362,8 @@ def _url(node: Node | None, where: str, problems: Problems) -> str | None:
     if text is None:
         return None
     expected = "xmpp, webchat or an https:// URL" if where.endswith("link") else "an https:// URL"
-    if reason := url_problem(text, expected, base=where == "base_url"):
+    is_link = where.endswith("link")
+    if reason := url_problem(text, expected, base=where == "base_url", template=is_link):
         problems.add(node, where, reason)
         return None
     return text

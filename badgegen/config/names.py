@@ -103,20 +103,43 @@ def placeholder_problem(text: str, allowed: str | None, what: str) -> str | None
     return f'"{text}" has the placeholder {typed.group()} ({hint}{takes})'
 
 
-def url_problem(text: str, expected: str = "an https:// URL", *, base: bool = False) -> str | None:
+def url_problem(
+    text: str, expected: str = "an https:// URL", *, base: bool = False, template: bool = False
+) -> str | None:
     """Say why text is no https:// URL (badges are embedded in https pages, which block or
-    flag http:// ones); a base URL (base=True) takes no query or fragment either."""
-    if text.lower().startswith("http://"):
+    flag http:// ones); a base URL (base=True) takes no query or fragment either, and only a
+    link template (template=True) takes a placeholder: {jid}."""
+    if text.lower().startswith("http://") and not _is_loopback(text):
         secure = "https://" + text[len("http://") :]
         return f'"{text}" is plain http (expected {expected}, e.g. {secure})'
-    if not text.lower().startswith("https://") or len(text) == len("https://"):
+    if not text.lower().startswith(("https://", "http://")) or text.lower() in SCHEMES_ONLY:
         return f'"{text}" is not a link (expected {expected})'
     if base and ("?" in text or "#" in text):
         return (
             f'"{text}" has a query or fragment (expected the address the files are published'
             " under, e.g. https://you.github.io/project)"
         )
-    return placeholder_problem(text, None, "a link")
+    return placeholder_problem(text, "{jid}" if template else None, "a link")
+
+
+SCHEMES_ONLY = ("https://", "http://")
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether an http:// URL names this machine (a page tried locally: browsers trust it)."""
+    import ipaddress
+    import urllib.parse
+
+    try:
+        host = urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def file_name_problem(name: str) -> str | None:

@@ -277,9 +277,9 @@ def test_placeholders_are_warned_about(tmp_path: Path, text: str, expected: list
          "has the placeholder {nmae} (did you mean {name}? a label takes only {name})"),
         ('label: "chat {jid}"', "has the placeholder {jid} (a label takes only {name})"),
         ("link: https://join.example.com/#{room}",
-         "has the placeholder {room} (a link takes none)"),
+         "has the placeholder {room} (a link takes only {jid})"),
         ("link: https://join.example.com/#room}",
-         "has a brace that is no placeholder (a link takes none)"),
+         "has a brace that is no placeholder (a link takes only {jid})"),
     ],
 )  # fmt: skip
 def test_unknown_placeholders_are_refused(tmp_path: Path, option: str, expected: str) -> None:
@@ -292,7 +292,10 @@ def test_unknown_placeholders_are_refused(tmp_path: Path, option: str, expected:
     assert ":2: defaults." in caught.value.problems[0]
 
 
-@pytest.mark.parametrize("option", ['message: "{count} online"', 'label: "{name} chat"'])
+@pytest.mark.parametrize(
+    "option",
+    ['message: "{count} online"', 'label: "{name} chat"', "link: https://join.example.org/#{jid}"],
+)
 def test_the_placeholders_a_field_takes_are_accepted(tmp_path: Path, option: str) -> None:
     path = tmp_path / "rooms.yaml"
     path.write_text(f"defaults:\n  {option}\nrooms:\n  - a@b.org\n", encoding="utf-8")
@@ -312,3 +315,22 @@ def test_the_placeholders_a_field_takes_are_accepted(tmp_path: Path, option: str
 )  # fmt: skip
 def test_a_room_pasted_as_a_link_says_what_to_write(text: str, reason: str) -> None:
     assert parse_room_jid(text) == (None, reason)
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://you.github.io/project", False),
+        ("http://127.0.0.1:8000/site", False),  # a page tried on this machine
+        ("http://localhost:8000", False),
+        ("http://[::1]/", False),
+        ("http://you.github.io", True),
+        ("http://127.0.0.1.example.org/", True),
+        ("https://", True),
+        ("ftp://you.example.org", True),
+    ],
+)
+def test_base_urls_are_https_or_this_machine(url: str, refused: bool) -> None:
+    from badgegen.config.names import url_problem
+
+    assert (url_problem(url, base=True) is not None) is refused
