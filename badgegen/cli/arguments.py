@@ -181,14 +181,15 @@ def _check_ca_file(path: Path) -> None:
     from badgegen.reading import NotReadable, read_bounded
 
     try:
-        data = read_bounded(path, MAX_CA_FILE_BYTES)
+        read_bounded(path, MAX_CA_FILE_BYTES)
     except NotReadable as exc:
         raise ConfigError([f"--ca-file: {exc} (expected a PEM file of at most 1 MiB)"]) from exc
     except OSError as exc:
         raise ConfigError([f"--ca-file: cannot read {path}: {exc.strerror}"]) from exc
     try:
-        ssl.create_default_context().load_verify_locations(cadata=data.decode("ascii"))
-    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:
+        # By name, as OpenSSL reads it (a bundle's comments may be UTF-8): a regular file now.
+        ssl.create_default_context().load_verify_locations(cafile=str(path))
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
         raise ConfigError(
             [
                 f"--ca-file: {path} holds no certificate (expected the PEM certificate of the"

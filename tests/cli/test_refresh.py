@@ -628,7 +628,8 @@ def test_a_ca_file_without_a_certificate_is_refused_at_once(
     import trustme
 
     good = tmp_path / "ca.pem"
-    good.write_bytes(b"# a comment before it\n" + trustme.CA().cert_pem.bytes())
+    comment = "# Issuer: CN=NetLock Arany (Class Gold) Főtanúsítvány\n".encode()  # as bundles do
+    good.write_bytes(comment + trustme.CA().cert_pem.bytes())
     assert refresh(config, counter, "--ca-file", str(good)).exit_code == 0
 
 
