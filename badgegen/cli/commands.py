@@ -181,7 +181,7 @@ def snippet_command(
         if base_url is not None and (reason := url_problem(base_url, base=True)):
             raise ConfigError([f"--base-url: {reason}"])
         config = load_rooms(config_path)
-    states, warnings = load_states(out_dir, datetime.now(UTC))
+    states, warnings = load_states(out_dir, datetime.now(UTC), config.capacity)
     with errors_reported():
         chosen = choose_rooms(config, rooms, states)
     for warning in warnings:

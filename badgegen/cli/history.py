@@ -57,9 +57,9 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     now = datetime.now(UTC)
     with errors_reported():
         config = load_rooms(config_path)
-        states = load_states(out_dir, now)[0]
+        states = load_states(out_dir, now, config.capacity)[0]
         (chosen,) = choose_rooms(config, (room,), states)
-    history, warnings = load_history(out_dir, now)
+    history, warnings = load_history(out_dir, now, config.capacity)
     for warning in warnings:
         warn(warning)
     points = (

@@ -54,7 +54,7 @@ def check_source(source: str | None) -> None:
 
 
 def load_previous_run(
-    source: str | None, out_dir: Path, now: datetime, rooms: Sequence[str] | int, seconds: float
+    source: str | None, out_dir: Path, now: datetime, rooms: int, seconds: float
 ) -> Previous:
     """Read the last run's badges.json and the history.json beside it.
 
@@ -62,8 +62,8 @@ def load_previous_run(
         source: --previous: a path or an https:// URL; None for out_dir's files.
         out_dir: the output directory.
         now: the time of this run, to judge the record's times by.
-        rooms: the rooms listed now, or how many the record may hold (the read limits
-            allow for at least as many).
+        rooms: how many rooms the record may hold (Config.capacity): the read limits
+            allow for at least as many.
         seconds: how long fetching may take in all (URLs only).
 
     Raises:
@@ -71,8 +71,7 @@ def load_previous_run(
             far ahead of this machine's clock; nothing may be written.
     """
     places = _places(source, out_dir)
-    capacity = rooms if isinstance(rooms, int) else len(rooms)
-    limits = (record_limit(capacity), history_limit(capacity))
+    limits = (record_limit(rooms), history_limit(rooms))
     datas = _read_all(places, limits, url=is_url(source), seconds=min(seconds, FETCH_SECONDS))
     warnings: list[str] = []
     if datas[0] is None and source is not None and not is_url(source):
@@ -82,23 +81,27 @@ def load_previous_run(
     return Previous(states, history, tuple(warnings))
 
 
-def load_states(out_dir: Path, now: datetime) -> tuple[dict[str, RoomState], tuple[str, ...]]:
-    """The states in out_dir's badges.json, for `badgegen snippet` (problems are warnings)."""
+def load_states(
+    out_dir: Path, now: datetime, rooms: int
+) -> tuple[dict[str, RoomState], tuple[str, ...]]:
+    """The states in out_dir's badges.json, for `badgegen snippet` (problems are warnings);
+    rooms (Config.capacity) sizes the read limit as a refresh's."""
     place = str(out_dir / STATE_FILE)
     warnings: list[str] = []
     try:
-        (data,) = _read_all([place], [record_limit(0)], url=False, seconds=0)
+        (data,) = _read_all([place], [record_limit(rooms)], url=False, seconds=0)
         return _states(data, place, now, warnings), tuple(warnings)
     except RecordError as exc:
         return {}, (str(exc),)
 
 
-def load_history(out_dir: Path, now: datetime) -> tuple[History, tuple[str, ...]]:
-    """The history.json in out_dir, for `badgegen history` (reading problems are warnings)."""
+def load_history(out_dir: Path, now: datetime, rooms: int) -> tuple[History, tuple[str, ...]]:
+    """The history.json in out_dir, for `badgegen history` (reading problems are warnings);
+    rooms (Config.capacity) sizes the read limit as a refresh's."""
     place = str(out_dir / HISTORY_FILE)
     warnings: list[str] = []
     try:
-        (data,) = _read_all([place], [history_limit(0)], url=False, seconds=0)
+        (data,) = _read_all([place], [history_limit(rooms)], url=False, seconds=0)
         return _history(data, place, now, warnings), tuple(warnings)
     except RecordError as exc:
         return History(), (str(exc),)

@@ -138,7 +138,7 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def load(source: str | None, folder: Path, seconds: float = 10) -> Previous:
-    return load_previous_run(source, folder, NOW, ["a@b", "c@d"], seconds)
+    return load_previous_run(source, folder, NOW, 2, seconds)
 
 
 def test_default_is_the_output_directory(tmp_path: Path) -> None:
@@ -355,7 +355,7 @@ def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
     text = state_json(results, NOW)
     assert len(text.encode()) <= record_limit(0)  # a config of any size reads it
     (tmp_path / "badges.json").write_text(text)
-    loaded = load_previous_run(None, tmp_path, NOW, [], 0)
+    loaded = load_previous_run(None, tmp_path, NOW, 0, 0)
     assert loaded.warnings == ()
     assert len(loaded.states) == len(rooms)
     assert parse_state(text, NOW).states == loaded.states

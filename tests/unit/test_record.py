@@ -106,10 +106,10 @@ def test_a_history_far_in_the_future_is_refused_as_a_clock_problem(tmp_path: Pat
         document["tiers"][tier.name]["end"] = 86400 * 10**12
     (tmp_path / "history.json").write_text(json.dumps(document))
     with pytest.raises(RecordError, match=r"ahead of this machine's clock: .* the year 9999"):
-        load_previous_run(None, tmp_path, NOW, [ROOM], 0)
+        load_previous_run(None, tmp_path, NOW, 1, 0)
     document["tiers"]["1h"]["end"] = 3600 * 10**12  # one tier alone: no history at all
     (tmp_path / "history.json").write_text(json.dumps(document))
-    (warning,) = load_previous_run(None, tmp_path, NOW, [ROOM], 0).warnings
+    (warning,) = load_previous_run(None, tmp_path, NOW, 1, 0).warnings
     assert warning.startswith("ignoring the previous history.json")
 
 
