@@ -158,12 +158,18 @@ def test_room_name_label_is_escaped(
     assert "<script" not in svg
 
 
-def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
-    """`badgegen demo` (README's quick start) counts its sample rooms' real occupants in-process."""
+@pytest.fixture
+def demo_prosody() -> None:
+    """The demo needs Debian's prosody: CI must have it; elsewhere its tests skip."""
     if not server_available("prosody"):
         if os.environ.get("CI"):
             pytest.fail("CI must run the demo: install Debian's prosody")
         pytest.skip("prosody cannot run here")
+
+
+@pytest.mark.usefixtures("demo_prosody")
+def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
+    """`badgegen demo` (README's quick start) counts its sample rooms' real occupants in-process."""
     out = tmp_path / "public"
     result = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -178,6 +184,7 @@ def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
     assert list(out.glob("lobby@*.trend.svg"))  # the demo's lobby has a trend badge
 
 
+@pytest.mark.usefixtures("demo_prosody")
 @pytest.mark.parametrize(
     "stage",
     ["prosody.cfg.lua", "data/*/accounts/*.dat"],
@@ -185,10 +192,6 @@ def test_demo_makes_the_sample_badges(tmp_path: Path) -> None:
 )
 def test_ctrl_c_while_the_demo_starts_is_an_interruption(tmp_path: Path, stage: str) -> None:
     """Ctrl-C before the demo's refresh: status 130, one line, the server and its folder gone."""
-    if not server_available("prosody"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the demo: install Debian's prosody")
-        pytest.skip("prosody cannot run here")
     temp = tmp_path / "temp"
     temp.mkdir()
     demo = subprocess.Popen(
