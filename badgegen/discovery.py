@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from badgegen.config import Discover, Room
-from badgegen.config.model import DEFAULT_DISCOVER_LIMIT
 from badgegen.config.names import file_name_problem
 from badgegen.counts import Count
 from badgegen.state import RoomState
+from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT
 
 # Rooms found by entries no longer in rooms.yaml keep their files, this many in all.
 MAX_UNLISTED_ELSEWHERE = DEFAULT_DISCOVER_LIMIT

@@ -17,6 +17,7 @@ from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, connection_options, exit_status_help
 from badgegen.cli.words import printable, warn
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, ConfigError
+from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
 
 if TYPE_CHECKING:
     from badgegen.config import Account, Room
@@ -59,8 +60,8 @@ class DiscoverOptions:
 @connection_options
 @click.option(
     "--limit",
-    type=click.IntRange(1, 10_000),
-    default=1000,
+    type=click.IntRange(1, MAX_DISCOVER_LIMIT),
+    default=DEFAULT_DISCOVER_LIMIT,
     show_default=True,
     help="At most this many rooms.",
 )

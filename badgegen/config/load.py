@@ -11,9 +11,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from badgegen.config.appearance import APPEARANCE_KEYS, Appearance, parse_option
 from badgegen.config.model import (
-    DEFAULT_DISCOVER_LIMIT,
     DEFAULT_STALE_AFTER,
-    MAX_DISCOVER_LIMIT,
     METHODS,
     SVG_SUFFIX,
     TRENDS,
@@ -44,6 +42,7 @@ from badgegen.config.yamlnodes import (
 )
 from badgegen.jids import parse_jid
 from badgegen.untrusted import MAX_OCCUPANTS
+from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
 
 _ROOM_FIELDS = ("jid", "label", "file", "method", "link", "trend")
 TOP_KEYS = ("account", "base_url", "defaults", "discover", "rooms", "stale_after", "templates")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from badgegen.config.appearance import Appearance
+from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT
 
 Method = Literal["disco", "join"]
 METHODS: tuple[Method, ...] = ("disco", "join")
@@ -18,9 +19,6 @@ DEFAULT_LABEL = "chat"
 SVG_SUFFIX = ".svg"
 JSON_SUFFIX = ".json"
 DEFAULT_STALE_AFTER = timedelta(hours=1)
-# How many rooms one `discover:` entry badges unless its `limit` says otherwise, and at most.
-DEFAULT_DISCOVER_LIMIT = 1000
-MAX_DISCOVER_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
