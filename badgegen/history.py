@@ -76,12 +76,19 @@ class History:
 
 def last_count(history: History, jid: str) -> tuple[int, datetime] | None:
     """A room's newest count on record and the start of its bucket (finest tier first)."""
+    found = newest_bucket(history, jid)
+    return None if found is None else (found[0], found[1])
+
+
+def newest_bucket(history: History, jid: str) -> tuple[int, datetime, Tier] | None:
+    """A room's newest count on record, the start of its bucket, and the bucket's tier: the
+    finest that holds a count of the room."""
     for tier in TIERS:
         values = history.values(jid, tier.name)
         for back, value in enumerate(reversed(values)):
             if value is not None:
                 end = history.ends.get(tier.name, 0)
-                return value, datetime.fromtimestamp(end - back * tier.step, UTC)
+                return value, datetime.fromtimestamp(end - back * tier.step, UTC), tier
     return None
 
 

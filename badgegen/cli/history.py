@@ -50,7 +50,7 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
-    from badgegen.history import last_count
+    from badgegen.history import newest_bucket
     from badgegen.record import load_history, load_states
     from badgegen.state import describe_age, describe_span
 
@@ -65,9 +65,10 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     points = (
         _from_first_count(history.series(chosen.jid, tier)) if chosen.jid in history.rooms else []
     )
-    last = last_count(history, chosen.jid)
+    newest = newest_bucket(history, chosen.jid)
+    last = None if newest is None else (newest[0], newest[1])
+    bucket_tier = TIERS[0] if newest is None else newest[2]
     state = states.get(chosen.jid)
-    bucket_tier = _newest_tier(history, chosen.jid)
     counted_at = _counted_at(last, bucket_tier, state.counted_at if state else None)
     if as_json:
         document = _document(chosen.jid, tier, points, last, counted_at, now)
@@ -115,14 +116,6 @@ def _finer_hint(
 
 
 _BUCKET_NAMES = dict(zip(TIER_NAMES, ("quarter hour", "hour", "day"), strict=True))
-
-
-def _newest_tier(history: History, jid: str) -> Tier:
-    """The finest tier that holds a count of the room (where last_count found it)."""
-    for tier in TIERS:
-        if any(value is not None for value in history.values(jid, tier.name)):
-            return tier
-    return TIERS[0]
 
 
 def _counted_at(
