@@ -8,7 +8,6 @@ valid and how it is normalised (tests/unit/test_jids.py holds it to that).
 
 from __future__ import annotations
 
-import encodings.idna
 import ipaddress
 import re
 import stringprep
@@ -34,6 +33,15 @@ _COMMON_PROHIBITED: tuple[Callable[[str], bool], ...] = (
     stringprep.in_table_c9,
 )
 _LOCAL_PROHIBITED = (stringprep.in_table_c11, *_COMMON_PROHIBITED)
+# nameprep's (RFC 3491): space and the ASCII controls are the host name rules' to refuse.
+_DOMAIN_PROHIBITED = _COMMON_PROHIBITED
+MAX_LABEL_BYTES = 63
+# RFC 5893's Bidi Rule: the directions a right-to-left or left-to-right label may hold.
+_RIGHT_TO_LEFT = frozenset(("R", "AL", "AN"))
+_NEUTRAL = frozenset(("ES", "CS", "ET", "ON", "BN", "NSM"))
+_IN_RTL_LABEL = frozenset(("R", "AL", "AN", "EN")) | _NEUTRAL
+_IN_LTR_LABEL = frozenset(("L", "EN")) | _NEUTRAL
+_RTL_ENDINGS, _LTR_ENDINGS = frozenset(("R", "AL", "EN", "AN")), frozenset(("L", "EN"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +113,15 @@ def _stringprep(
     text: str, part: str, *, fold_case: bool, prohibited: tuple[Callable[[str], bool], ...]
 ) -> str:
     """RFC 3454's steps: map, normalise, prohibit, check bidi (unassigned code points refused)."""
+    prepared = _mapped(text, part, fold_case=fold_case, prohibited=prohibited)
+    _check_directions(prepared, part)
+    return prepared
+
+
+def _mapped(
+    text: str, part: str, *, fold_case: bool, prohibited: tuple[Callable[[str], bool], ...]
+) -> str:
+    """RFC 3454's first steps: map, normalise, prohibit (unassigned code points refused)."""
     mapped = "".join(
         stringprep.map_table_b2(char) if fold_case else char
         for char in text
@@ -115,10 +132,9 @@ def _stringprep(
         if (
             any(table(char) for table in prohibited)
             or stringprep.in_table_a1(char)
-            or (fold_case and char in _NOT_IN_LOCAL)
+            or (prohibited is _LOCAL_PROHIBITED and char in _NOT_IN_LOCAL)
         ):
             raise ValueError(f"the {part} holds {_shown(char)}, which a JID cannot hold there")
-    _check_directions(prepared, part)
     return prepared
 
 
@@ -133,9 +149,15 @@ def _check_directions(text: str, part: str) -> None:
 
 
 def parse_domain(text: str) -> str:
-    """A JID's domain part: an IP literal, or a domain name with its labels as U-labels.
+    """A JID's domain part: an IP literal, or a domain name a server can reach, as U-labels.
 
-    room@xn--bcher-kva.example and room@bücher.example are one room (RFC 7622).
+    The whole domain is prepared as Prosody's util.jid and ejabberd's jid module
+    prepare it (nameprep, right-to-left text checked across the whole domain);
+    then each label must be one that both servers' IDNA conversion turns into a
+    name DNS can look up (letters, digits and inner hyphens; "--" in third and
+    fourth place only in an A-label; RFC 5893's Bidi Rule where a label is
+    right-to-left). room@xn--bcher-kva.example and room@bücher.example are one
+    room (RFC 7622 compares U-labels).
 
     Raises:
         ValueError: not a domain name or IP literal.
@@ -144,11 +166,14 @@ def parse_domain(text: str) -> str:
         raise ValueError("the domain is empty")
     if _is_ip_literal(text):
         return text
-    text = unicodedata.normalize("NFKC", text)  # a fullwidth full stop separates labels too
-    # RFC 7622, section 3.2: a final dot is stripped before a JID is compared or used.
-    stripped = text[:-1] if text.endswith(".") and text != "." else text
+    # RFC 7622, section 3.2: a final dot is stripped before any other step.
+    text = text[:-1] if text.endswith(".") and text != "." else text
+    prepared = _mapped(text, "domain", fold_case=True, prohibited=_DOMAIN_PROHIBITED)
+    _check_directions(prepared, "domain")  # as servers check it: across the whole domain
+    # A fullwidth full stop at the end, which nameprep made a dot, is one too.
+    stripped = prepared[:-1] if prepared.endswith(".") and prepared != "." else prepared
     labels = [_label(label, text) for label in stripped.split(".")]
-    _check_directions("".join(labels), "domain")  # a right-to-left domain is so throughout
+    check_bidi_rule(labels)
     domain = ".".join(labels)
     if len(domain.encode("utf-8")) > MAX_PART_BYTES:
         raise ValueError(f"the domain is longer than {MAX_PART_BYTES} bytes")
@@ -156,37 +181,80 @@ def parse_domain(text: str) -> str:
 
 
 def _label(label: str, domain: str) -> str:
-    """One label: nameprep'd, at most 63 bytes as an A-label, shown as a U-label."""
+    """One prepared label: at most 63 bytes as an A-label, host name rules, as a U-label."""
     if not label:
         raise ValueError(f'"{domain}" has an empty label (two dots in a row?)')
-    try:
-        prepared = encodings.idna.nameprep(label)
-        encodings.idna.ToASCII(prepared)
-        prepared = _from_a_label(prepared) if prepared[2:4] == "--" else prepared
-    except UnicodeError as exc:
-        raise ValueError(f'"{label}" is not a valid domain label: {exc}') from None
-    if "-" in (prepared[0], prepared[-1]):
+    if label[2:4] == "--":
+        label = _from_a_label(label, domain)
+    if "-" in (label[0], label[-1]):
         raise ValueError(f'"{label}" starts or ends with a hyphen')
-    if unicodedata.category(prepared[0]).startswith("M"):  # RFC 5891, section 4.2.3.2
+    if unicodedata.category(label[0]).startswith("M"):  # RFC 5891, section 4.2.3.2
         raise ValueError(f'"{label}" starts with a combining mark')
-    for char in prepared:
-        # Prosody's host name rules (STD3): letters, digits, "-"; and "_", as servers allow.
-        if (ord(char) < 0x80 and not (char.isalnum() or char in "-_")) or char.isspace():
+    for char in label:
+        # STD3's host name rules, which both servers' IDNA conversion applies: letters,
+        # digits and "-" of ASCII.
+        if ord(char) < 0x80 and not (char.isalnum() or char == "-"):
             raise ValueError(f'"{domain}" holds {_shown(char)}, which a domain cannot hold')
-    return prepared
+    if len(_a_label(label)) > MAX_LABEL_BYTES:
+        raise ValueError(f'"{label}" is not a valid domain label: longer than 63 bytes')
+    return label
 
 
-def _from_a_label(label: str) -> str:
-    """An A-label (xn--...) as its U-label; "--" in third and fourth place is only for them.
+def _a_label(label: str) -> bytes:
+    """The label as DNS carries it: ASCII as it is, otherwise xn-- and its Punycode."""
+    return label.encode("ascii") if label.isascii() else b"xn--" + label.encode("punycode")
+
+
+def check_bidi_rule(labels: list[str]) -> None:
+    """RFC 5893's Bidi Rule, for each label of a domain that has a right-to-left label.
 
     Raises:
-        UnicodeError: not an A-label that decodes and encodes back to itself.
+        ValueError: a label breaks it (the message names the label).
     """
-    if label.startswith("xn--"):
-        decoded = encodings.idna.ToUnicode(label)
-        if decoded != label and encodings.idna.ToASCII(decoded).decode("ascii") == label:
-            return decoded
-    raise UnicodeError('"--" in third and fourth place is kept for A-labels (xn--...)')
+    if not any(_RIGHT_TO_LEFT & _directions(label) for label in labels):
+        return
+    for label in labels:
+        directions = [unicodedata.bidirectional(char) for char in label]
+        last = next((kind for kind in reversed(directions) if kind != "NSM"), "")
+        if directions[0] in ("R", "AL"):  # a right-to-left label: rules 2, 3 and 4
+            allowed, endings = _IN_RTL_LABEL, _RTL_ENDINGS
+            ok = not {"EN", "AN"} <= set(directions)
+        else:  # rules 1, 5 and 6
+            allowed, endings, ok = _IN_LTR_LABEL, _LTR_ENDINGS, directions[0] == "L"
+        if not (ok and set(directions) <= allowed and last in endings):
+            raise ValueError(f'"{label}" breaks the Bidi Rule of a right-to-left domain (RFC 5893)')
+
+
+def _directions(label: str) -> set[str]:
+    return {unicodedata.bidirectional(char) for char in label}
+
+
+def _from_a_label(label: str, domain: str) -> str:
+    """An A-label (xn--...) as its U-label; "--" in third and fourth place is only for them.
+
+    An A-label whose U-label nameprep would change (xn--zca is ß, which nameprep makes ss)
+    names another domain than that U-label does: it stays as it is, as servers keep it.
+
+    Raises:
+        ValueError: not an A-label: its Punycode does not decode and encode back to it.
+    """
+    if not label.startswith("xn--"):
+        shown = label if label in domain else f"{label}, {domain} once prepared,"
+        raise ValueError(
+            f'"{shown}" has "--" in third and fourth place, which only an A-label (xn--...)'
+            " may have: no server can look it up"
+        )
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        decoded = ""
+    if not decoded or decoded.isascii() or _a_label(decoded) != label.encode("ascii"):
+        raise ValueError(f'"{label}" is not a valid A-label (xn-- and Punycode)')
+    try:
+        prepared = _mapped(decoded, "domain", fold_case=True, prohibited=_DOMAIN_PROHIBITED)
+    except ValueError as exc:
+        raise ValueError(f'"{label}" is not a valid A-label: {exc}') from None
+    return decoded if prepared == decoded else label
 
 
 def _is_ip_literal(text: str) -> bool:
