@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+# The Hypothesis profile every run loads: the gate's, unless BADGEGEN_EXPLORE asks otherwise.
+import tests.properties  # noqa: F401
 from badgegen.cli import main
-from badgegen.cli.options import Runtime
+from badgegen.cli.options import Runtime, utc_now
 from badgegen.config import Room
 from badgegen.counts import Count, Problem
 from badgegen.discovery import Discovery, Listing
@@ -104,14 +107,21 @@ class FakeCounter:
 
 
 def run_cli(
-    args: Sequence[str], counter: Counter | None = None, env: Mapping[str, str | None] = ENV
+    args: Sequence[str],
+    counter: Counter | None = None,
+    env: Mapping[str, str | None] = ENV,
+    clock: Callable[[], datetime] | None = None,
 ) -> Result:
-    """Run badgegen in-process as a user types args, counting with counter."""
-    runtime = Runtime(counter) if counter is not None else None
+    """Run badgegen in-process as a user types args, counting with counter, dated by clock
+    (the machine's when None)."""
+    runtime = Runtime(counter, clock or utc_now)
     return CliRunner().invoke(main, list(args), env=env, obj=runtime, catch_exceptions=False)
 
 
-def refresh(config: Path, counter: FakeCounter, *args: str) -> Result:
+def refresh(
+    config: Path, counter: FakeCounter, *args: str, clock: Callable[[], datetime] | None = None
+) -> Result:
     """Run `badgegen refresh` on config into public/ beside it, with the fake counter."""
     out = config.parent / "public"
-    return run_cli(["refresh", "--config", str(config), "--out", str(out), *args], counter)
+    command = ["refresh", "--config", str(config), "--out", str(out), *args]
+    return run_cli(command, counter, clock=clock)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.config import Config, load_rooms
 from badgegen.errors import ConfigError
 from tests.conftest import FakeCounter, run_cli
+from tests.properties import examples
 
 CORPUS = Path(__file__).parents[1] / "data" / "hostile"
 EXPECTED = {
@@ -106,9 +107,7 @@ DOCUMENTS = st.recursive(
 )
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@examples(300)
 @given(document=DOCUMENTS)
 def test_any_yaml_document_loads_or_is_a_config_error(document: object, tmp_path: Path) -> None:
     """Random YAML documents give a Config or a ConfigError, never another exception."""
@@ -117,9 +116,7 @@ def test_any_yaml_document_loads_or_is_a_config_error(document: object, tmp_path
     assert_loads_or_refuses(path)
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@examples(200)
 @given(text=st.text())
 def test_any_text_loads_or_is_a_config_error(text: str, tmp_path: Path) -> None:
     """Arbitrary text, valid YAML or not, never raises anything but ConfigError."""

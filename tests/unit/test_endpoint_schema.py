@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.config import load_rooms
@@ -15,6 +15,7 @@ from badgegen.errors import ConfigError
 from badgegen.render.content import badge_for, endpoint_json, trend_badge, trend_value
 from badgegen.state import RoomState
 from tests.endpoint_schema import endpoint_problems
+from tests.properties import examples
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TEXTS = st.sampled_from(["", " ", "\t", "{count}", "nobody", "{count} online", "ø"]) | st.text(
@@ -39,9 +40,7 @@ def test_the_checker_refuses_what_shields_refuses() -> None:
     assert endpoint_problems({**good, "isError": "no"}) != []
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@examples(200)
 @given(
     message=TEXTS,
     zero=TEXTS | st.none(),

@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.graphemes import graphemes, is_emoji
+from tests.properties import examples
 
 
+@examples(100)
 @given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
 def test_clusters_are_unicode_s(text: str) -> None:
     """ASCII or not, CR LF included, the clusters are those of regex's \\X."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.history import DAY, TIERS, WEEK, YEAR, History, add_run, merged
+from tests.properties import examples
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 ROOM = "lobby@conference.example.org"
@@ -145,7 +146,7 @@ def expected(runs: list[tuple[int, int | None]], end: int) -> dict[str, dict[int
 GAPS = st.sampled_from([0, 60, 5 * 60, 15 * 60, 3600, 23 * 3600, 86400, 3 * 86400, 7 * 86400])
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(
     st.lists(
         st.tuples(
@@ -174,7 +175,7 @@ def test_every_bucket_holds_what_the_counts_say(steps: list[tuple[int, int | Non
         assert stored == model[tier.name], tier.name
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), min_size=1, max_size=20),
     st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), min_size=1, max_size=20),

@@ -6,7 +6,7 @@ import html
 import unicodedata
 from xml.etree import ElementTree
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.config import Room
@@ -17,6 +17,7 @@ from badgegen.render.styles import lay_out
 from badgegen.snippets import embeddable, snippet
 from badgegen.state import RoomState
 from badgegen.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
+from tests.properties import examples
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -30,7 +31,7 @@ def shown(text: str, style: str, *, label: bool) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(label=st.text(), message=st.text(), style=st.sampled_from(STYLES))
 def test_any_text_gives_well_formed_svg(label: str, message: str, style: str) -> None:
     """Any Unicode label and message yield XML a strict parser accepts, titled with the text."""
@@ -44,7 +45,7 @@ def test_any_text_gives_well_formed_svg(label: str, message: str, style: str) ->
     assert float(root.get("width") or 0) > 0
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(text=st.text())
 def test_clean_text_is_idempotent_and_xml_safe(text: str) -> None:
     """Normalised text stays the same when normalised again and parses inside XML."""
@@ -56,7 +57,7 @@ def test_clean_text_is_idempotent_and_xml_safe(text: str) -> None:
     assert ElementTree.fromstring(ElementTree.tostring(element)).text in (cleaned, None)
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(
     label=st.text(max_size=30),
     message=st.text(max_size=30),
@@ -76,7 +77,7 @@ def test_fast_path_matches_the_template(
     assert render_badge(badge) == render_layout(layout)
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(name=st.text(max_size=2000) | st.just("e" + "\u0301" * 5000))
 def test_any_room_name_is_cleaned_once_and_for_all(name: str) -> None:
     """A name from a server is plain, capped text; cleaning it again changes nothing."""
@@ -90,7 +91,7 @@ def test_any_room_name_is_cleaned_once_and_for_all(name: str) -> None:
     assert not set(cleaned) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-@settings(max_examples=500, deadline=None)
+@examples(500)
 @given(
     url=st.text(max_size=60).map(lambda text: "https://chat.example/" + text)
     | st.from_regex(r"\Ahttps?://[^\s]{0,40}\Z")
