@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from badgegen.cli.failures import errors_reported
-from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
+from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option, runtime_of
 from badgegen.cli.words import warn
 from badgegen.vocabulary import FORMATS, STYLES
 
@@ -156,8 +156,14 @@ def badge_command(
 @click.option(
     "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
 )
+@click.pass_context
 def snippet_command(
-    rooms: tuple[str, ...], config_path: Path, out_dir: Path, kind: str, base_url: str | None
+    context: click.Context,
+    rooms: tuple[str, ...],
+    config_path: Path,
+    out_dir: Path,
+    kind: str,
+    base_url: str | None,
 ) -> None:
     """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file).
 
@@ -168,7 +174,6 @@ def snippet_command(
       badgegen snippet lobby@conference.example.org --format rst \\
         --base-url https://you.github.io/project
     """
-    from datetime import UTC, datetime
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
@@ -181,7 +186,7 @@ def snippet_command(
         if base_url is not None and (reason := url_problem(base_url, base=True)):
             raise ConfigError([f"--base-url: {reason}"])
         config = load_rooms(config_path)
-    states, warnings = load_states(out_dir, datetime.now(UTC), config.capacity)
+    states, warnings = load_states(out_dir, runtime_of(context).now(), config.capacity)
     with errors_reported():
         chosen = choose_rooms(config, rooms, states)
     for warning in warnings:

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import click
 
 from badgegen.cli.failures import errors_reported
-from badgegen.cli.options import CONFIG_OPTION, connection_options, exit_status_help
+from badgegen.cli.options import (
+    CONFIG_OPTION,
+    Runtime,
+    connection_options,
+    exit_status_help,
+    runtime_of,
+)
 from badgegen.cli.words import printable, warn
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, ConfigError
 from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
@@ -76,7 +82,8 @@ class DiscoverOptions:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="No room whose JID matches.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each room's JID, name,"
               " description, language and count.")  # fmt: skip
-def discover_command(service: str, **options: object) -> None:
+@click.pass_context
+def discover_command(context: click.Context, /, service: str, **options: object) -> None:
     """List SERVICE's public rooms (a MUC service, e.g. conference.example.org).
 
     Logs in as refresh does (BADGEGEN_JID or account.jid in --config, with
@@ -91,13 +98,11 @@ def discover_command(service: str, **options: object) -> None:
       badgegen discover conference.example.org --min-occupants 1
     """
     chosen = DiscoverOptions(service, **options)  # type: ignore[arg-type]
-    sys.exit(run_discover(chosen))
+    sys.exit(run_discover(chosen, runtime_of(context)))
 
 
-def run_discover(options: DiscoverOptions) -> int:
+def run_discover(options: DiscoverOptions, runtime: Runtime) -> int:
     """List, count and print; return the exit status."""
-    from datetime import UTC
-
     from badgegen.cli.arguments import connect_options
     from badgegen.config import Discover, Room
     from badgegen.config.model import Account
@@ -131,7 +136,7 @@ def run_discover(options: DiscoverOptions) -> int:
     if uncounted:
         warn(f"{uncounted} of {len(found)} rooms could not be counted")
     if options.as_json:
-        click.echo(_as_json(entry.service, found, datetime.now(UTC)))
+        click.echo(_as_json(entry.service, found, runtime.now()))
     else:
         click.echo(_as_yaml(entry.service, found), nl=False)
     whole = not discovery.found.warnings and not uncounted

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 
 from badgegen.cli.failures import errors_reported
-from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option
+from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option, runtime_of
 from badgegen.cli.words import warn
 from badgegen.history import TIERS, History, Tier
 from badgegen.vocabulary import TIER_NAMES
@@ -35,7 +35,10 @@ TIME = "%Y-%m-%d %H:%M"
     help="15m: the last day by quarter hours; 1h: the last week by hours; 1d: the last year.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the series as JSON, for scripts.")
-def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_json: bool) -> None:
+@click.pass_context
+def history_command(
+    context: click.Context, room: str, config_path: Path, out_dir: Path, tier: str, as_json: bool
+) -> None:
     """Print ROOM's occupants over time (ROOM: its JID or file name), from history.json.
 
     Quarter hours hold the latest count; hours and days the mean of theirs,
@@ -54,7 +57,7 @@ def history_command(room: str, config_path: Path, out_dir: Path, tier: str, as_j
     from badgegen.record import load_history, load_states
     from badgegen.state import describe_age, describe_span
 
-    now = datetime.now(UTC)
+    now = runtime_of(context).now()
     with errors_reported():
         config = load_rooms(config_path)
         states = load_states(out_dir, now, config.capacity)[0]

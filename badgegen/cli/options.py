@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,15 +123,26 @@ class RefreshOptions:
     as_json: bool = False
 
 
+def utc_now() -> datetime:
+    """The machine's clock, in UTC: what a run is dated by unless told otherwise."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """What commands run with besides their options: `main(obj=Runtime(...))` chooses.
 
-    By default refresh counts over XMPP; a program embedding badgegen (or a
-    test) may pass a counter of its own, as httpie's main() takes an env.
+    By default refresh counts over XMPP and every command reads the machine's
+    clock; a program embedding badgegen (or a test) may pass a counter and a
+    clock of its own, as httpie's main() takes an env.
     """
 
     counter: Counter | None = None
+    clock: Callable[[], datetime] = utc_now
+
+    def now(self) -> datetime:
+        """The time of the command's run (UTC), from the clock."""
+        return self.clock()
 
 
 def runtime_of(context: click.Context) -> Runtime:

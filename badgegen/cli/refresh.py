@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -17,6 +17,7 @@ from badgegen.cli.options import (
     ENVIRONMENT_HELP,
     EXIT_STATUS_HELP,
     RefreshOptions,
+    Runtime,
     connection_options,
     out_option,
     runtime_of,
@@ -41,7 +42,7 @@ class _JsonAwareCommand(click.Command):
 
             failure = Failure(EXIT_USAGE, "usage", (exc.format_message(),))
             print_errors(failure.lines)
-            click.echo(failure_json(failure, datetime.now(UTC)))
+            click.echo(failure_json(failure, runtime_of(ctx).now()))
             ctx.exit(EXIT_USAGE)
 
 
@@ -103,12 +104,11 @@ def refresh_command(context: click.Context, /, **options: Any) -> None:
       BADGEGEN_JID=badges@example.org BADGEGEN_PASSWORD_FILE=~/.badgegen \\
         badgegen refresh --config rooms.yaml --out public -q
     """
-    counter = runtime_of(context).counter
-    sys.exit(run_refresh(RefreshOptions(**options), os.environ, counter))
+    sys.exit(run_refresh(RefreshOptions(**options), os.environ, runtime_of(context)))
 
 
 def run_refresh(
-    options: RefreshOptions, environ: Mapping[str, str], counter: Counter | None = None
+    options: RefreshOptions, environ: Mapping[str, str], runtime: Runtime | None = None
 ) -> int:
     """Load the rooms and the login, refresh, print the outcome; return the exit status.
 
@@ -117,13 +117,14 @@ def run_refresh(
     Args:
         options: the command's options.
         environ: where BADGEGEN_JID and the password come from.
-        counter: what counts the rooms; None for one XMPP session per the options.
+        runtime: the counter (None: one XMPP session per the options) and the clock.
     """
     from badgegen.logs import WarningsKept
 
-    now, started = datetime.now(UTC), time.monotonic()
+    runtime = runtime or Runtime()
+    now, started = runtime.now(), time.monotonic()
     with WarningsKept() as logged:
-        return _refresh_and_report(options, environ, counter, now, started, logged.texts)
+        return _refresh_and_report(options, environ, runtime.counter, now, started, logged.texts)
 
 
 def _refresh_and_report(

@@ -1,4 +1,10 @@
-"""Runs killed while writing: no litter after the next complete run, never half a badge."""
+"""Runs killed while writing: no litter after the next complete run, never half a badge.
+
+Each run is stopped at an exact step of its writing, not at a moment in time: the
+program around badgegen (a fake counter's, as any embedding program's) stops itself
+with SIGSTOP at the Nth staging or renaming of a file, and the test then kills or
+signals it there. The same steps are hit on every run, on any machine, however loaded.
+"""
 
 from __future__ import annotations
 
@@ -7,58 +13,91 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from badgegen.publish import TEMP_PREFIX, lock_directory
 
-ROOMS = 2000
-KILLS = 12
-# A refresh of ROOMS rooms counted by a fake counter (the counts change from
-# run to run, so every run rewrites every badge), started as its own process.
+ROOMS = 300
+# A refresh of ROOMS rooms counted by a fake counter (the counts change from run to run,
+# so every run rewrites every badge), as its own process. With STEP (os.open or
+# os.replace, and N), it stops itself at the Nth call of that function on a temporary
+# file: os.open stages a file, os.replace puts it in place. On exit it says how many
+# renames it made after that stop.
 SCRIPT = textwrap.dedent(
     """
-    import sys
+    import atexit, os, signal, sys
     from badgegen.cli import main
     from badgegen.cli.options import Runtime
     from badgegen.counts import Count
+    from badgegen.publish import TEMP_PREFIX
 
-    seed = int(sys.argv[3])
+    config, out, seed, step = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    name, _, nth = step.partition(":")
+    calls = {"os.open": 0, "os.replace": 0}
+    after_stop = []
+
+    def watched(function_name, real):
+        def call(*args, **kwargs):
+            if TEMP_PREFIX in str(args[0]):
+                calls[function_name] += 1
+                if after_stop and function_name == "os.replace":
+                    after_stop.append(1)
+                if function_name == name and calls[name] == int(nth):
+                    after_stop.append(0)
+                    os.kill(os.getpid(), signal.SIGSTOP)  # the test takes over here
+            return real(*args, **kwargs)
+        return call
+
+    os.open = watched("os.open", os.open)
+    os.replace = watched("os.replace", os.replace)
+    atexit.register(lambda: print(f"renames after the stop: {sum(after_stop)}", file=sys.stderr))
 
     def counter(login, rooms, until, discovery=None):
         return tuple(Count(room.jid, (index + seed) % 50) for index, room in enumerate(rooms))
 
-    main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2]], obj=Runtime(counter))
+    main(["refresh", "--config", config, "--out", out], obj=Runtime(counter))
     """
 )
+# What each run changes: NAME.svg, NAME.json and NAME.chart.svg per room, and index.html
+# (_headers stays as it was); then the record, history.json and badges.json.
+FILES = 3 * ROOMS + 1
+# Where runs are killed, and the temporary files each kill leaves: while staging (before
+# the first file, the ROOMSth, the last badge, history.json, badges.json) and while
+# renaming (the first, the ROOMSth, the last badge, history.json, badges.json).
+KILLS = {
+    "os.open:1": 0,
+    f"os.open:{ROOMS}": ROOMS - 1,
+    f"os.open:{FILES}": FILES - 1,
+    f"os.open:{FILES + 1}": 0,
+    f"os.open:{FILES + 2}": 1,
+    "os.replace:1": FILES,
+    f"os.replace:{ROOMS}": FILES - ROOMS + 1,
+    f"os.replace:{FILES}": 1,
+    f"os.replace:{FILES + 1}": 2,
+    f"os.replace:{FILES + 2}": 1,
+}
 
 
-def start(config: Path, out: Path, seed: int, stderr: int | None = None) -> subprocess.Popen[bytes]:
+def start(config: Path, out: Path, seed: int, step: str = "") -> subprocess.Popen[str]:
     environment = {**os.environ, "BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": "bot@example.org"}
     root = str(Path(__file__).parents[2])
     paths = [root, os.environ.get("PYTHONPATH")]
     environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
-    command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed)]
-    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=stderr)
+    command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed), step]
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
 
 
-def kill_while_writing(process: subprocess.Popen[bytes], out: Path, delay: float) -> int:
-    """SIGKILL process delay seconds after its first temporary file appears in out.
-
-    Returns:
-        How many temporary files were in out after the kill.
-    """
-    while process.poll() is None and not _temporary_files(out):
-        time.sleep(0.002)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    return _temporary_files(out)
+def wait_until_stopped(process: subprocess.Popen[str]) -> None:
+    """Wait for the process to stop itself at its step (it must not end before it)."""
+    _pid, status = os.waitpid(process.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), f"the run ended before its step (status {status})"
 
 
-def _temporary_files(out: Path) -> int:
+def temporary_files(out: Path) -> int:
     return sum(TEMP_PREFIX in path.name for path in out.iterdir()) if out.exists() else 0
 
 
@@ -70,44 +109,56 @@ def assert_whole_badges(out: Path) -> None:
         assert text.endswith("</svg>\n"), path
 
 
-def test_killed_runs_leave_no_litter(tmp_path: Path) -> None:
-    """SIGKILL at moments of writing; one complete run then leaves published files only."""
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """rooms.yaml with ROOMS rooms, and public/ after one complete run: what it holds."""
     config = tmp_path / "rooms.yaml"
     rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(ROOMS))
     config.write_text("rooms:\n" + rooms)
     out = tmp_path / "public"
-    assert start(config, out, 0).wait(timeout=120) == 0  # every room counted
-    published = sorted(path.name for path in out.iterdir())
-    left = [
-        kill_while_writing(start(config, out, kill + 1), out, kill * 0.02) for kill in range(KILLS)
-    ]
-    assert_whole_badges(out)
-    assert any(left), "no run was killed while writing: the test proves nothing"
-    assert start(config, out, 99).wait(timeout=120) == 0
-    assert sorted(path.name for path in out.iterdir()) == published
+    first = start(config, out, 0)
+    assert first.wait(timeout=120) == 0, first.communicate()[1]  # every room counted
+    return config, out, sorted(path.name for path in out.iterdir())
+
+
+def test_killed_runs_leave_no_litter(published: tuple[Path, Path, list[str]]) -> None:
+    """SIGKILL at steps of staging and renaming; one complete run then leaves published files
+    only, and no reader ever saw half a badge."""
+    config, out, names = published
+    left = {}
+    for seed, step in enumerate(KILLS, start=1):
+        process = start(config, out, seed, step)
+        wait_until_stopped(process)
+        process.kill()
+        process.communicate(timeout=30)
+        left[step] = temporary_files(out)
+        assert_whole_badges(out)
+    assert left == KILLS
+    last = start(config, out, 99)
+    assert last.wait(timeout=120) == 0
+    assert sorted(path.name for path in out.iterdir()) == names
     assert_whole_badges(out)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_while_writing_ends_cleanly(tmp_path: Path, signum: int) -> None:
-    """SIGINT/SIGTERM while writing: status 130/143 at once, no traceback, no litter, lock free."""
-    config = tmp_path / "rooms.yaml"
-    rooms = "".join(f"  - room{index}@conference.example.org\n" for index in range(ROOMS))
-    config.write_text("rooms:\n" + rooms)
-    out = tmp_path / "public"
-    assert start(config, out, 0).wait(timeout=120) == 0
-    process = start(config, out, 1, stderr=subprocess.PIPE)
-    while process.poll() is None and not _temporary_files(out):
-        time.sleep(0.002)
+@pytest.mark.parametrize("step", [f"os.open:{ROOMS}", f"os.replace:{ROOMS}"])
+def test_a_signal_while_writing_ends_cleanly(
+    published: tuple[Path, Path, list[str]], signum: int, step: str
+) -> None:
+    """SIGINT/SIGTERM while staging or renaming: status 130/143 at once (no file is renamed
+    after it but the one whose rename had begun), no traceback, no litter, the lock free."""
+    config, out, _names = published
+    process = start(config, out, 1, step)
+    wait_until_stopped(process)
     process.send_signal(signum)
-    sent = time.monotonic()
-    _, stderr = process.communicate(timeout=30)
-    assert time.monotonic() - sent < 2
-    assert process.returncode == 128 + signum
-    text = stderr.decode()
-    assert "Traceback" not in text
-    assert f"interrupted by {signal.Signals(signum).name}" in text
-    assert not _temporary_files(out)
+    process.send_signal(signal.SIGCONT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr
+    assert f"interrupted by {signal.Signals(signum).name}" in stderr
+    renames = int(stderr.rpartition("renames after the stop: ")[2])
+    assert renames <= 1, stderr
+    assert not temporary_files(out)
     assert_whole_badges(out)
     with lock_directory(out, wait=0):  # released
         pass
