@@ -3,7 +3,7 @@
 STYLES = ("flat", "flat-square", "plastic", "for-the-badge", "social")
 FORMATS = ("markdown", "html", "rst", "asciidoc")
 # The history's tiers, finest first: quarter hours for a day, hours for a week, days for a
-# year (badgegen.history defines them by these names).
+# year (badgegen.core.occupancy defines them by these names).
 TIER_NAMES = ("15m", "1h", "1d")
 # How many rooms one `discover:` entry (or `badgegen discover`) badges unless told, and at most.
 DEFAULT_DISCOVER_LIMIT = 1000

@@ -31,8 +31,8 @@ from pathlib import Path
 from slow_domain import last_fast
 
 from badgegen.config import Room
+from badgegen.config.login import Login, Secret
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.federation import Lab, running_lab

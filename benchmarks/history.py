@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from badgegen.config import Room
-from badgegen.counts import Count
-from badgegen.history import TIERS, History, Series, add_run
-from badgegen.record.history import history_json, parse_history
-from badgegen.results import settle
-from badgegen.site import index_html, room_chart
+from badgegen.core.counts import Count
+from badgegen.core.occupancy import TIERS, History, Series, add_run
+from badgegen.core.results import settle
+from badgegen.record.history_json import history_json, parse_history
+from badgegen.view.page import index_html, room_chart
 
 ROOMS = 5000
 ROUNDS = 3

@@ -73,7 +73,7 @@ def bytes_per_room(target: Target) -> float:
     from slixmpp.xmlstream import XMLStream
 
     from badgegen.config import Room
-    from badgegen.login import Login, Secret
+    from badgegen.config.login import Login, Secret
     from badgegen.xmpp import ConnectOptions, fetch_counts
 
     sent = [0]

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from measure import HERE, Run, run_measured
 
-from badgegen.record.badges import record_limit
-from badgegen.record.history import history_limit
+from badgegen.record.badges_json import record_limit
+from badgegen.record.history_json import history_limit
 
 ROOMS = 10_000
 REPEATS = 3
@@ -34,7 +34,7 @@ SCRIPT = """
 import sys
 from badgegen.cli import main
 from badgegen.cli.options import Runtime
-from badgegen.counts import Count
+from badgegen.core.counts import Count
 
 def counter(login, rooms, until, discovery=None):
     return tuple(Count(room.jid, index % 7) for index, room in enumerate(rooms))

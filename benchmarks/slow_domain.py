@@ -19,7 +19,7 @@ from pathlib import Path
 from rooms import PASSWORD, populated_server, room_name
 
 from badgegen.config import Room
-from badgegen.login import Login, Secret
+from badgegen.config.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox.component import SlowRooms
 

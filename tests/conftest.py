@@ -15,10 +15,10 @@ import tests.properties  # noqa: F401
 from badgegen.cli import main
 from badgegen.cli.options import Runtime, utc_now
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
-from badgegen.discovery import Discovery, Listing
-from badgegen.login import Login
-from badgegen.pipeline import Counter
+from badgegen.config.login import Login
+from badgegen.core.counts import Count, Problem
+from badgegen.core.discovery import Discovery, Listing
+from badgegen.pipeline.run import Counter
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"

@@ -12,7 +12,7 @@ from badgegen.errors import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from badgegen.state import RoomState
+    from badgegen.core.state import RoomState
     from badgegen.xmpp import ConnectOptions
 
 
@@ -112,7 +112,7 @@ def discovered(config: Config, states: Mapping[str, RoomState]) -> list[Room]:
 
 def color_option(option: str, text: str) -> str:
     """A colour option's SVG colour, or a ConfigError naming the option."""
-    from badgegen.colors import closest_color, expected_color, parse_color
+    from badgegen.text.colors import closest_color, expected_color, parse_color
 
     color = parse_color(text)
     if color is None:

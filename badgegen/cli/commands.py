@@ -122,7 +122,7 @@ def badge_command(
     from badgegen.cli.arguments import color_option, logo_option
     from badgegen.config.appearance import Appearance
     from badgegen.render import render_badge
-    from badgegen.render.content import message_badge
+    from badgegen.view.badges import message_badge
 
     with errors_reported():
         look = Appearance(
@@ -180,7 +180,7 @@ def snippet_command(
     from badgegen.config.names import url_problem
     from badgegen.errors import ConfigError
     from badgegen.record import load_states
-    from badgegen.snippets import badges_of, snippet
+    from badgegen.view.snippets import badges_of, snippet
 
     with errors_reported():
         if base_url is not None and (reason := url_problem(base_url, base=True)):
@@ -242,7 +242,7 @@ def init_command(folder: Path, service: str | None) -> None:
     """
     import badgegen
     from badgegen.cli.discover import muc_service
-    from badgegen.scaffold import scaffold
+    from badgegen.commands.init import scaffold
 
     with errors_reported():
         domain = muc_service(service) if service else None

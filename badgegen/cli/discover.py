@@ -27,8 +27,8 @@ from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
 
 if TYPE_CHECKING:
     from badgegen.config import Account, Room
-    from badgegen.counts import Count
-    from badgegen.discovery import Listing
+    from badgegen.core.counts import Count
+    from badgegen.core.discovery import Listing
 
 JSON_VERSION = 1
 
@@ -105,9 +105,9 @@ def run_discover(options: DiscoverOptions, runtime: Runtime) -> int:
     """List, count and print; return the exit status."""
     from badgegen.cli.arguments import connect_options
     from badgegen.config import Discover, Room
+    from badgegen.config.login import resolve_login
     from badgegen.config.model import Account
-    from badgegen.discovery import Discovery, entered
-    from badgegen.login import resolve_login
+    from badgegen.core.discovery import Discovery, entered
     from badgegen.xmpp import fetch_counts
 
     with errors_reported():
@@ -164,7 +164,7 @@ def _nothing_found(service: str, listings: Sequence[Listing]) -> str:
 
 def muc_service(text: str) -> str:
     """A MUC service as typed, normalised; ConfigError when it is no domain."""
-    from badgegen.jids import parse_jid
+    from badgegen.text.jids import parse_jid
 
     try:
         jid = parse_jid(text)

@@ -10,7 +10,7 @@ import click
 from badgegen.cli.failures import errors_reported
 from badgegen.cli.options import CONFIG_OPTION, exit_status_help, out_option, runtime_of
 from badgegen.cli.words import warn
-from badgegen.history import TIERS, History, Tier
+from badgegen.core.occupancy import TIERS, History, Tier
 from badgegen.vocabulary import TIER_NAMES
 
 TIME = "%Y-%m-%d %H:%M"
@@ -53,9 +53,9 @@ def history_command(
 
     from badgegen.cli.arguments import choose_rooms
     from badgegen.config import load_rooms
-    from badgegen.history import newest_bucket
+    from badgegen.core.occupancy import newest_bucket
+    from badgegen.core.state import describe_age, describe_span
     from badgegen.record import load_history, load_states
-    from badgegen.state import describe_age, describe_span
 
     now = runtime_of(context).now()
     with errors_reported():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from badgegen.cli.summary import describe_result, summary
 from badgegen.cli.words import plural
-from badgegen.pipeline import RefreshResult
+from badgegen.pipeline.run import RefreshResult
 
 # Beyond this many rooms, the job summary folds the full table away.
 SUMMARY_TABLE_OPEN_UP_TO = 20

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from badgegen.cli.failures import Failure
-from badgegen.pipeline import RefreshResult
+from badgegen.core.results import RoomResult
+from badgegen.pipeline.run import RefreshResult
 from badgegen.record import timestamp
-from badgegen.results import RoomResult
 
 JSON_VERSION = 1
 

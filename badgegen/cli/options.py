@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from badgegen.pipeline import Counter
+    from badgegen.pipeline.run import Counter
 
 # Shown in --help of the commands they concern (\b keeps click from rewrapping).
 ENVIRONMENT_HELP = """\b

@@ -25,7 +25,7 @@ from badgegen.cli.options import (
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, BadgegenError
 
 if TYPE_CHECKING:
-    from badgegen.pipeline import Counter
+    from badgegen.pipeline.run import Counter
 
 
 class _JsonAwareCommand(click.Command):
@@ -140,8 +140,8 @@ def _refresh_and_report(
     from badgegen.cli.report import report
     from badgegen.cli.summary import progress_printer, start_logging
     from badgegen.config import load_rooms
-    from badgegen.login import resolve_login
-    from badgegen.pipeline import Output, refresh, xmpp_counter
+    from badgegen.config.login import resolve_login
+    from badgegen.pipeline.run import Output, refresh, xmpp_counter
 
     try:
         with interrupts_raised():

@@ -15,7 +15,7 @@ from badgegen.cli.options import RefreshOptions
 from badgegen.cli.summary import summary
 from badgegen.cli.words import printable, warn
 from badgegen.errors import PublishError
-from badgegen.pipeline import RefreshResult
+from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import append_text
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from badgegen.cli.words import plural
-from badgegen.login import Login
-from badgegen.pipeline import RefreshResult
-from badgegen.results import RoomResult
-from badgegen.state import describe_age
+from badgegen.config.login import Login
+from badgegen.core.results import RoomResult
+from badgegen.core.state import describe_age
+from badgegen.pipeline.run import RefreshResult
 
 # Problems shared by more rooms than this are one line with a few examples.
 GROUP_FROM = 4

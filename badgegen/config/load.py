@@ -40,8 +40,8 @@ from badgegen.config.yamlnodes import (
     read_text,
     string,
 )
-from badgegen.jids import parse_jid
-from badgegen.untrusted import MAX_OCCUPANTS
+from badgegen.text.jids import parse_jid
+from badgegen.text.untrusted import MAX_OCCUPANTS
 from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
 
 _ROOM_FIELDS = ("jid", "label", "file", "method", "link", "trend")

@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 
-from badgegen.jids import parse_jid
+from badgegen.text.jids import parse_jid
 
 _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Embeddings, overrides and isolates reorder text; marks are harmless.

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from badgegen.history import History
-from badgegen.record.badges import STATE_FILE, TIMESTAMP, state_json, timestamp
-from badgegen.record.history import HISTORY_FILE, history_json, within_capacity
+from badgegen.core.occupancy import History
+from badgegen.core.results import RoomResult
+from badgegen.record.badges_json import STATE_FILE, TIMESTAMP, state_json, timestamp
+from badgegen.record.history_json import HISTORY_FILE, history_json, within_capacity
 from badgegen.record.load import (
     Previous,
     check_source,
@@ -20,7 +21,6 @@ from badgegen.record.load import (
     load_previous_run,
     load_states,
 )
-from badgegen.results import RoomResult
 
 __all__ = [
     "HISTORY_FILE",

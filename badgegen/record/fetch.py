@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from badgegen.reading import NotReadable, describe_size
-from badgegen.untrusted import server_text
+from badgegen.text.untrusted import server_text
 
 FETCH_TIMEOUT = 10.0
 MAX_REDIRECTS = 5

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from badgegen.core.occupancy import History
+from badgegen.core.state import RoomState
 from badgegen.errors import ConfigError, RecordError
-from badgegen.history import History
 from badgegen.reading import read_bounded
-from badgegen.record.badges import STATE_FILE, parse_state, record_limit
-from badgegen.record.history import HISTORY_FILE, FromTheFuture, history_limit, parse_history
-from badgegen.state import RoomState
+from badgegen.record.badges_json import STATE_FILE, parse_state, record_limit
+from badgegen.record.history_json import HISTORY_FILE, FromTheFuture, history_limit, parse_history
 
 SHOWN_IGNORED = 3
 FETCH_SECONDS = 10.0  # for badges.json and history.json together

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import jinja2
 
-from badgegen.colors import parse_color
 from badgegen.errors import RenderError
 from badgegen.render.compiled import render_fast
 from badgegen.render.styles import Badge, Layout, lay_out
 from badgegen.render.text import clean_text, text_width
+from badgegen.text.colors import parse_color
 from badgegen.vocabulary import STYLES
 
 __all__ = ["STYLES", "Badge", "clean_text", "parse_color", "render_badge", "text_width"]

@@ -11,7 +11,7 @@ from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
 
-from badgegen.graphemes import graphemes, is_emoji
+from badgegen.text.graphemes import graphemes, is_emoji
 
 MAX_TEXT_LENGTH = 200
 # Characters XML 1.0 forbids anywhere in a document (section 2.2).

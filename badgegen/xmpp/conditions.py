@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from badgegen.counts import Count, Problem
-from badgegen.untrusted import server_text
+from badgegen.core.counts import Count, Problem
+from badgegen.text.untrusted import server_text
 
 # XMPP error conditions (RFC 6120 section 8.3.3) by the problem they mean here.
 _PROBLEM_BY_CONDITION = {

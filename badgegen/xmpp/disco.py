@@ -18,8 +18,8 @@ from xml.etree.ElementTree import Element
 
 from slixmpp import ClientXMPP
 
-from badgegen.counts import Count, Problem
-from badgegen.untrusted import (
+from badgegen.core.counts import Count, Problem
+from badgegen.text.untrusted import (
     MAX_OCCUPANTS,
     clean_description,
     clean_language,
@@ -191,7 +191,7 @@ def roominfo_values(info: Element) -> dict[str, list[str]]:
 def room_name(info: Element, roominfo: dict[str, list[str]]) -> str | None:
     """The room's own name: its roominfo form's room name, else its identity's name.
 
-    It is untrusted text, cleaned (badgegen.untrusted.clean_name).
+    It is untrusted text, cleaned (badgegen.text.untrusted.clean_name).
     """
     if name := clean_name(_single(roominfo.get(ROOM_NAME_FIELD))):
         return name

@@ -11,8 +11,8 @@ from typing import Any
 from slixmpp import JID, ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
-from badgegen.counts import Count, Problem
-from badgegen.untrusted import MAX_OCCUPANTS
+from badgegen.core.counts import Count, Problem
+from badgegen.text.untrusted import MAX_OCCUPANTS
 from badgegen.xmpp.conditions import failed
 
 log = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ from slixmpp import ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout
 
 from badgegen.config import Discover
-from badgegen.discovery import Discovery, Listing
-from badgegen.jids import parse_jid
-from badgegen.untrusted import server_text
+from badgegen.core.discovery import Discovery, Listing
+from badgegen.text.jids import parse_jid
+from badgegen.text.untrusted import server_text
 from badgegen.xmpp.conditions import DEFINED_CONDITIONS
 
 DISCO_ITEMS = "http://jabber.org/protocol/disco#items"

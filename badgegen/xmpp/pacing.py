@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.core.counts import Count, Problem
 
 START_WINDOW = 8
 DEAD_AFTER_TIMEOUTS = 2

@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from slixmpp import ClientXMPP
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
-from badgegen.discovery import Discovery
+from badgegen.config.login import Login
+from badgegen.core.counts import Count, Problem
+from badgegen.core.discovery import Discovery
 from badgegen.errors import Interrupted, XmppError
-from badgegen.login import Login
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.listing import list_services

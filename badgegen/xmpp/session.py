@@ -10,8 +10,8 @@ from pathlib import Path
 
 from slixmpp import ClientXMPP
 
+from badgegen.config.login import Login
 from badgegen.errors import XmppError
-from badgegen.login import Login
 from badgegen.xmpp.routes import Route, routes_for_server, routes_from_records
 from badgegen.xmpp.waits import within
 from badgegen.xmpp.watcher import RouteFailure, SessionWatcher, describe_error, seconds

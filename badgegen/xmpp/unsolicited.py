@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 
 from slixmpp import ClientXMPP
 
-from badgegen.untrusted import clean_name
+from badgegen.text.untrusted import clean_name
 
 log = logging.getLogger(__name__)
 

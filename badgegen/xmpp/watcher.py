@@ -9,8 +9,8 @@ from typing import Any
 
 from slixmpp import ClientXMPP
 
-from badgegen.login import Login
-from badgegen.untrusted import server_text
+from badgegen.config.login import Login
+from badgegen.text.untrusted import server_text
 from badgegen.xmpp.routes import Route, redirect_route
 
 

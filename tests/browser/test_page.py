@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from badgegen.cli import main
-from badgegen.counts import Count
-from badgegen.discovery import Listing
+from badgegen.core.counts import Count
+from badgegen.core.discovery import Listing
 from tests.conftest import FakeCounter, run_cli
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import load_rooms
-from badgegen.counts import Count
-from badgegen.discovery import Listing
+from badgegen.core.counts import Count
+from badgegen.core.discovery import Listing
 from badgegen.errors import ConfigError
 from tests.conftest import FakeCounter, run_cli
 

@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent(
     import atexit, os, signal, sys
     from badgegen.cli import main
     from badgegen.cli.options import Runtime
-    from badgegen.counts import Count
+    from badgegen.core.counts import Count
     from badgegen.publish import TEMP_PREFIX
 
     config, out, seed, step = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.record.badges import record_limit
-from badgegen.record.history import history_limit
+from badgegen.record.badges_json import record_limit
+from badgegen.record.history_json import history_limit
 from tests.conftest import FakeCounter, refresh
 
 pytestmark = pytest.mark.scale

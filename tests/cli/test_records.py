@@ -21,15 +21,15 @@ import trustme
 from click.testing import Result
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.core.counts import Count, Problem
+from badgegen.core.results import settle
+from badgegen.core.state import RoomState
 from badgegen.errors import EXIT_RECORD_UNREADABLE, RecordError
 from badgegen.publish import lock_directory
 from badgegen.reading import describe_size
 from badgegen.record import Previous, load_previous_run
-from badgegen.record.badges import parse_state, record_limit, state_json
-from badgegen.results import settle
-from badgegen.state import RoomState
-from badgegen.untrusted import MAX_NAME_CODE_POINTS, MAX_URL_LENGTH
+from badgegen.record.badges_json import parse_state, record_limit, state_json
+from badgegen.text.untrusted import MAX_NAME_CODE_POINTS, MAX_URL_LENGTH
 from tests.conftest import FakeCounter, run_cli
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -19,8 +19,9 @@ from badgegen.cli import main
 from badgegen.cli.arguments import parse_server
 from badgegen.config import Room
 from badgegen.config.appearance import APPEARANCE_KEYS
-from badgegen.counts import Count, Problem
-from badgegen.discovery import Discovery
+from badgegen.config.login import Login
+from badgegen.core.counts import Count, Problem
+from badgegen.core.discovery import Discovery
 from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
@@ -31,8 +32,7 @@ from badgegen.errors import (
     ConfigError,
     XmppError,
 )
-from badgegen.login import Login
-from badgegen.pipeline import WRITE_RESERVE, WRITE_RESERVE_PER_ROOM
+from badgegen.pipeline.run import WRITE_RESERVE, WRITE_RESERVE_PER_ROOM
 from badgegen.publish import lock_directory
 from tests.conftest import ENV, FakeCounter, refresh, run_cli
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Room
+from badgegen.config.login import Login, Secret
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.unsolicited import ANSWERS_PER_DOMAIN
 from tests.sandbox import running_server

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Room
+from badgegen.config.login import Login, Secret
 from badgegen.errors import EXIT_NOTHING_COUNTED, XmppError
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox import listeners
 from tests.sandbox.component import SlowRooms

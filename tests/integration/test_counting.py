@@ -8,11 +8,11 @@ import time
 import pytest
 
 from badgegen.config import Room
-from badgegen.counts import Problem
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
 from badgegen.demo.server import free_port
 from badgegen.errors import XmppError
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox.servers import SandboxServer
 

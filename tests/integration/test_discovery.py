@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Discover, Room
-from badgegen.counts import Count
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Count
+from badgegen.core.discovery import Discovery, entered
+from badgegen.core.state import RoomState
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.discovery import Discovery, entered
-from badgegen.login import Login, Secret
-from badgegen.state import RoomState
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.listing import MAX_PAGES
 from tests.conftest import run_cli

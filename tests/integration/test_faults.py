@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Room
-from badgegen.counts import Problem
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Problem
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
-from badgegen.login import Login, Secret
 from badgegen.record import TIMESTAMP
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox import running_server

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Discover, Room
-from badgegen.counts import Count, Problem
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Count, Problem
+from badgegen.core.discovery import Discovery
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.discovery import Discovery
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab

@@ -19,9 +19,9 @@ from xml.etree.ElementTree import Element
 import pytest
 
 from badgegen.config import Room
-from badgegen.counts import Problem
-from badgegen.login import Login, Secret
-from badgegen.untrusted import MAX_NAME_CODE_POINTS
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Problem
+from badgegen.text.untrusted import MAX_NAME_CODE_POINTS
 from badgegen.xmpp import ConnectOptions, disco, fetch_counts
 from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
 from tests.sandbox.servers import SandboxServer

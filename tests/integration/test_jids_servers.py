@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.jids import parse_jid
+from badgegen.text.jids import parse_jid
 
 CHECKERS = Path(__file__).parents[1] / "sandbox" / "jids"
 # Each step of the rules: case and width (Z, a fullwidth A), nameprep's mappings (ß,

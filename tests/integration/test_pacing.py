@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 
 from badgegen.config import Room
-from badgegen.counts import Problem
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
-from badgegen.login import Login, Secret
 from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.pacing import START_WINDOW
 from tests.sandbox.component import UNREACHABLE_TEXT, SlowRooms

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgegen.scaffold import scaffold
+from badgegen.commands.init import scaffold
 
 ROOT = Path(__file__).parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from badgegen.colors import parse_color, text_colors
 from badgegen.config import load_rooms
 from badgegen.config.appearance import Appearance
 from badgegen.config.logo import load_logo
 from badgegen.errors import ConfigError
+from badgegen.text.colors import parse_color, text_colors
 
 GOOD_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0h1v1z"/></svg>'
 

@@ -10,8 +10,10 @@ import pytest
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.config.logo import builtin_logo
-from badgegen.counts import Count, Problem
-from badgegen.render.content import (
+from badgegen.core.counts import Count, Problem
+from badgegen.core.results import RoomResult, settle
+from badgegen.core.state import RoomState
+from badgegen.view.badges import (
     badge_for,
     color_for,
     compact_number,
@@ -19,8 +21,6 @@ from badgegen.render.content import (
     label_for,
     message_for,
 )
-from badgegen.results import RoomResult, settle
-from badgegen.state import RoomState
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from badgegen.counts import Count, Problem
-from badgegen.login import Login, Secret
+from badgegen.config.login import Login, Secret
+from badgegen.core.counts import Count, Problem
 from badgegen.xmpp import ConnectOptions
 from badgegen.xmpp.disco import DiscoQueries, count_from_reply, query_stanza
 from badgegen.xmpp.session import make_client

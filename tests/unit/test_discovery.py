@@ -11,12 +11,12 @@ import yaml
 
 from badgegen.cli.discover import _as_yaml
 from badgegen.config import Discover, Room, load_rooms
-from badgegen.counts import Count
-from badgegen.discovery import Discovery, Listing, found_rooms, left
+from badgegen.core.counts import Count
+from badgegen.core.discovery import Discovery, Listing, found_rooms, left
+from badgegen.core.state import RoomState
 from badgegen.errors import ConfigError
-from badgegen.record.badges import parse_state
-from badgegen.state import RoomState
-from badgegen.untrusted import clean_language
+from badgegen.record.badges_json import parse_state
+from badgegen.text.untrusted import clean_language
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 X, Y = "x.example", "y.example"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgegen.colors import closest_color
+from badgegen.commands.init import pages_url
 from badgegen.config.icons import INSTALL_HINT, UnknownLogo, find_logo, named_logo
 from badgegen.config.yamlerrors import explain
 from badgegen.render.styles import logo_fill
-from badgegen.scaffold import pages_url
+from badgegen.text.colors import closest_color
 
 
 def explained(text: str) -> tuple[int, int, str]:

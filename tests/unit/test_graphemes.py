@@ -6,7 +6,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgegen.graphemes import graphemes, is_emoji
+from badgegen.text.graphemes import graphemes, is_emoji
 from tests.properties import examples
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgegen.history import DAY, TIERS, WEEK, YEAR, History, add_run, merged
+from badgegen.core.occupancy import DAY, TIERS, WEEK, YEAR, History, add_run, merged
 from tests.properties import examples
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)

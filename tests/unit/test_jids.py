@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from slixmpp.jid import JID, InvalidJID
 
-from badgegen.jids import parse_domain, parse_jid
+from badgegen.text.jids import parse_domain, parse_jid
 from tests.properties import examples
 
 # Characters that exercise every step of the profiles: case folding (ß, fullwidth A), removal

@@ -10,10 +10,10 @@ from cmarkgfm.cmark import Options
 
 from badgegen.cli.job_summary import step_summary
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
-from badgegen.pipeline import RefreshResult
+from badgegen.core.counts import Count, Problem
+from badgegen.core.results import settle
+from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import WriteReport
-from badgegen.results import settle
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOSTILE_TEXTS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from badgegen.config import Account
+from badgegen.config.login import Login, Secret, resolve_login
 from badgegen.errors import ConfigError
-from badgegen.login import Login, Secret, resolve_login
 
 
 def test_file_jid_with_password_from_environment() -> None:

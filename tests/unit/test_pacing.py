@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.core.counts import Count, Problem
 from badgegen.xmpp.pacing import DEAD_AFTER_TIMEOUTS, START_WINDOW, Job, Pacer
 
 

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from badgegen.config import Room
 from badgegen.config.logo import Logo, builtin_logo
-from badgegen.graphemes import graphemes
+from badgegen.core.state import RoomState
 from badgegen.render import STYLES, Badge, clean_text, render_badge, render_layout
 from badgegen.render.styles import lay_out
-from badgegen.snippets import embeddable, snippet
-from badgegen.state import RoomState
-from badgegen.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
+from badgegen.text.graphemes import graphemes
+from badgegen.text.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
+from badgegen.view.snippets import embeddable, snippet
 from tests.properties import examples
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from badgegen.core.occupancy import TIERS, History, add_run
 from badgegen.errors import RecordError
-from badgegen.history import TIERS, History, add_run
 from badgegen.record import load_previous_run
-from badgegen.record.badges import SUPPORTED_ROOMS
-from badgegen.record.history import (
+from badgegen.record.badges_json import SUPPORTED_ROOMS
+from badgegen.record.history_json import (
     FromTheFuture,
     history_json,
     history_limit,

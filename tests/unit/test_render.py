@@ -7,11 +7,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from badgegen.colors import brightness, text_colors
 from badgegen.config.logo import builtin_logo
 from badgegen.errors import RenderError
 from badgegen.render import STYLES, Badge, clean_text, parse_color, render_badge, text_width
 from badgegen.render.text import Font, preferred_width
+from badgegen.text.colors import brightness, text_colors
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 SVG = "{http://www.w3.org/2000/svg}"

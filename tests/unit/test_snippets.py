@@ -11,17 +11,17 @@ import pytest
 
 from badgegen.cli.job_summary import step_summary
 from badgegen.cli.json_output import result_json
+from badgegen.commands.init import scaffold
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.core.counts import Count, Problem
+from badgegen.core.occupancy import History, add_run
+from badgegen.core.results import settle
+from badgegen.core.state import RoomState
 from badgegen.errors import BadgegenError
-from badgegen.history import History, add_run
-from badgegen.pipeline import RefreshResult
+from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import WriteReport
-from badgegen.results import settle
-from badgegen.scaffold import scaffold
-from badgegen.site import HEADERS_TEXT, index_html, room_status
-from badgegen.snippets import link_for, snippet
-from badgegen.state import RoomState
+from badgegen.view.page import HEADERS_TEXT, index_html, room_status
+from badgegen.view.snippets import link_for, snippet
 
 ROOM = Room("lobby@conference.example.org", file="lobby")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

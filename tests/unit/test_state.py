@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
-from badgegen.record.badges import parse_state, state_json
-from badgegen.results import settle
-from badgegen.state import RoomState, resolve_state
+from badgegen.core.counts import Count, Problem
+from badgegen.core.results import settle
+from badgegen.core.state import RoomState, resolve_state
+from badgegen.record.badges_json import parse_state, state_json
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -10,7 +10,7 @@ import pytest
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.render import render_badge
-from badgegen.render.content import Trend, endpoint_json, id_suffix, trend_badge, trend_value
+from badgegen.view.badges import Trend, endpoint_json, id_suffix, trend_badge, trend_value
 
 ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 

@@ -7,8 +7,8 @@ import re
 import urllib.parse
 
 from badgegen.config import Room
-from badgegen.state import RoomState
-from badgegen.untrusted import https_url
+from badgegen.core.state import RoomState
+from badgegen.text.untrusted import https_url
 
 
 def link_for(room: Room, state: RoomState | None) -> str:

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from badgegen.history import DAY, WEEK, History
+from badgegen.core.occupancy import DAY, WEEK, History
+from badgegen.core.results import RoomResult
 from badgegen.render import render_badge
-from badgegen.render.content import endpoint_json, trend_badge, trend_value
-from badgegen.results import RoomResult
-from badgegen.site import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
+from badgegen.view.badges import endpoint_json, trend_badge, trend_value
+from badgegen.view.page import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
 
 
 def run_files(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from badgegen.counts import Count
+from badgegen.core.counts import Count
 
 Status = Literal["counted", "stale", "unknown", "unlisted"]
 STATUSES: tuple[Status, ...] = ("counted", "stale", "unknown", "unlisted")

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from badgegen.config import Config, Room
-from badgegen.counts import Count
-from badgegen.discovery import Discovery, Found, entered, left
+from badgegen.config.login import Login
+from badgegen.core.counts import Count
+from badgegen.core.discovery import Discovery, Found, entered, left
+from badgegen.core.occupancy import History, add_run, merged
+from badgegen.core.results import RoomResult, settle, unlisted
+from badgegen.core.state import RoomState
 from badgegen.errors import BadgegenError
-from badgegen.history import History, add_run, merged
-from badgegen.login import Login
-from badgegen.outputs import run_files
+from badgegen.pipeline.files import run_files
 from badgegen.publish import WriteReport, lock_directory, remove_leftovers, write_badges
 from badgegen.record import Previous, check_source, is_url, load_previous_run, record_files
-from badgegen.results import RoomResult, settle, unlisted
-from badgegen.state import RoomState
 
 if TYPE_CHECKING:
     from badgegen.xmpp import ConnectOptions
@@ -189,7 +189,7 @@ def placed(
 ) -> tuple[RoomResult, ...]:
     """The results to write: rooms.yaml's, the discovered rooms that are in, those that left.
 
-    A discovered room enters and stays as badgegen.discovery.entered says; one
+    A discovered room enters and stays as badgegen.core.discovery.entered says; one
     that was in and is no longer (or had left before) is written as unlisted.
     """
     entries = {entry.service: entry for entry in discovery.entries}

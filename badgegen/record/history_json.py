@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from badgegen.history import FINEST, TIERS, History, Series
-from badgegen.record.badges import MAX_AHEAD, SUPPORTED_ROOMS
+from badgegen.core.occupancy import FINEST, TIERS, History, Series
+from badgegen.record.badges_json import MAX_AHEAD, SUPPORTED_ROOMS
 from badgegen.record.scan import decode, entries, room_keys, version_of
-from badgegen.untrusted import MAX_OCCUPANTS
+from badgegen.text.untrusted import MAX_OCCUPANTS
 from badgegen.vocabulary import TIER_NAMES
 
 HISTORY_FILE = "history.json"

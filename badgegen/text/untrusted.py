@@ -13,7 +13,7 @@ import re
 import unicodedata
 import urllib.parse
 
-from badgegen.graphemes import graphemes
+from badgegen.text.graphemes import graphemes
 
 # No MUC room holds a million people; a larger "count" is garbage or an attack.
 MAX_OCCUPANTS = 999_999

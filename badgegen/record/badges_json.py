@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from badgegen.config.names import file_name_problem, parse_room_jid
+from badgegen.core.results import RoomResult
+from badgegen.core.state import STATUSES, RoomState
 from badgegen.record.scan import (
     decode,
     entries,
@@ -17,9 +19,7 @@ from badgegen.record.scan import (
     string_field,
     version_of,
 )
-from badgegen.results import RoomResult
-from badgegen.state import STATUSES, RoomState
-from badgegen.untrusted import (
+from badgegen.text.untrusted import (
     MAX_OCCUPANTS,
     clean_description,
     clean_language,

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from badgegen.config import Room
-from badgegen.counts import Count, Problem
+from badgegen.core.counts import Count, Problem
+from badgegen.core.state import RoomState, resolve_state
 from badgegen.render import Badge
-from badgegen.render.content import badge_for, unlisted_badge
-from badgegen.state import RoomState, resolve_state
+from badgegen.view.badges import badge_for, unlisted_badge
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from badgegen.history import DAY, WEEK, YEAR, History, last_count, tier_named
+from badgegen.core.occupancy import DAY, WEEK, YEAR, History, last_count, tier_named
+from badgegen.core.results import RoomResult
+from badgegen.core.state import describe_age, describe_span
 from badgegen.render import render_page
 from badgegen.render.chart import THIN_BELOW, Panel, chart_svg, pulse
-from badgegen.results import RoomResult
-from badgegen.snippets import TREND, embeddable, snippet_parts
-from badgegen.state import describe_age, describe_span
+from badgegen.view.snippets import TREND, embeddable, snippet_parts
 
 INDEX = "index.html"
 # Shown while some room has less than half a week of history.

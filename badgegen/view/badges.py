@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
+from badgegen.core.state import RoomState, describe_age
 from badgegen.render.styles import Badge
-from badgegen.state import RoomState, describe_age
 
 ROOM_NAME = "{name}"
 _PREFIXES = ("k", "M", "G", "T")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from badgegen.config import Discover, Room
 from badgegen.config.names import file_name_problem
-from badgegen.counts import Count
-from badgegen.state import RoomState
+from badgegen.core.counts import Count
+from badgegen.core.state import RoomState
 from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT
 
 # Rooms found by entries no longer in rooms.yaml keep their files, this many in all.
