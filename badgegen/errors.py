@@ -63,3 +63,19 @@ class Interrupted(BadgegenError):
     def status(self) -> int:
         """The exit status: 130 for SIGINT, 143 for SIGTERM."""
         return EXIT_INTERRUPTED if self.signum == signal.SIGINT else EXIT_TERMINATED
+
+
+def exit_status(error: BadgegenError) -> int:
+    """The exit status an expected failure ends a command with (each command's --help lists
+    them)."""
+    if isinstance(error, Interrupted):
+        return error.status
+    statuses: tuple[tuple[type[BadgegenError], int], ...] = (
+        (ConfigError, EXIT_USAGE),
+        (XmppError, EXIT_NOTHING_COUNTED),
+        (BusyError, EXIT_BUSY),
+        (RecordError, EXIT_RECORD_UNREADABLE),
+    )
+    return next(
+        (status for kind, status in statuses if isinstance(error, kind)), EXIT_OUTPUT_FAILED
+    )

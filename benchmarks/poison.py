@@ -33,11 +33,12 @@ REPEATS = 3
 SCRIPT = """
 import sys
 from badgegen.cli import main
-from badgegen.cli.options import Runtime
+from badgegen.commands.runtime import Runtime
+from badgegen.core.counting import Counted
 from badgegen.core.counts import Count
 
-def counter(login, rooms, until, discovery=None):
-    return tuple(Count(room.jid, index % 7) for index, room in enumerate(rooms))
+def counter(login, request):
+    return Counted(tuple(Count(room.jid, index % 7) for index, room in enumerate(request.rooms)))
 
 main(["refresh", "--config", sys.argv[1], "--out", sys.argv[2], "-q"], obj=Runtime(counter))
 """

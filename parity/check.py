@@ -23,9 +23,10 @@ from xml.etree import ElementTree
 import resvg_py
 from PIL import Image, ImageChops
 
-from badgegen.config.logo import Logo, builtin_logo
+from badgegen.config.logo import builtin_logo
 from badgegen.render import STYLES, Badge, parse_color, render_badge
 from badgegen.render.styles import logo_uri
+from badgegen.text.logo import Logo
 
 HERE = Path(__file__).parent
 MAX_WIDTH_DIFFERENCE = 1.0

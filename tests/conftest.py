@@ -13,12 +13,12 @@ from click.testing import CliRunner, Result
 # The Hypothesis profile every run loads: the gate's, unless BADGEGEN_EXPLORE asks otherwise.
 import tests.properties  # noqa: F401
 from badgegen.cli import main
-from badgegen.cli.options import Runtime, utc_now
+from badgegen.commands.runtime import Runtime, utc_now
 from badgegen.config import Room
 from badgegen.config.login import Login
+from badgegen.core.counting import Counted, Counter, CountRequest
 from badgegen.core.counts import Count, Problem
-from badgegen.core.discovery import Discovery, Listing
-from badgegen.pipeline.run import Counter
+from badgegen.core.discovery import Found, Listing
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
@@ -81,21 +81,16 @@ class FakeCounter:
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
         self.until = math.inf  # when the last call had to be done by (time.monotonic())
 
-    def __call__(
-        self,
-        login: Login,
-        rooms: Sequence[Room],
-        until: float = math.inf,
-        discovery: Discovery | None = None,
-    ) -> tuple[Count, ...]:
-        rooms = tuple(rooms)
-        self.calls.append((login, rooms))
-        self.until = until
+    def __call__(self, login: Login, request: CountRequest, /) -> Counted:
+        self.calls.append((login, request.rooms))
+        self.until = request.until
         if self.error:
             raise self.error
-        if discovery is not None:  # as the session does: list, choose, count those too
-            rooms = (*rooms, *discovery.choose(self.listings))
-        return tuple(self._count(room.jid) for room in rooms)
+        found = Found()
+        if request.plan is not None:  # as the session does: list, choose, count those too
+            found = request.plan.choose_all(self.listings)
+        rooms = (*request.rooms, *found.rooms)
+        return Counted(tuple(self._count(room.jid) for room in rooms), found, self.listings)
 
     def _count(self, jid: str) -> Count:
         occupants = self.counts.get(jid)

@@ -1,17 +1,21 @@
-"""The command line: a thin click layer that turns options into requests and results into output.
+"""The command line: click declares each command, badgegen.commands does its work, and the
+result is printed here.
 
-The core is imported inside each command, so that --help answers at once.
+The work is imported inside each command, so that --help answers at once.
 """
 
 from __future__ import annotations
 
 import click
 
-from badgegen.cli.commands import badge_command, check_command, init_command, snippet_command
+from badgegen.cli.badge import badge_command
+from badgegen.cli.check import check_command
 from badgegen.cli.demo import demo_command
 from badgegen.cli.discover import discover_command
 from badgegen.cli.history import history_command
+from badgegen.cli.init import init_command
 from badgegen.cli.refresh import refresh_command
+from badgegen.cli.snippet import snippet_command
 
 __all__ = ["main"]
 

@@ -10,16 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from badgegen.cli.failures import errors_reported, fail, interrupts_raised
-from badgegen.cli.options import RefreshOptions, exit_status_help
-from badgegen.cli.refresh import run_refresh
-from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, Interrupted
+from badgegen.cli.failures import errors_reported, interrupts_raised
+from badgegen.cli.options import exit_status_help, runtime_of
+from badgegen.cli.refresh import Printing, run_refresh
+from badgegen.commands.demo import DEMO_OUT
+from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, Interrupted
 
 if TYPE_CHECKING:
     from badgegen.demo import DemoServer
-
-DEMO_OUT = "badgegen-demo"
-RECORD_FILES = ("badges.json", "history.json")
 
 
 @click.command(
@@ -47,7 +45,8 @@ RECORD_FILES = ("badges.json", "history.json")
     help="Keep the server running until Ctrl-C, and print the commands (--server, --ca-file,"
     " the account) to try refresh, history and snippet against it.",
 )
-def demo_command(out_dir: Path, keep: bool) -> None:
+@click.pass_context
+def demo_command(context: click.Context, out_dir: Path, keep: bool) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 
     Needs Debian's `prosody` package and the `demo` extra
@@ -58,20 +57,16 @@ def demo_command(out_dir: Path, keep: bool) -> None:
       badgegen demo && xdg-open badgegen-demo/index.html
       badgegen demo --keep    # then try refresh, history and snippet in another terminal
     """
-    from badgegen.demo import demo_server, missing_prerequisites
-    from badgegen.publish import check_output_directory
+    from badgegen.commands.demo import check_demo, demo_refresh
+    from badgegen.demo import demo_server
 
     with errors_reported():
-        check_output_directory(out_dir)
-    if others := _rooms_of_another_run(out_dir):
-        fail([_not_the_demos(out_dir, others)], EXIT_USAGE)
-    if missing := missing_prerequisites():
-        fail([f"the demo needs {' and '.join(missing)}"], EXIT_USAGE)
+        check_demo(out_dir)
     # Ctrl-C while the server starts (or stops) is an interruption like any other: 130.
     with errors_reported(), demo_server() as demo:
         click.echo(f"Prosody is running on {demo.address} with sample rooms; refreshing:")
-        options = RefreshOptions(demo.config, out_dir, server=demo.address, ca_file=demo.ca_file)
-        status = run_refresh(options, {"BADGEGEN_PASSWORD": demo.password})
+        environ = {"BADGEGEN_PASSWORD": demo.password}
+        status = run_refresh(demo_refresh(demo, out_dir), Printing(), environ, runtime_of(context))
         if status in (EXIT_OK, EXIT_SOME_UNCOUNTED):
             _orient(out_dir, keep=keep)
         if keep and status in (EXIT_OK, EXIT_SOME_UNCOUNTED):
@@ -121,29 +116,3 @@ def _serve_until_interrupted(demo: DemoServer, out_dir: Path) -> None:
 
 def _open_command() -> str:
     return {"darwin": "open", "win32": "start"}.get(sys.platform, "xdg-open")
-
-
-def _rooms_of_another_run(out_dir: Path) -> list[str]:
-    """The rooms in out_dir's record that are not the demo's (it must not write over them)."""
-    from badgegen.demo.server import MUC_DOMAIN
-    from badgegen.reading import read_bounded
-    from badgegen.record.scan import room_keys
-
-    found: set[str] = set()
-    for name in RECORD_FILES:
-        try:
-            text = read_bounded(out_dir / name, 256 * 1024 * 1024).decode("utf-8", "replace")
-        except FileNotFoundError:
-            continue
-        except (OSError, ValueError):
-            return [f"(an unreadable {name})"]
-        found |= {jid for jid in room_keys(text) if not jid.endswith(f"@{MUC_DOMAIN}")}
-    return sorted(found)
-
-
-def _not_the_demos(out_dir: Path, others: list[str]) -> str:
-    shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
-    return (
-        f"{out_dir} holds another run's record (rooms {shown}): the demo will not write over"
-        f" it; run it without --out (it writes to {DEMO_OUT}/) or give it a folder of its own"
-    )

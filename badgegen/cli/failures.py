@@ -13,17 +13,13 @@ import click
 
 from badgegen.cli.words import printable
 from badgegen.errors import (
-    EXIT_BUSY,
-    EXIT_NOTHING_COUNTED,
-    EXIT_OUTPUT_FAILED,
-    EXIT_RECORD_UNREADABLE,
-    EXIT_USAGE,
     BadgegenError,
     BusyError,
     ConfigError,
     Interrupted,
     RecordError,
     XmppError,
+    exit_status,
 )
 
 
@@ -38,17 +34,18 @@ class Failure:
 
 def failure_of(exc: BadgegenError) -> Failure:
     """The exit status and the `Error:` lines for an expected error."""
+    status = exit_status(exc)
     if isinstance(exc, ConfigError):
-        return Failure(EXIT_USAGE, "config", exc.problems)
+        return Failure(status, "config", exc.problems)
     if isinstance(exc, XmppError):
-        return Failure(EXIT_NOTHING_COUNTED, "connect", (f"{exc}; no badge was changed",))
+        return Failure(status, "connect", (f"{exc}; no badge was changed",))
     if isinstance(exc, BusyError):
-        return Failure(EXIT_BUSY, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
+        return Failure(status, "busy", (f"{exc}; try again later (or raise --lock-wait)",))
     if isinstance(exc, RecordError):
-        return Failure(EXIT_RECORD_UNREADABLE, "record", (str(exc),))
+        return Failure(status, "record", (str(exc),))
     if isinstance(exc, Interrupted):
-        return Failure(exc.status, "interrupted", (f"{exc}; every badge in place is whole",))
-    return Failure(EXIT_OUTPUT_FAILED, "output", (str(exc),))
+        return Failure(status, "interrupted", (f"{exc}; every badge in place is whole",))
+    return Failure(status, "output", (str(exc),))
 
 
 @contextmanager

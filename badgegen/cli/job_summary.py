@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from badgegen.cli.summary import describe_result, summary
+from badgegen.cli.summary import summary
 from badgegen.cli.words import plural
 from badgegen.pipeline.run import RefreshResult
 
@@ -21,15 +21,15 @@ def step_summary(run: RefreshResult) -> str:
     stands: in the table and in the list alike. Beyond SUMMARY_TABLE_OPEN_UP_TO
     rooms the table of every room is folded into a <details> block.
     """
-    counted = sum(result.counted for result in run.results)
-    rooms = plural(sum(result.asked for result in run.results), "room")
+    counted = sum(view.result.counted for view in run.rooms)
+    rooms = plural(sum(view.result.asked for view in run.rooms), "room")
     heading = f"### XMPP chat badges\n\n{counted} of {rooms} counted.\n\n"
     rows = ["| room | result |", "| --- | --- |"]
-    for result in run.results:
-        cells = (literal(result.room.jid), literal(describe_result(result)))
+    for view in run.rooms:
+        cells = (literal(view.room.jid), literal(view.summary))
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     table = "\n".join(rows) + "\n"
-    if len(run.results) <= SUMMARY_TABLE_OPEN_UP_TO:
+    if len(run.rooms) <= SUMMARY_TABLE_OPEN_UP_TO:
         return heading + table + "\n"
     problems = [line.text for line in summary(run, Path())[:-1] if line.problem]
     listed = "".join(f"- {literal(text)}\n" for text in problems)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from badgegen.cli.failures import Failure
-from badgegen.core.results import RoomResult
 from badgegen.pipeline.run import RefreshResult
 from badgegen.record import timestamp
+from badgegen.view.room import RoomView
 
 JSON_VERSION = 1
 
@@ -27,7 +27,7 @@ def result_json(run: RefreshResult, status: int, now: datetime, logged: Sequence
     return _document(
         status,
         now,
-        rooms=[_room_json(result) for result in run.results],
+        rooms=[_room_json(view) for view in run.rooms],
         written=list(report.written) if report else [],
         unchanged=list(report.unchanged) if report else [],
         warnings=[*run.warnings, *logged],
@@ -52,8 +52,8 @@ def _document(status: int, now: datetime, **parts: object) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _room_json(result: RoomResult) -> dict[str, object]:
-    room, count, badge, state = result.room, result.count, result.badge, result.state
+def _room_json(view: RoomView) -> dict[str, object]:
+    room, count, badge, state = view.room, view.count, view.badge, view.state
     problem = None
     if count.problem:
         problem = {

@@ -1,17 +1,16 @@
-"""The options commands share and the options of a refresh, as typed."""
+"""The options commands share, declared once; their defaults are the requests' own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from badgegen.pipeline.run import Counter
+from badgegen.commands.refresh import DEFAULT_CONFIG, DEFAULT_OUT
+from badgegen.commands.runtime import Runtime
+from badgegen.core.connection import Connection
 
 # Shown in --help of the commands they concern (\b keeps click from rewrapping).
 ENVIRONMENT_HELP = """\b
@@ -42,6 +41,8 @@ def exit_status_help(*statuses: tuple[int, str]) -> str:
     return "\b\nExit status:\n" + "\n".join(lines)
 
 
+CONNECTION = Connection()
+CONNECTION_KEYS = ("server", "ca_file", "timeout", "deadline", "concurrency")
 # Where and how a command connects: refresh's, and discover's.
 _CONNECTION = (
     click.option(
@@ -58,7 +59,7 @@ _CONNECTION = (
     click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=10.0,
+        default=CONNECTION.timeout,
         show_default=True,
         help="Seconds each wait may take: the DNS lookup, each connection attempt, the login,"
         " each room's query.",
@@ -66,26 +67,39 @@ _CONNECTION = (
     click.option(
         "--deadline",
         type=click.FloatRange(min=0, min_open=True),
-        default=120.0,
+        default=CONNECTION.deadline,
         show_default=True,
         help="Seconds the whole run may take: fetching the last record, connecting, counting and"
         " writing (counting stops early enough for the rest).",
+    ),
+    click.option(
+        "--concurrency",
+        type=click.IntRange(1, 1000),
+        default=CONNECTION.concurrency,
+        show_default=True,
+        help="Queries in flight at once.",
     ),
 )
 
 
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--server, --ca-file, --timeout and --deadline, as refresh and discover take them."""
+    """--server, --ca-file, --timeout, --deadline and --concurrency, as refresh and discover
+    take them."""
     for option in reversed(_CONNECTION):
         command = option(command)
     return command
+
+
+def connection_of(options: dict[str, Any]) -> Connection:
+    """The connection the options describe (taken out of options)."""
+    return Connection(**{key: options.pop(key) for key in CONNECTION_KEYS})
 
 
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    default="rooms.yaml",
+    default=DEFAULT_CONFIG,
     show_default=True,
     help="The rooms to badge.",
 )
@@ -98,51 +112,10 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
         "out_dir",
         # Checked by badgegen itself, before connecting: any problem is status 5.
         type=click.Path(path_type=Path),
-        default="public",
+        default=DEFAULT_OUT,
         show_default=True,
         help=help_text,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshOptions:
-    """The options of one refresh, as typed."""
-
-    config_path: Path
-    out_dir: Path
-    server: str | None = None
-    ca_file: Path | None = None
-    timeout: float = 10.0
-    deadline: float = 120.0
-    concurrency: int = 64  # as badgegen.xmpp.ConnectOptions's default
-    previous: str | None = None
-    lock_wait: float = 10.0
-    dry_run: bool = False
-    verbose: int = 0
-    quiet: bool = False
-    as_json: bool = False
-
-
-def utc_now() -> datetime:
-    """The machine's clock, in UTC: what a run is dated by unless told otherwise."""
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What commands run with besides their options: `main(obj=Runtime(...))` chooses.
-
-    By default refresh counts over XMPP and every command reads the machine's
-    clock; a program embedding badgegen (or a test) may pass a counter and a
-    clock of its own, as httpie's main() takes an env.
-    """
-
-    counter: Counter | None = None
-    clock: Callable[[], datetime] = utc_now
-
-    def now(self) -> datetime:
-        """The time of the command's run (UTC), from the clock."""
-        return self.clock()
 
 
 def runtime_of(context: click.Context) -> Runtime:

@@ -1,31 +1,40 @@
-"""`badgegen refresh`: options in, one refresh, the result out."""
+"""`badgegen refresh`: its options in, one refresh, its outcome out."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
-import time
 from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import click
 
-from badgegen.cli.failures import Failure, failure_of, interrupts_raised, print_errors
+from badgegen.cli.failures import Failure, interrupts_raised, print_errors
 from badgegen.cli.options import (
     CONFIG_OPTION,
     ENVIRONMENT_HELP,
     EXIT_STATUS_HELP,
-    RefreshOptions,
-    Runtime,
+    connection_of,
     connection_options,
     out_option,
     runtime_of,
 )
-from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, EXIT_USAGE, BadgegenError
+from badgegen.commands.refresh import RefreshRequest
+from badgegen.commands.runtime import Runtime
+from badgegen.errors import EXIT_USAGE
 
-if TYPE_CHECKING:
-    from badgegen.pipeline.run import Counter
+REFRESH = RefreshRequest()
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """How a refresh's outcome is printed: -q, --json, -v."""
+
+    quiet: bool = False
+    as_json: bool = False
+    verbose: bool = False
 
 
 class _JsonAwareCommand(click.Command):
@@ -56,13 +65,6 @@ class _JsonAwareCommand(click.Command):
 @out_option("Where to write the badges.")
 @connection_options
 @click.option(
-    "--concurrency",
-    type=click.IntRange(1, 1000),
-    default=64,
-    show_default=True,
-    help="Queries in flight at once.",
-)
-@click.option(
     "--previous",
     metavar="PATH|URL",
     help="The last published badges.json (a path or an https:// URL), for stateless CI."
@@ -71,7 +73,7 @@ class _JsonAwareCommand(click.Command):
 @click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
-    default=10.0,
+    default=REFRESH.lock_wait,
     show_default=True,
     help="Seconds to wait for another refresh writing to --out.",
 )
@@ -88,7 +90,7 @@ class _JsonAwareCommand(click.Command):
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON document on stdout whatever happens (schema in README).",
+    help="Print one JSON document on stdout whatever happens (schema in the docs).",
 )
 @click.pass_context
 def refresh_command(context: click.Context, /, **options: Any) -> None:
@@ -104,69 +106,32 @@ def refresh_command(context: click.Context, /, **options: Any) -> None:
       BADGEGEN_JID=badges@example.org BADGEGEN_PASSWORD_FILE=~/.badgegen \\
         badgegen refresh --config rooms.yaml --out public -q
     """
-    sys.exit(run_refresh(RefreshOptions(**options), os.environ, runtime_of(context)))
+    printing = Printing(options.pop("quiet"), options.pop("as_json"), options["verbose"] > 0)
+    request = RefreshRequest(connection=connection_of(options), **options)
+    sys.exit(run_refresh(request, printing, os.environ, runtime_of(context)))
 
 
 def run_refresh(
-    options: RefreshOptions, environ: Mapping[str, str], runtime: Runtime | None = None
+    request: RefreshRequest, printing: Printing, environ: Mapping[str, str], runtime: Runtime
 ) -> int:
-    """Load the rooms and the login, refresh, print the outcome; return the exit status.
+    """Refresh and print the outcome; return the exit status.
 
     With --json, stdout gets exactly one JSON document whatever happens.
 
     Args:
-        options: the command's options.
+        request: the refresh asked for.
+        printing: -q, --json, -v.
         environ: where BADGEGEN_JID and the password come from.
-        runtime: the counter (None: one XMPP session per the options) and the clock.
+        runtime: the counter and the clock.
     """
-    from badgegen.logs import WarningsKept
-
-    runtime = runtime or Runtime()
-    now, started = runtime.now(), time.monotonic()
-    with WarningsKept() as logged:
-        return _refresh_and_report(options, environ, runtime.counter, now, started, logged.texts)
-
-
-def _refresh_and_report(
-    options: RefreshOptions,
-    environ: Mapping[str, str],
-    counter: Counter | None,
-    now: datetime,
-    started: float,
-    logged: list[str],
-) -> int:
-    from badgegen.cli.arguments import connect_options
-    from badgegen.cli.json_output import failure_json
     from badgegen.cli.report import report
-    from badgegen.cli.summary import progress_printer, start_logging
-    from badgegen.config import load_rooms
-    from badgegen.config.login import resolve_login
-    from badgegen.pipeline.run import Output, refresh, xmpp_counter
+    from badgegen.cli.summary import progress_printer
+    from badgegen.commands.refresh import refresh
 
-    try:
-        with interrupts_raised():
-            config = load_rooms(options.config_path)
-            login = resolve_login(config.account, environ)
-            start_logging(options.verbose, login)
-            quiet = options.quiet or options.as_json
-            connect = connect_options(options)  # checked whoever counts
-            if counter is None:
-                counter = xmpp_counter(connect, progress_printer(quiet))
-            output = Output(
-                options.out_dir,
-                now,
-                options.previous,
-                options.lock_wait,
-                options.dry_run,
-                deadline_at=started + options.deadline,
-            )
-            result = refresh(config, login, counter, output)
-    except BadgegenError as exc:
-        failure = failure_of(exc)
-        print_errors(failure.lines)
-        if options.as_json:
-            click.echo(failure_json(failure, now, logged))
-        return failure.status
-    status = EXIT_OK if result.all_counted else EXIT_SOME_UNCOUNTED
-    report(result, options, status, now, logged)
-    return status
+    if runtime.progress is None:
+        progress = progress_printer(printing.quiet or printing.as_json)
+        runtime = dataclasses.replace(runtime, progress=progress)
+    with interrupts_raised():
+        outcome = refresh(request, environ, runtime)
+    report(outcome, request.out_dir, printing)
+    return outcome.status

@@ -3,45 +3,48 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from badgegen.cli.failures import failure_of, print_errors
 from badgegen.cli.job_summary import step_summary
-from badgegen.cli.json_output import result_json
-from badgegen.cli.options import RefreshOptions
+from badgegen.cli.json_output import failure_json, result_json
 from badgegen.cli.summary import summary
 from badgegen.cli.words import printable, warn
+from badgegen.commands.refresh import Refreshed
 from badgegen.errors import PublishError
-from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import append_text
 
+if TYPE_CHECKING:
+    from badgegen.cli.refresh import Printing
 
-def report(
-    run: RefreshResult,
-    options: RefreshOptions,
-    status: int,
-    now: datetime,
-    logged: Sequence[str] = (),
-) -> None:
-    """The summary on the terminal (its problems on stderr with --json too), and the job summary.
+
+def report(outcome: Refreshed, out_dir: Path, printing: Printing) -> None:
+    """The outcome on the terminal (problems on stderr, with --json too), the JSON document
+    with --json, and GitHub's job summary after a run that counted.
 
     Args:
-        run: what the refresh counted and wrote.
-        options: the command's options (--json, -q, -v).
-        status: the exit status.
-        now: the time of the run.
-        logged: warnings logged during the run (already on stderr), kept in --json.
+        outcome: what the refresh did, or the error that ended it.
+        out_dir: where it wrote.
+        printing: -q, --json, -v.
     """
-    for line in summary(run, options.out_dir, verbose=options.verbose > 0):
+    if outcome.error is not None:
+        failure = failure_of(outcome.error)
+        print_errors(failure.lines)
+        if printing.as_json:
+            click.echo(failure_json(failure, outcome.now, outcome.logged))
+        return
+    run = outcome.result
+    assert run is not None
+    for line in summary(run, out_dir, verbose=printing.verbose):
         if line.problem:
             warn(line.text)
-        elif not (options.quiet or options.as_json):
+        elif not (printing.quiet or printing.as_json):
             click.echo(printable(line.text))
-    if options.as_json:
-        click.echo(result_json(run, status, now, logged))
+    if printing.as_json:
+        click.echo(result_json(run, outcome.status, outcome.now, outcome.logged))
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
         try:
             append_text(Path(summary_file), step_summary(run))

@@ -11,10 +11,8 @@ from pathlib import Path
 import click
 
 from badgegen.cli.words import plural
-from badgegen.config.login import Login
-from badgegen.core.results import RoomResult
-from badgegen.core.state import describe_age
 from badgegen.pipeline.run import RefreshResult
+from badgegen.view.room import RoomView
 
 # Problems shared by more rooms than this are one line with a few examples.
 GROUP_FROM = 4
@@ -42,25 +40,22 @@ def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list
         verbose: a line for every room, whatever its problem.
     """
     lines = [Line(warning, problem=True) for warning in run.warnings]
-    groups: dict[str, list[RoomResult]] = {}
-    gone = [result for result in run.results if not result.asked]
-    for result in run.results:
-        if not result.asked:
+    groups: dict[str, list[RoomView]] = {}
+    gone = [view for view in run.rooms if not view.result.asked]
+    for view in run.rooms:
+        if not view.result.asked:
             continue
-        if result.counted:
-            lines.append(Line(f"{result.room.jid}: {describe_result(result)}"))
+        if view.result.counted:
+            lines.append(Line(f"{view.room.jid}: {view.summary}"))
         else:
-            groups.setdefault(result.count.describe(), []).append(result)
-    for reason, results in groups.items():
-        if verbose or len(results) < GROUP_FROM:
-            lines += [
-                Line(f"{result.room.jid}: {describe_result(result)}", problem=True)
-                for result in results
-            ]
+            groups.setdefault(view.count.describe(), []).append(view)
+    for reason, views in groups.items():
+        if verbose or len(views) < GROUP_FROM:
+            lines += [Line(f"{view.room.jid}: {view.summary}", problem=True) for view in views]
         else:
-            lines.append(Line(_group_line(reason, results), problem=True))
+            lines.append(Line(_group_line(reason, views), problem=True))
     if gone:
-        examples = ", ".join(result.room.jid for result in gone[:EXAMPLES])
+        examples = ", ".join(view.room.jid for view in gone[:EXAMPLES])
         more = f" and {len(gone) - EXAMPLES} more" if len(gone) > EXAMPLES else ""
         lines.append(
             Line(
@@ -72,39 +67,23 @@ def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list
     return lines
 
 
-def _group_line(reason: str, results: list[RoomResult]) -> str:
+def _group_line(reason: str, views: list[RoomView]) -> str:
     """ "498 rooms: timed out (run deadline reached): a@x, b@x, c@x and 495 more"."""
-    examples = ", ".join(result.room.jid for result in results[:EXAMPLES])
-    stale = sum(result.state.status == "stale" for result in results)
+    examples = ", ".join(view.room.jid for view in views[:EXAMPLES])
+    stale = sum(view.state.status == "stale" for view in views)
     shown = f"; {stale} show their last count (stale)" if stale else ""
-    more = len(results) - EXAMPLES
-    return f"{len(results)} rooms: {reason}: {examples} and {more} more{shown}"
-
-
-def describe_result(result: RoomResult) -> str:
-    """What happened to one room, e.g. "12 online" or why it has no count."""
-    text, state = result.count.describe(), result.state
-    if state.status == "stale" and state.counted_at:
-        text += f"; showing {state.occupants} from {describe_age(state.counted_at)} (stale)"
-    return text
+    more = len(views) - EXAMPLES
+    return f"{len(views)} rooms: {reason}: {examples} and {more} more{shown}"
 
 
 def closing_line(run: RefreshResult, out_dir: Path) -> str:
     """ "3 of 4 rooms counted; 8 files written, 1 unchanged in public/"."""
-    rooms = sum(result.asked for result in run.results)
-    counted = f"{sum(result.counted for result in run.results)} of {plural(rooms, 'room')} counted"
+    rooms = sum(view.result.asked for view in run.rooms)
+    counted = f"{sum(view.result.counted for view in run.rooms)} of {plural(rooms, 'room')} counted"
     if run.report is None:
         return f"{counted}; dry run, nothing written"
     written, unchanged = len(run.report.written), len(run.report.unchanged)
     return f"{counted}; {plural(written, 'file')} written, {unchanged} unchanged in {out_dir}/"
-
-
-def start_logging(verbose: int, login: Login) -> None:
-    """Turn on logging for -v / -vv, with the login's password redacted from every record."""
-    from badgegen.logs import configure_logging
-
-    secrets = [login.password.reveal()] if login.password else []
-    configure_logging(verbose, secrets)
 
 
 def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:

@@ -41,11 +41,34 @@ _GITHUB = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
+class InitRequest:
+    """A repository to set up; the command line's defaults are these."""
+
+    folder: Path = Path()
+    service: str | None = None  # a MUC service whose public rooms to badge (`discover:`)
+
+
+@dataclass(frozen=True, slots=True)
 class Scaffolded:
     """What init did: each file created or kept, and where GitHub Pages will publish."""
 
     files: list[tuple[str, bool]]
     pages_url: str | None  # from the origin remote on github.com; None when not known
+    service: str | None = None  # the MUC service under `discover:`, normalised
+
+
+def init(request: InitRequest) -> Scaffolded:
+    """Start a rooms.yaml and the workflow in request.folder, pinned to this badgegen.
+
+    Raises:
+        ConfigError: the service is no domain, or this badgegen is no released version.
+        PublishError: a file could not be written.
+    """
+    import badgegen
+    from badgegen.commands.discover import muc_service
+
+    service = muc_service(request.service) if request.service else None
+    return scaffold(request.folder, badgegen.__version__, service)
 
 
 def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffolded:
@@ -73,7 +96,7 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
             entry = DISCOVER_ENTRY.replace(b"service: SERVICE", b"service: " + quoted)
             content = content.replace(EXAMPLE_ROOMS, entry.replace(b"SERVICE", discover.encode()))
         created.append((target, create_new(folder / target, content)))
-    return Scaffolded(created, pages)
+    return Scaffolded(created, pages, discover)
 
 
 def pages_url(folder: Path) -> str | None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from badgegen.config.logo import Logo
 from badgegen.config.names import placeholder_problem, text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, string
 from badgegen.text.colors import NAMED, closest_color, expected_color, parse_color
+from badgegen.text.logo import Logo
 from badgegen.vocabulary import STYLES
 
 

@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-from badgegen.config.logo import BUILTIN_LOGOS, Logo, builtin_logo, load_logo, svg_problem
+from badgegen.config.logo import BUILTIN_LOGOS, builtin_logo, load_logo, svg_problem
+from badgegen.text.logo import Logo
 
 INSTALL_HINT = (
     "named logos other than xmpp need the Simple Icons package:"

@@ -11,12 +11,12 @@ content, editor metadata, processing instructions, DOCTYPEs) is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from xml.etree import ElementTree
 
 from badgegen.reading import NotReadable, read_bounded
+from badgegen.text.logo import Logo
 
 BUILTIN_LOGOS = ("xmpp",)
 # Each built-in logo's brand colour, as Simple Icons gives it (hex digits, no #).
@@ -65,19 +65,6 @@ _EXTERNAL_CSS = re.compile(
     r"""url\(\s*(?!['"]?\#)|@|\\|expression\s*\(|image(-set)?\s*\(|element\s*\(|<""",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Logo:
-    """An SVG logo: a named one (badgegen's xmpp or a Simple Icon) or a user's file (its text).
-
-    A named logo has its brand colour (hex digits), with which it is filled as
-    shields fills it; a user's file is drawn as it is.
-    """
-
-    svg: str
-    name: str | None = None
-    brand: str | None = None
 
 
 def builtin_logo(name: str) -> Logo:

@@ -13,7 +13,7 @@ listed before are counted as they were.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from badgegen.config import Discover, Room
 from badgegen.config.names import file_name_problem
@@ -48,22 +48,37 @@ class Found:
     listed: frozenset[str] = frozenset()  # services whose listing was whole
     warnings: tuple[str, ...] = ()
 
+    def joined(self, other: Found) -> Found:
+        """This and other's rooms, services and warnings, this first."""
+        return Found(
+            (*self.rooms, *other.rooms),
+            self.listed | other.listed,
+            (*self.warnings, *other.warnings),
+        )
 
-@dataclass(slots=True)
-class Discovery:
-    """What a refresh asks the counter to discover; choose() turns listings into rooms.
 
-    The counter lists the entries' services, each up to reading(entry) wanted
-    rooms besides the ones in skip, hands the listings to choose() and counts
-    the rooms it returns in the same session; found keeps them.
+@dataclass(frozen=True, slots=True)
+class DiscoveryPlan:
+    """What a run lists and how it chooses the rooms to count from each listing.
+
+    The counter lists each entry's service, up to reading(entry) wanted rooms
+    besides the ones in skip, and counts the rooms choose() returns for it in
+    the same session: a plan is a value, the counter returns what it found.
     """
 
     entries: tuple[Discover, ...]
-    previous: Mapping[str, RoomState]  # the last record's states, by JID
-    configured: Sequence[Room] = ()  # rooms.yaml's rooms, which keep their own settings
-    default_room: Room = field(default_factory=lambda: Room(""))  # `defaults:`, for strays
-    found: Found = field(default_factory=Found)
-    listings: tuple[Listing, ...] = ()
+    known: Mapping[str, tuple[str, ...]]  # each service's rooms on the page before, by service
+    configured: tuple[Room, ...] = ()  # rooms.yaml's rooms, which keep their own settings
+
+    @classmethod
+    def of(
+        cls,
+        entries: Sequence[Discover],
+        previous: Mapping[str, RoomState],
+        configured: Sequence[Room],
+    ) -> DiscoveryPlan:
+        """The plan for entries, given the last record's states and rooms.yaml's rooms."""
+        return cls(tuple(entries), listed_before(previous), tuple(configured))
 
     @property
     def skip(self) -> frozenset[str]:
@@ -73,75 +88,71 @@ class Discovery:
     def reading(self, entry: Discover) -> int:
         """How many wanted rooms to read from entry's service: its limit, and room for the
         rooms already on the page (which come first, wherever the service lists them)."""
-        return entry.limit + len(listed_before(self.previous).get(entry.service, ()))
+        return entry.limit + len(self.known.get(entry.service, ()))
 
-    def choose(self, listings: Sequence[Listing]) -> tuple[Room, ...]:
-        """The discovered rooms to count, from the listings (kept in listings and found)."""
-        self.listings = tuple(listings)
-        self.found = found_rooms(
-            self.entries, listings, listed_before(self.previous), self.configured
-        )
-        return self.found.rooms
-
-
-def listed_before(previous: Mapping[str, RoomState]) -> dict[str, list[str]]:
-    """Each service's rooms in the last record that were on the page (not gone)."""
-    known: dict[str, list[str]] = {}
-    for jid, state in previous.items():
-        if state.service and state.status != "unlisted":
-            known.setdefault(state.service, []).append(jid)
-    return known
-
-
-def found_rooms(
-    entries: Sequence[Discover],
-    listings: Sequence[Listing],
-    known: Mapping[str, Sequence[str]],
-    configured: Sequence[Room],
-) -> Found:
-    """Each entry's rooms to count, up to its limit: those on the page first, then new ones
-    in the service's order; when the listing failed, those on the page and what was read."""
-    by_service = {listing.service: listing for listing in listings}
-    rooms: list[Room] = []
-    listed: set[str] = set()
-    warnings: list[str] = []
-    taken = {room.jid for room in configured}
-    files = {room.file.casefold() for room in configured}
-    for entry in entries:
-        listing = by_service.get(entry.service, Listing(entry.service, (), "not listed"))
-        before = [jid for jid in known.get(entry.service, ()) if entry.wants(jid)]
+    def choose(self, entry: Discover, listing: Listing) -> Found:
+        """entry's rooms to count, up to its limit: those on the page first, then new ones in
+        the service's order; when the listing failed, those on the page and what was read."""
+        before = [jid for jid in self.known.get(entry.service, ()) if entry.wants(jid)]
+        warnings = []
         if listing.problem:
-            warnings.append(
-                f"{entry.service}: {listing.problem}; "
-                + (f"counting the {len(before)} rooms it listed before, and no room leaves"
-                   if before else "no room of it is counted this run")
-            )  # fmt: skip
+            warnings.append(_failed_listing(entry.service, listing.problem, len(before)))
             jids = [*before, *listing.rooms]
         else:
-            listed.add(entry.service)
             now = set(listing.rooms)
             jids = [*(jid for jid in before if jid in now), *listing.rooms]
-        mine = [jid for jid in dict.fromkeys(jids) if jid not in taken]
-        clash = [jid for jid in mine if jid.casefold() in files]
-        nameless = [jid for jid in mine if file_name_problem(jid)]
-        for skipped, why in ((clash, "a room under rooms: writes its files"),
-                             (nameless, "their JIDs make no file name")):  # fmt: skip
-            if skipped:
-                warnings.append(
-                    f"{entry.service}: {len(skipped)} rooms skipped, {why}"
-                    f" (e.g. {skipped[0][:80]}); list them under rooms: with `file:`"
-                )
-        chosen = [jid for jid in mine if jid not in clash and jid not in nameless]
+        chosen, skipped = self._without_clashes(entry.service, list(dict.fromkeys(jids)))
         if len(chosen) > entry.limit or listing.truncated:
             warnings.append(
                 f"{entry.service} lists more rooms than its limit of {entry.limit}: the first"
                 f" {entry.limit} are asked (raise `limit:` to badge more)"
             )
-        chosen = chosen[: entry.limit]
-        taken.update(chosen)
-        files.update(jid.casefold() for jid in chosen)
-        rooms += [entry.room(jid) for jid in chosen]
-    return Found(tuple(rooms), frozenset(listed), tuple(warnings))
+        listed = frozenset(() if listing.problem else (entry.service,))
+        rooms = tuple(entry.room(jid) for jid in chosen[: entry.limit])
+        return Found(rooms, listed, (*warnings, *skipped))
+
+    def choose_all(self, listings: Sequence[Listing]) -> Found:
+        """Every entry's rooms, in the entries' order (a service not listed failed)."""
+        by_service = {listing.service: listing for listing in listings}
+        found = Found()
+        for entry in self.entries:
+            missing = Listing(entry.service, (), "not listed")
+            found = found.joined(self.choose(entry, by_service.get(entry.service, missing)))
+        return found
+
+    def _without_clashes(self, service: str, jids: list[str]) -> tuple[list[str], list[str]]:
+        """The JIDs that can have files of their own, and a warning for each kind left out."""
+        taken = self.skip
+        files = {room.file.casefold() for room in self.configured}
+        mine = [jid for jid in jids if jid not in taken]
+        clash = [jid for jid in mine if jid.casefold() in files]
+        nameless = [jid for jid in mine if file_name_problem(jid)]
+        warnings = [
+            f"{service}: {len(skipped)} rooms skipped, {why} (e.g. {skipped[0][:80]});"
+            " list them under rooms: with `file:`"
+            for skipped, why in (
+                (clash, "a room under rooms: writes its files"),
+                (nameless, "their JIDs make no file name"),
+            )
+            if skipped
+        ]
+        return [jid for jid in mine if jid not in clash and jid not in nameless], warnings
+
+
+def _failed_listing(service: str, problem: str, before: int) -> str:
+    if before:
+        kept = f"counting the {before} rooms it listed before, and no room leaves"
+        return f"{service}: {problem}; {kept}"
+    return f"{service}: {problem}; no room of it is counted this run"
+
+
+def listed_before(previous: Mapping[str, RoomState]) -> dict[str, tuple[str, ...]]:
+    """Each service's rooms in the last record that were on the page (not gone)."""
+    known: dict[str, list[str]] = {}
+    for jid, state in previous.items():
+        if state.service and state.status != "unlisted":
+            known.setdefault(state.service, []).append(jid)
+    return {service: tuple(jids) for service, jids in known.items()}
 
 
 def entered(room: Room, count: Count, before: RoomState | None, entry: Discover | None) -> bool:
@@ -161,14 +172,18 @@ def entered(room: Room, count: Count, before: RoomState | None, entry: Discover 
 
 
 def left(
-    discovery: Discovery, previous: Mapping[str, RoomState], still: frozenset[str]
+    entries: Sequence[Discover],
+    default_room: Room,
+    previous: Mapping[str, RoomState],
+    still: frozenset[str],
 ) -> list[tuple[Room, RoomState]]:
     """The rooms once found that are not on the page now: (room, before), to write as unlisted.
 
     Each service keeps up to its entry's limit of them (the newest first); the
-    services no longer under `discover:` keep MAX_UNLISTED_ELSEWHERE in all.
+    services no longer under `discover:` keep MAX_UNLISTED_ELSEWHERE in all,
+    with `defaults:` (default_room) for their options.
     """
-    by_service = {entry.service: entry for entry in discovery.entries}
+    by_service = {entry.service: entry for entry in entries}
     gone: dict[str | None, list[tuple[Room, RoomState]]] = {}
     for jid, state in previous.items():
         if not state.service or jid in still or file_name_problem(jid):
@@ -177,7 +192,7 @@ def left(
         if entry is not None:
             room = entry.room(jid)
         else:
-            room = replace(discovery.default_room, jid=jid, file=jid, service=state.service)
+            room = replace(default_room, jid=jid, file=jid, service=state.service)
         gone.setdefault(entry.service if entry else None, []).append((room, state))
     kept: list[tuple[Room, RoomState]] = []
     for service, rooms in gone.items():

@@ -39,8 +39,8 @@ class Tier:
     length: int
 
 
-DAY, WEEK, YEAR = TIER_NAMES  # quarter hours for a day, hours for a week, days for a year
-TIERS = (Tier(DAY, 900, 96), Tier(WEEK, 3600, 168), Tier(YEAR, 86400, 366))
+QUARTER_HOURS, HOURS, DAYS = TIER_NAMES  # for the last day, the last week, the last year
+TIERS = (Tier(QUARTER_HOURS, 900, 96), Tier(HOURS, 3600, 168), Tier(DAYS, 86400, 366))
 FINEST = TIERS[0]
 
 Series = list[int | None]
@@ -74,21 +74,39 @@ class History:
         return datetime.fromtimestamp(end, UTC) if end is not None else None
 
 
-def last_count(history: History, jid: str) -> tuple[int, datetime] | None:
-    """A room's newest count on record and the start of its bucket (finest tier first)."""
-    found = newest_bucket(history, jid)
-    return None if found is None else (found[0], found[1])
+@dataclass(frozen=True, slots=True)
+class LastCount:
+    """A room's newest count on record: its value, its bucket (start and tier), and when it
+    was taken to the second, when the record of the run says so."""
+
+    occupants: int
+    bucket: datetime
+    tier: Tier
+    counted_at: datetime | None = None
+
+    @property
+    def taken(self) -> datetime:
+        """When the count was taken: its own time, else its bucket's start."""
+        return self.counted_at or self.bucket
 
 
-def newest_bucket(history: History, jid: str) -> tuple[int, datetime, Tier] | None:
-    """A room's newest count on record, the start of its bucket, and the bucket's tier: the
-    finest that holds a count of the room."""
+def last_count(history: History, jid: str, recorded: datetime | None = None) -> LastCount | None:
+    """A room's newest count on record: the finest tier that holds a count of it.
+
+    Args:
+        history: the rooms' history.
+        jid: the room.
+        recorded: when badges.json says the room was last counted; it is the count's own
+            time when it falls in the count's bucket (the two files agree).
+    """
     for tier in TIERS:
         values = history.values(jid, tier.name)
         for back, value in enumerate(reversed(values)):
             if value is not None:
                 end = history.ends.get(tier.name, 0)
-                return value, datetime.fromtimestamp(end - back * tier.step, UTC), tier
+                bucket = datetime.fromtimestamp(end - back * tier.step, UTC)
+                agrees = recorded and bucket <= recorded < bucket + timedelta(seconds=tier.step)
+                return LastCount(value, bucket, tier, recorded if agrees else None)
     return None
 
 

@@ -1,4 +1,4 @@
-"""One room's way through a refresh: its config, this run's count, what it shows, its badge."""
+"""One room's way through a refresh: its config, this run's count, and what it shows."""
 
 from __future__ import annotations
 
@@ -9,22 +9,15 @@ from datetime import datetime, timedelta
 from badgegen.config import Room
 from badgegen.core.counts import Count, Problem
 from badgegen.core.state import RoomState, resolve_state
-from badgegen.render import Badge
-from badgegen.view.badges import badge_for, unlisted_badge
 
 
 @dataclass(frozen=True, slots=True)
 class RoomResult:
-    """Everything a run knows of one room, from counting to writing.
-
-    The badge is computed once here and serves the SVG, the endpoint JSON,
-    index.html and the run's report alike.
-    """
+    """Everything a run learned of one room: its config, its count, what it shows."""
 
     room: Room
     count: Count  # this run's count, or the problem (an enum until the JSON edge)
-    state: RoomState  # what the badge shows: the count, a stale one, or unknown
-    badge: Badge
+    state: RoomState  # what the room shows: the count, a stale one, unknown or unlisted
 
     @property
     def counted(self) -> bool:
@@ -53,11 +46,10 @@ def settle(
         now: the time of this run (UTC).
         stale_after: how long a last good count may stand in for a failed one.
     """
-    results = []
-    for room, count in zip(rooms, counts, strict=True):
-        state = resolve_state(count, previous.get(room.jid), now, stale_after)
-        results.append(RoomResult(room, count, state, badge_for(room, state)))
-    return tuple(results)
+    return tuple(
+        RoomResult(room, count, resolve_state(count, previous.get(room.jid), now, stale_after))
+        for room, count in zip(rooms, counts, strict=True)
+    )
 
 
 def unlisted(room: Room, before: RoomState) -> RoomResult:
@@ -67,5 +59,4 @@ def unlisted(room: Room, before: RoomState) -> RoomResult:
         room.jid, "unlisted", None, before.counted_at, before.name, before.webchat,
         before.description, before.language, room.service or before.service,
     )  # fmt: skip
-    count = Count(room.jid, None, Problem.UNLISTED)
-    return RoomResult(room, count, state, unlisted_badge(room, state))
+    return RoomResult(room, Count(room.jid, None, Problem.UNLISTED), state)

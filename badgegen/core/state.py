@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from badgegen.core.counts import Count
@@ -66,18 +66,3 @@ def resolve_state(
     return RoomState(
         count.jid, "unknown", None, last_good, count.name, webchat, description, language
     )
-
-
-def describe_age(counted_at: datetime) -> str:
-    """ "2026-11-25 12:00 UTC": when a stale count was taken, for titles and summaries."""
-    return counted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def describe_span(span: timedelta) -> str:
-    """ "40 seconds", "7 minutes", "3 hours", "2 days": how long, rounded down, for people."""
-    seconds = max(0, int(span.total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            amount = seconds // size
-            return f"{amount} {unit}{'' if amount == 1 else 's'}"
-    return f"{seconds} second{'' if seconds == 1 else 's'}"

@@ -1,4 +1,4 @@
-"""Every file a run publishes besides its record, as bytes: badges, charts and the page."""
+"""Every file a run publishes besides its record, as bytes: each room's views serialised."""
 
 from __future__ import annotations
 
@@ -6,72 +6,58 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from badgegen.core.occupancy import DAY, WEEK, History
-from badgegen.core.results import RoomResult
 from badgegen.render import render_badge
-from badgegen.view.badges import endpoint_json, trend_badge, trend_value
-from badgegen.view.page import HEADERS, HEADERS_TEXT, INDEX, index_html, room_chart
+from badgegen.render.chart import chart_svg
+from badgegen.render.endpoint import endpoint_json
+from badgegen.view.page import INDEX, index_html
+from badgegen.view.room import RoomView
+
+HEADERS = "_headers"
+# For hosts that read a _headers file (Netlify, Cloudflare Pages): keep caches short.
+HEADERS_TEXT = """\
+/*.svg
+  Cache-Control: public, max-age=300, must-revalidate
+/*.json
+  Cache-Control: public, max-age=300, must-revalidate
+"""
 
 
 def run_files(
-    results: Sequence[RoomResult],
-    history: History,
+    views: Sequence[RoomView],
     checked_at: datetime,
     base_url: str = "",
     templates: Path | None = None,
 ) -> dict[str, bytes]:
-    """The badges, their endpoint JSON, charts and trend badges, index.html and _headers.
+    """Each room's files, index.html and _headers.
 
     Args:
-        results: every room's result, its badge computed.
-        history: the rooms' history, this run included.
+        views: every room's view.
         checked_at: the time of the run, which the page tells.
         base_url: where the directory is published, for the page's snippets.
         templates: a folder of templates overriding the built-in ones.
     """
-    files = render_badges(results, templates)
-    files.update(render_charts(results, history, templates))
-    files[INDEX] = index_html(results, base_url, history, checked_at).encode("utf-8")
+    files = room_files(views, templates)
+    files[INDEX] = index_html(views, base_url, checked_at).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     return files
 
 
-def render_badges(results: Iterable[RoomResult], templates: Path | None = None) -> dict[str, bytes]:
-    """Render each room's badge and its shields endpoint JSON.
+def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict[str, bytes]:
+    """NAME.svg and NAME.json, NAME.chart.svg, and with `trend:` NAME.trend.svg and .json.
 
     Args:
-        results: every room's result, its badge computed.
-        templates: a folder of templates overriding the built-in ones.
-
-    Returns:
-        File name to bytes: NAME.svg and NAME.json per room.
-    """
-    files = {}
-    for result in results:
-        room = result.room
-        files[room.svg_name] = render_badge(result.badge, templates).encode("utf-8")
-        files[room.json_name] = endpoint_json(result.badge).encode("utf-8")
-    return files
-
-
-def render_charts(
-    results: Iterable[RoomResult], history: History, templates: Path | None = None
-) -> dict[str, bytes]:
-    """Each room's history chart (NAME.chart.svg), and its trend badge when it asks for one.
-
-    Args:
-        results: every room's result, its badge computed.
-        history: the rooms' history, this run included.
+        views: every room's view.
         templates: a folder of templates overriding the built-in ones.
     """
     files = {}
-    for result in results:
-        room = result.room
-        files[room.chart_name] = room_chart(room.jid, history).encode("utf-8")
-        if room.trend:
-            day, week = history.values(room.jid, DAY), history.values(room.jid, WEEK)
-            badge = trend_badge(room, result.badge.label, trend_value(room.trend, day, week))
+    for view in views:
+        room, chart = view.room, view.chart
+        files[room.svg_name] = render_badge(view.badge, templates).encode("utf-8")
+        files[room.json_name] = endpoint_json(view.badge).encode("utf-8")
+        svg = chart_svg(chart.panels, chart.title, chart.pulse.describe())
+        files[room.chart_name] = svg.encode("utf-8")
+        if view.trend is not None:
             svg_name, json_name = room.trend_names
-            files[svg_name] = render_badge(badge, templates).encode("utf-8")
-            files[json_name] = endpoint_json(badge).encode("utf-8")
+            files[svg_name] = render_badge(view.trend, templates).encode("utf-8")
+            files[json_name] = endpoint_json(view.trend).encode("utf-8")
     return files

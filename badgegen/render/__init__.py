@@ -11,8 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from badgegen.errors import RenderError
 from badgegen.render.compiled import render_fast
@@ -20,6 +19,9 @@ from badgegen.render.styles import Badge, Layout, lay_out
 from badgegen.render.text import clean_text, text_width
 from badgegen.text.colors import parse_color
 from badgegen.vocabulary import STYLES
+
+if TYPE_CHECKING:  # Jinja is imported when a template is first needed: `check` does without
+    import jinja2
 
 __all__ = ["STYLES", "Badge", "clean_text", "parse_color", "render_badge", "text_width"]
 
@@ -61,6 +63,8 @@ def render_layout(layout: Layout, templates: Path | None = None) -> str:
         layout: the badge's geometry and texts.
         templates: a folder of templates overriding the built-in ones.
     """
+    import jinja2
+
     template = _template(f"{layout.style}.svg.j2", templates)
     try:
         svg = str(template.render(b=layout))
@@ -87,6 +91,8 @@ def _render_builtin(layout: Layout) -> str:
 @cache
 def _environment(templates: Path | None) -> jinja2.Environment:
     """The one Jinja environment per template folder: the user's (if any) before ours."""
+    import jinja2
+
     folders = [str(resources.files("badgegen.templates"))]
     if templates is not None:
         folders.insert(0, str(templates))
@@ -103,6 +109,8 @@ def _environment(templates: Path | None) -> jinja2.Environment:
 
 @cache
 def _template(name: str, templates: Path | None) -> jinja2.Template:
+    import jinja2
+
     try:
         return _environment(templates).get_template(name)
     except jinja2.TemplateSyntaxError as exc:

@@ -31,41 +31,6 @@ class Panel:
     marks: tuple[str, str, str] = ("", "", "")
 
 
-@dataclass(frozen=True, slots=True)
-class Pulse:
-    """What the text beside a chart says: the week's peak and mean, and how many hours
-    (or, before the first hour, quarter hours) the mean is built from."""
-
-    peak: int | None
-    average: float | None
-    counts: int = 0
-    unit: str = "hour"
-
-    def describe(self) -> str:
-        """ "7 days: peak 12, average 5.5", with "(3 hours counted)" while that is thin."""
-        if self.peak is None:
-            return "no history yet"
-        average = f"{self.average:.1f}".removesuffix(".0") if self.average is not None else "-"
-        text = f"7 days: peak {self.peak}, average {average}"
-        if self.counts < THIN_BELOW:
-            text += f" ({self.counts} {self.unit}{'' if self.counts == 1 else 's'} counted)"
-        return text
-
-
-# Fewer counted hours than half a week: the words say how many.
-THIN_BELOW = 84
-
-
-def pulse(day: Sequence[int | None], week: Sequence[int | None]) -> Pulse:
-    """The week's peak and mean (its hours, or before the first hour the day's quarter hours)."""
-    known = [value for value in [*week, *day] if value is not None]
-    hours = [value for value in week if value is not None]
-    quarters = [value for value in day if value is not None]
-    weekly, unit = (hours, "hour") if hours else (quarters, "quarter hour")
-    average = sum(weekly) / len(weekly) if weekly else None
-    return Pulse(max(known) if known else None, average, len(weekly), unit)
-
-
 def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
     """The chart of panels, with an accessible title and description (escaped here).
 

@@ -8,10 +8,10 @@ from functools import cache
 
 from markupsafe import Markup
 
-from badgegen.config.logo import Logo
 from badgegen.render.text import Font, preferred_width, text_width
 from badgegen.text.colors import text_colors
 from badgegen.text.graphemes import graphemes
+from badgegen.text.logo import Logo
 
 SCALE = 10  # text is drawn at font-size 110 under scale(.1), for sub-pixel placement
 LOGO_WIDTH = 14

@@ -1,15 +1,15 @@
-"""What a room's badge says: label, message and colour from its count and appearance."""
+"""What a room's badges say: label, message and colour from its count, trend and appearance."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
-from badgegen.core.state import RoomState, describe_age
+from badgegen.core.state import RoomState
 from badgegen.render.styles import Badge
+from badgegen.view.words import stale_note
 
 ROOM_NAME = "{name}"
 _PREFIXES = ("k", "M", "G", "T")
@@ -88,13 +88,6 @@ def message_badge(label: str, message: str, color: str, look: Appearance) -> Bad
     return badge_in_look(look, label, message, color, id_suffix(f"{label}\0{message}"))
 
 
-def stale_note(state: RoomState) -> str:
-    """ "stale: last counted ..." for a count that stands in for a failed one."""
-    if state.status != "stale" or state.counted_at is None:
-        return ""
-    return f"stale: last counted {describe_age(state.counted_at)}"
-
-
 def label_for(room: Room, name: str | None) -> str:
     """The label, with {name} replaced by the room's own name (or its JID's local part)."""
     if ROOM_NAME not in room.label:
@@ -147,30 +140,6 @@ def compact_number(number: int) -> str:
 def id_suffix(seed: str) -> str:
     """A short suffix that keeps ids apart when several badges share a page, yet is stable."""
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8]
-
-
-def endpoint_json(badge: Badge) -> str:
-    """The badge in shields.io's endpoint schema, to render it through shields.
-
-    Returns:
-        The JSON document on one line (C-fast to write), with sorted keys so it is
-        byte-identical run to run.
-    """
-    document: dict[str, object] = {
-        "schemaVersion": 1,
-        "label": badge.label,
-        "message": badge.message,
-        "color": badge.color,
-        "labelColor": badge.label_color,
-        "isError": badge.is_error,
-        "style": badge.style,
-        "cacheSeconds": 300,
-    }
-    if badge.logo and badge.logo.name:
-        document["namedLogo"] = badge.logo.name
-    elif badge.logo:
-        document["logoSvg"] = badge.logo.svg
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 # What a trend badge says: the day's peak, or the week's average, and what it is built

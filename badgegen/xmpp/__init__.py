@@ -1,14 +1,13 @@
-"""The one network boundary: count every room's occupants over one XMPP connection.
+"""The one XMPP boundary: count every room's occupants over one XMPP connection.
 
 Only this package imports slixmpp (and the demo's occupants, which are clients
-themselves). Its public surface is what the rest of badgegen and the benchmarks
-use: fetch_counts with its ConnectOptions; the parsers of replies are public in
-disco and join, JID parsing in jids, error conditions in conditions.
+themselves). Its public surface: xmpp_counter, the counter a run uses by
+default, and count_rooms, what it calls; the parsers of replies are public in
+disco and join, error conditions in conditions.
 """
 
 from __future__ import annotations
 
-from badgegen.xmpp.scheduler import fetch_counts
-from badgegen.xmpp.session import ConnectOptions
+from badgegen.xmpp.scheduler import count_rooms, xmpp_counter
 
-__all__ = ["ConnectOptions", "fetch_counts"]
+__all__ = ["count_rooms", "xmpp_counter"]

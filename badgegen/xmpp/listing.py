@@ -19,7 +19,7 @@ from slixmpp import ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout
 
 from badgegen.config import Discover
-from badgegen.core.discovery import Discovery, Listing
+from badgegen.core.discovery import DiscoveryPlan, Listing
 from badgegen.text.jids import parse_jid
 from badgegen.text.untrusted import server_text
 from badgegen.xmpp.conditions import DEFINED_CONDITIONS
@@ -41,14 +41,14 @@ MAX_SERVICES_KEPT, MAX_SERVICES_READ = 5, 20
 
 
 async def list_services(
-    client: ClientXMPP, discovery: Discovery, timeout: float, deadline_at: float
+    client: ClientXMPP, plan: DiscoveryPlan, timeout: float, deadline_at: float
 ) -> tuple[Listing, ...]:
     """Every entry's service listed at once, each bounded in pages, items and time."""
     now = time.monotonic()
     until = min(deadline_at, now + max(timeout * 3, (deadline_at - now) * SHARE_OF_RUN))
     listings = [
-        list_rooms(client, entry, discovery.reading(entry), discovery.skip, timeout, until)
-        for entry in discovery.entries
+        list_rooms(client, entry, plan.reading(entry), plan.skip, timeout, until)
+        for entry in plan.entries
     ]
     return tuple(await asyncio.gather(*listings))
 

@@ -5,24 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import signal
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from slixmpp import ClientXMPP
 
 from badgegen.config import Room
 from badgegen.config.login import Login
+from badgegen.core.connection import Connection
+from badgegen.core.counting import Counted, Counter, CountRequest
 from badgegen.core.counts import Count, Problem
-from badgegen.core.discovery import Discovery
+from badgegen.core.discovery import Found, Listing
 from badgegen.errors import Interrupted, XmppError
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.listing import list_services
 from badgegen.xmpp.pacing import Job, Pacer
-from badgegen.xmpp.session import ConnectOptions, close, make_client, start_session
+from badgegen.xmpp.session import close, make_client, start_session
 from badgegen.xmpp.unsolicited import Unsolicited
 from badgegen.xmpp.waits import within
 
@@ -36,34 +37,45 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 Progress = Callable[[int, int], None]
 
 
-def fetch_counts(
+def xmpp_counter(connection: Connection, progress: Progress | None = None) -> Counter:
+    """The counter a run uses by default: one XMPP session with these settings.
+
+    Args:
+        connection: where to connect and how long each wait may take.
+        progress: told (rooms done, rooms in all) as each room is settled.
+    """
+
+    def count(login: Login, request: CountRequest, /) -> Counted:
+        return count_rooms(login, request, connection, progress)
+
+    return count
+
+
+def count_rooms(
     login: Login,
-    rooms: Iterable[Room],
-    options: ConnectOptions,
+    request: CountRequest,
+    connection: Connection,
     progress: Progress | None = None,
-    until: float = math.inf,
-    discovery: Discovery | None = None,
-) -> tuple[Count, ...]:
-    """Log in once and count every room's occupants (and those discovery chooses).
+) -> Counted:
+    """Log in once, list the plan's services, count every room: the request's and those the
+    plan chooses from each listing, in the same session.
 
     Args:
         login: the account to log in with.
-        rooms: the rooms to count.
-        options: connection settings and time limits.
+        request: the rooms, the services to list, and when counting must end at the
+            latest (if before connection.deadline from now: the rest of the run needs
+            its time too).
+        connection: where to connect and the time limits.
         progress: told how many rooms are done, as each is.
-        until: when (time.monotonic()) counting must end at the latest, if before
-            options.deadline from now: the rest of the run needs its time too.
-        discovery: services to list first; the rooms its choose() returns are
-            counted after rooms, in the same session.
 
     Returns:
-        One Count per room, in the order given, then one per discovered room.
+        A count per room, the request's rooms first, then the ones found.
 
     Raises:
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
-    deadline_at = min(time.monotonic() + options.deadline, until)
-    counting = _fetch_counts(login, tuple(rooms), options, progress, deadline_at, discovery)
+    deadline_at = min(time.monotonic() + connection.deadline, request.until)
+    counting = _count_all(login, request, connection, progress, deadline_at)
     return asyncio.run(_interruptible(counting))
 
 
@@ -93,16 +105,16 @@ async def _interruptible(work: Coroutine[Any, Any, T]) -> T:
                 signal.signal(signum, handler)
 
 
-async def _fetch_counts(
+async def _count_all(
     login: Login,
-    rooms: tuple[Room, ...],
-    options: ConnectOptions,
+    request: CountRequest,
+    options: Connection,
     progress: Progress | None,
     deadline_at: float,
-    discovery: Discovery | None = None,
-) -> tuple[Count, ...]:
-    templates = [entry.template for entry in discovery.entries] if discovery else []
-    joining = any(room.method == "join" for room in (*rooms, *templates))
+) -> Counted:
+    plan = request.plan
+    templates = [entry.template for entry in plan.entries] if plan else []
+    joining = any(room.method == "join" for room in (*request.rooms, *templates))
     client = make_client(login, options, joining=joining)
     unsolicited = Unsolicited(client, str(client.boundjid.domain))
     try:
@@ -110,21 +122,24 @@ async def _fetch_counts(
         if time.monotonic() >= deadline_at:
             # Logged in at the last moment: no room was asked, so none may change.
             raise XmppError("logged in only when the run's deadline was reached (see --deadline)")
-        if discovery is not None:
-            listings = await list_services(client, discovery, options.timeout, deadline_at)
-            rooms = (*rooms, *discovery.choose(listings))
-        results = await _count_rooms(client, rooms, options, deadline_at, progress)
+        listings: tuple[Listing, ...] = ()
+        found = Found()
+        if plan is not None:
+            listings = await list_services(client, plan, options.timeout, deadline_at)
+            found = plan.choose_all(listings)
+        rooms = (*request.rooms, *found.rooms)
+        counts = await _count_rooms(client, rooms, options, deadline_at, progress)
     finally:
         client.cancel_connection_attempt()
         await close(client)
         unsolicited.report()
-    return results
+    return Counted(counts, found, listings)
 
 
 async def _count_rooms(
     client: ClientXMPP,
     rooms: tuple[Room, ...],
-    options: ConnectOptions,
+    options: Connection,
     deadline_at: float,
     progress: Progress | None,
 ) -> tuple[Count, ...]:
@@ -157,7 +172,7 @@ class _Counting:
         self,
         client: ClientXMPP,
         rooms: tuple[Room, ...],
-        options: ConnectOptions,
+        options: Connection,
         progress: Progress | None,
     ) -> None:
         self.client, self.rooms, self.progress = client, rooms, progress

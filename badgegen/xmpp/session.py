@@ -5,34 +5,18 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from slixmpp import ClientXMPP
 
 from badgegen.config.login import Login
+from badgegen.core.connection import Connection
 from badgegen.errors import XmppError
 from badgegen.xmpp.routes import Route, routes_for_server, routes_from_records
 from badgegen.xmpp.waits import within
 from badgegen.xmpp.watcher import RouteFailure, SessionWatcher, describe_error, seconds
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectOptions:
-    """Where and how to connect, and how long to wait.
-
-    `timeout` bounds each wait: the DNS lookup, each route's connection,
-    its stream and login, and each query; `deadline` bounds the whole run.
-    """
-
-    server: tuple[str, int] | None = None
-    ca_file: Path | None = None
-    timeout: float = 10.0
-    deadline: float = 120.0
-    concurrency: int = 64  # as the CLI's --concurrency default
-
-
-def make_client(login: Login, options: ConnectOptions, *, joining: bool = False) -> ClientXMPP:
+def make_client(login: Login, options: Connection, *, joining: bool = False) -> ClientXMPP:
     """A client for counting; not connected yet.
 
     Queries and replies go through DiscoQueries as raw XML, so no plugin is
@@ -59,7 +43,7 @@ def make_client(login: Login, options: ConnectOptions, *, joining: bool = False)
 
 
 async def start_session(
-    client: ClientXMPP, login: Login, options: ConnectOptions, deadline_at: float
+    client: ClientXMPP, login: Login, options: Connection, deadline_at: float
 ) -> None:
     """Connect and log in, trying each route in turn, every wait bounded.
 
@@ -87,9 +71,9 @@ async def start_session(
         raise XmppError(f"{_asked_for(client, options)} did not offer TLS (it is required)")
 
 
-async def _routes(client: ClientXMPP, options: ConnectOptions, deadline_at: float) -> list[Route]:
-    if options.server:
-        return routes_for_server(*options.server)
+async def _routes(client: ClientXMPP, options: Connection, deadline_at: float) -> list[Route]:
+    if address := options.address:
+        return routes_for_server(*address)
     domain = str(client.boundjid.domain)
     wait = _bounded(options.timeout, deadline_at)
     try:
@@ -107,7 +91,7 @@ async def _first_session(
     client: ClientXMPP,
     watcher: SessionWatcher,
     routes: list[Route],
-    options: ConnectOptions,
+    options: Connection,
     deadline_at: float,
 ) -> None:
     """Try the routes in order until one gives a session; raise XmppError when none does."""
@@ -142,7 +126,7 @@ async def _try_route(
     client: ClientXMPP,
     watcher: SessionWatcher,
     route: Route,
-    options: ConnectOptions,
+    options: Connection,
     deadline_at: float,
 ) -> RouteFailure | None:
     """One route: connect within the timeout, then a session within it again."""
@@ -202,9 +186,9 @@ def _is_encrypted(client: ClientXMPP) -> bool:
     return "starttls" in client.features or isinstance(client.socket, ssl.SSLObject)
 
 
-def _asked_for(client: ClientXMPP, options: ConnectOptions) -> str:
+def _asked_for(client: ClientXMPP, options: Connection) -> str:
     """What the user asked to connect to: --server as typed, else the account's domain."""
-    if options.server:
-        host, port = options.server
+    if address := options.address:
+        host, port = address
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return str(client.boundjid.domain)

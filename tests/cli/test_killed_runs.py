@@ -29,7 +29,8 @@ SCRIPT = textwrap.dedent(
     """
     import atexit, os, signal, sys
     from badgegen.cli import main
-    from badgegen.cli.options import Runtime
+    from badgegen.commands.runtime import Runtime
+    from badgegen.core.counting import Counted
     from badgegen.core.counts import Count
     from badgegen.publish import TEMP_PREFIX
 
@@ -54,8 +55,9 @@ SCRIPT = textwrap.dedent(
     os.replace = watched("os.replace", os.replace)
     atexit.register(lambda: print(f"renames after the stop: {sum(after_stop)}", file=sys.stderr))
 
-    def counter(login, rooms, until, discovery=None):
-        return tuple(Count(room.jid, (index + seed) % 50) for index, room in enumerate(rooms))
+    def counter(login, request):
+        rooms = enumerate(request.rooms)
+        return Counted(tuple(Count(room.jid, (index + seed) % 50) for index, room in rooms))
 
     main(["refresh", "--config", config, "--out", out], obj=Runtime(counter))
     """

@@ -8,7 +8,6 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from badgegen.cli import main
-from badgegen.cli.arguments import parse_server
-from badgegen.config import Room
 from badgegen.config.appearance import APPEARANCE_KEYS
 from badgegen.config.login import Login
+from badgegen.core.connection import parse_server
+from badgegen.core.counting import Counted, CountRequest
 from badgegen.core.counts import Count, Problem
-from badgegen.core.discovery import Discovery
 from badgegen.errors import (
     EXIT_BUSY,
     EXIT_NOTHING_COUNTED,
@@ -32,7 +30,7 @@ from badgegen.errors import (
     ConfigError,
     XmppError,
 )
-from badgegen.pipeline.run import WRITE_RESERVE, WRITE_RESERVE_PER_ROOM
+from badgegen.pipeline.output import WRITE_RESERVE, WRITE_RESERVE_PER_ROOM
 from badgegen.publish import lock_directory
 from tests.conftest import ENV, FakeCounter, refresh, run_cli
 
@@ -335,19 +333,13 @@ def test_demo_without_prosody_says_what_to_install(
 class ManyFailures:
     """Counts the first room and times out on every other, like a run past its deadline."""
 
-    def __call__(
-        self,
-        login: Login,
-        rooms: Iterable[Room],
-        until: float,
-        discovery: Discovery | None = None,
-    ) -> tuple[Count, ...]:
-        rooms = tuple(rooms)
+    def __call__(self, login: Login, request: CountRequest, /) -> Counted:
+        rooms = request.rooms
         first = Count(rooms[0].jid, 3)
         late = [
             Count(room.jid, None, Problem.TIMEOUT, "run deadline reached") for room in rooms[1:]
         ]
-        return (first, *late)
+        return Counted((first, *late))
 
 
 def many_rooms(tmp_path: Path, count: int) -> Path:

@@ -15,9 +15,10 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.unsolicited import ANSWERS_PER_DOMAIN
+from tests.integration.counts import counts_of
 from tests.sandbox import running_server
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.servers import SandboxServer
@@ -43,9 +44,9 @@ def test_an_iq_flood_costs_a_small_fixed_budget(
         jid = own.register("attacked", PASSWORD)
         rooms = [Room(hostile.jid("flood-3000"))]
         rooms += [Room(occupants.room_jid(f"healthy{index}")) for index in range(HEALTHY)]
-        options = ConnectOptions(("127.0.0.1", own.port), own.ca_file, timeout=10, deadline=60)
+        options = Connection(f"127.0.0.1:{own.port}", own.ca_file, timeout=10, deadline=60)
         with caplog.at_level(logging.WARNING, logger="badgegen"):
-            counts = fetch_counts(Login(jid, Secret(PASSWORD)), rooms, options)
+            counts = counts_of(Login(jid, Secret(PASSWORD)), rooms, options)
         answers = hostile.flood_answers
     assert [count.occupants for count in counts] == [1] + [i % 3 for i in range(HEALTHY)]
     assert answers <= ANSWERS_PER_DOMAIN
@@ -68,11 +69,11 @@ def test_a_slow_domain_does_not_hold_up_the_others(
         account = server.register("shared", PASSWORD)
         rooms = [Room(slow.jid(f"late-2.6-fair{index}")) for index in range(100)]
         rooms += [Room(occupants.room_jid(f"healthy{index}")) for index in range(HEALTHY)]
-        options = ConnectOptions(
-            ("127.0.0.1", server.port), server.ca_file, timeout=3, deadline=60, concurrency=64
+        options = Connection(
+            f"127.0.0.1:{server.port}", server.ca_file, timeout=3, deadline=60, concurrency=64
         )
         with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.scheduler"):
-            counts = fetch_counts(Login(account, Secret(PASSWORD)), rooms, options)
+            counts = counts_of(Login(account, Secret(PASSWORD)), rooms, options)
     assert [count.occupants for count in counts] == [1] * 100 + [i % 3 for i in range(HEALTHY)]
     settled = [record.getMessage().split(":")[0] for record in caplog.records
                if record.getMessage().endswith("online")]  # fmt: skip

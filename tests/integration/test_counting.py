@@ -9,26 +9,27 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
 from badgegen.demo.server import free_port
 from badgegen.errors import XmppError
-from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.integration.counts import counts_of
 from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, MEMBERS_ONLY, Account
 
 
-def options(sandbox: SandboxServer, **changes: object) -> ConnectOptions:
+def options(sandbox: SandboxServer, **changes: object) -> Connection:
     """Connect to the test server, trusting its CA, with short limits."""
     settings: dict[str, object] = {
-        "server": ("127.0.0.1", sandbox.port),
+        "server": f"127.0.0.1:{sandbox.port}",
         "ca_file": sandbox.ca_file,
         "timeout": 5.0,
         "deadline": 30.0,
         **changes,
     }
-    return ConnectOptions(**settings)  # type: ignore[arg-type]
+    return Connection(**settings)  # type: ignore[arg-type]
 
 
 def login(account: Account) -> Login:
@@ -47,7 +48,7 @@ def test_exact_counts(
     server: SandboxServer, occupants: Occupants, account: Account, method: str
 ) -> None:
     """0, 1 and several occupants and a hidden room count exactly, never counting the tool."""
-    counts = fetch_counts(login(account), rooms(occupants, method), options(server))
+    counts = counts_of(login(account), rooms(occupants, method), options(server))
     got = {count.jid.split("@")[0]: count.occupants for count in counts}
     assert got == {**EXPECTED, "missing": None}
     missing = counts[-1]
@@ -58,7 +59,7 @@ def test_members_only_room(server: SandboxServer, occupants: Occupants, account:
     """disco#info counts a members-only room; joining it is refused and classed "not allowed"."""
     room = occupants.room_jid(MEMBERS_ONLY.name)
     asked = [Room(room), Room(room, method="join")]
-    counts = fetch_counts(login(account), asked, options(server))
+    counts = counts_of(login(account), asked, options(server))
     assert (counts[0].occupants, counts[0].problem, counts[0].public) == (0, None, True)
     assert (counts[1].occupants, counts[1].problem) == (None, Problem.NOT_ALLOWED)
     # The condition, then the server's own words when it gives some (ejabberd does).
@@ -69,8 +70,8 @@ def test_join_leaves_no_trace(
     server: SandboxServer, occupants: Occupants, account: Account
 ) -> None:
     """After counting by joining, rooms hold only their occupants and no room was created."""
-    fetch_counts(login(account), rooms(occupants, "join"), options(server))
-    counts = fetch_counts(login(account), rooms(occupants, "disco"), options(server))
+    counts_of(login(account), rooms(occupants, "join"), options(server))
+    counts = counts_of(login(account), rooms(occupants, "disco"), options(server))
     assert [count.occupants for count in counts] == [*EXPECTED.values(), None]
     assert counts[-1].problem is Problem.NOT_FOUND
 
@@ -81,14 +82,14 @@ def test_many_rooms_over_one_connection(
     """200 queries with 8 in flight all come back, in the order asked."""
     names = list(EXPECTED) * 50
     asked = [Room(occupants.room_jid(name)) for name in names]
-    counts = fetch_counts(login(account), asked, options(server, concurrency=8))
+    counts = counts_of(login(account), asked, options(server, concurrency=8))
     assert [count.occupants for count in counts] == [EXPECTED[name] for name in names]
 
 
 def test_anonymous_login(server: SandboxServer, occupants: Occupants) -> None:
     """An anonymous account (SASL ANONYMOUS) counts like any other."""
     anonymous = Login(server.anonymous_domain, None, anonymous=True)
-    counts = fetch_counts(anonymous, [Room(occupants.room_jid("busy"))], options(server))
+    counts = counts_of(anonymous, [Room(occupants.room_jid("busy"))], options(server))
     assert [(count.jid, count.occupants, count.problem) for count in counts] == [
         (occupants.room_jid("busy"), EXPECTED["busy"], None)
     ]
@@ -106,7 +107,7 @@ def test_anonymous_login(server: SandboxServer, occupants: Occupants) -> None:
         ),
         (
             login,
-            lambda server: options(server, server=("127.0.0.1", free_port())),
+            lambda server: options(server, server=f"127.0.0.1:{free_port()}"),
             r"^cannot connect to 127\.0\.0\.1:",
         ),
         (
@@ -128,7 +129,7 @@ def test_fatal_failures_end_promptly(
     """Login, connection and TLS failures raise XmppError within seconds, not retry forever."""
     started = time.monotonic()
     with pytest.raises(XmppError) as caught:
-        fetch_counts(
+        counts_of(
             make_login(account),  # type: ignore[operator]
             [Room(occupants.room_jid("busy"))],
             make_options(server),  # type: ignore[operator]

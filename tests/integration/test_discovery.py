@@ -20,13 +20,14 @@ import pytest
 
 from badgegen.config import Discover, Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Count
-from badgegen.core.discovery import Discovery, entered
+from badgegen.core.discovery import DiscoveryPlan, Found, entered
 from badgegen.core.state import RoomState
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.listing import MAX_PAGES
 from tests.conftest import run_cli
+from tests.integration.counts import discovered
 from tests.sandbox.component import LISTED_ROOMS, SlowRooms
 from tests.sandbox.servers import SandboxServer
 
@@ -57,21 +58,21 @@ def login(account: Account) -> Login:
     return Login(account.jid, Secret(account.password))
 
 
-def options(server: SandboxServer, **changes: float) -> ConnectOptions:
+def options(server: SandboxServer, **changes: float) -> Connection:
     settings: dict[str, float] = {"timeout": 5.0, **changes}
-    return ConnectOptions(("127.0.0.1", server.port), server.ca_file, **settings)  # type: ignore[arg-type]
+    return Connection(f"127.0.0.1:{server.port}", server.ca_file, **settings)  # type: ignore[arg-type]
 
 
 def discover(
     account: Account, server: SandboxServer, *entries: Discover, **changes: float
-) -> tuple[Discovery, list[tuple[Room, Count]]]:
-    """List and count as a refresh does; the discovery and the rooms that are in."""
-    discovery = Discovery(entries, {})
-    counts = fetch_counts(login(account), (), options(server, **changes), discovery=discovery)
+) -> tuple[Found, list[tuple[Room, Count]]]:
+    """List and count as a refresh does; what the listings found and the rooms that are in."""
+    plan = DiscoveryPlan(entries, {})
+    counted = discovered(login(account), plan, options(server, **changes))
     by_service = {entry.service: entry for entry in entries}
-    return discovery, [
+    return counted.found, [
         (room, count)
-        for room, count in zip(discovery.found.rooms, counts, strict=True)
+        for room, count in zip(counted.found.rooms, counted.counts, strict=True)
         if entered(room, count, None, by_service[room.service])
     ]
 
@@ -84,8 +85,8 @@ def test_every_public_room_and_no_other(
     server: SandboxServer, directory: Occupants, account: Account
 ) -> None:
     """All 132 public rooms, empty ones too, past one page and ejabberd's limit; not the hidden."""
-    discovery, found = discover(account, server, entry(server.muc_domain, include=("dir-*@*",)))
-    assert discovery.found.warnings == ()
+    found_by, found = discover(account, server, entry(server.muc_domain, include=("dir-*@*",)))
+    assert found_by.warnings == ()
     counted = {room.jid.split("@")[0]: count.occupants for room, count in found}
     assert counted == LISTED
     assert all(count.name is None or count.name for _room, count in found)
@@ -95,18 +96,18 @@ def test_min_occupants_and_globs(
     server: SandboxServer, directory: Occupants, account: Account
 ) -> None:
     wanted = entry(server.muc_domain, include=("dir-*@*",), exclude=("dir-1*@*",), min_occupants=1)
-    _discovery, found = discover(account, server, wanted)
+    _found_by, found = discover(account, server, wanted)
     assert sorted(room.jid.split("@")[0] for room, _count in found) == ["dir-000", "dir-050"]
 
 
 def test_limit_cuts_the_list_and_says_so(
     server: SandboxServer, directory: Occupants, account: Account
 ) -> None:
-    discovery, found = discover(
+    found_by, found = discover(
         account, server, entry(server.muc_domain, include=("dir-*@*",), limit=10)
     )
     assert len(found) == 10
-    assert "more rooms than its limit of 10" in " ".join(discovery.found.warnings)
+    assert "more rooms than its limit of 10" in " ".join(found_by.warnings)
 
 
 def test_refresh_writes_the_directory(
@@ -182,9 +183,9 @@ def test_only_the_services_own_rooms_appear(
 ) -> None:
     """Non-room items, hidden rooms, other domains' JIDs, full JIDs and garbage never appear;
     the service's pages are walked (two items a page)."""
-    discovery, found = discover(account, server, entry(server.component_domain))
+    found_by, found = discover(account, server, entry(server.component_domain))
     assert sorted(room.jid.split("@")[0] for room, _count in found) == sorted(LISTED_ROOMS)
-    assert discovery.found.warnings == ()
+    assert found_by.warnings == ()
     assert slow.pages_asked >= 4
 
 
@@ -195,7 +196,7 @@ def test_a_service_without_end_costs_its_own_entry(
     """Pages that never end are read up to a bound; the other service's rooms are all found."""
     slow.listing = "endless"
     started = time.monotonic()
-    _discovery, found = discover(
+    _found_by, found = discover(
         account, server,
         entry(server.component_domain, exclude=("endless-*@*",)),
         entry(server.muc_domain, include=("dir-*@*",)),
@@ -215,9 +216,9 @@ def test_a_silent_service_keeps_the_rooms_it_listed_before(
     before = {
         known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
     }
-    discovery = Discovery((entry(server.component_domain),), before)
-    counts = fetch_counts(login(account), (), options(server, timeout=1.0), discovery=discovery)
-    assert [room.jid for room in discovery.found.rooms] == [known]
-    assert counts[0].occupants == 2
-    assert "no answer" in discovery.found.warnings[0]
-    assert discovery.found.listed == frozenset()
+    plan = DiscoveryPlan.of((entry(server.component_domain),), before, ())
+    counted = discovered(login(account), plan, options(server, timeout=1.0))
+    assert [room.jid for room in counted.found.rooms] == [known]
+    assert counted.counts[0].occupants == 2
+    assert "no answer" in counted.found.warnings[0]
+    assert counted.found.listed == frozenset()

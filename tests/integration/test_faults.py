@@ -15,10 +15,11 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.record import TIMESTAMP
-from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.integration.counts import counts_of
 from tests.sandbox import running_server
 from tests.sandbox.component import FLAKY_COUNT, SlowRooms
 from tests.sandbox.servers import SandboxServer
@@ -29,10 +30,10 @@ from .conftest import Account
 PASSWORD = "fault-test-password"
 
 
-def options(server: SandboxServer, **changes: float) -> ConnectOptions:
+def options(server: SandboxServer, **changes: float) -> Connection:
     """Connect to server with short limits."""
     settings = {"timeout": 1.0, "deadline": 30.0, **changes}
-    return ConnectOptions(("127.0.0.1", server.port), server.ca_file, **settings)  # type: ignore[arg-type]
+    return Connection(f"127.0.0.1:{server.port}", server.ca_file, **settings)  # type: ignore[arg-type]
 
 
 def run(
@@ -64,7 +65,7 @@ def test_timeouts_are_retried_once_and_errors_never(
     ]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, [Room(jid) for jid in rooms], options(server))
+    counts = counts_of(login, [Room(jid) for jid in rooms], options(server))
     assert [(c.occupants, c.problem) for c in counts] == [
         (2, None), (None, Problem.TIMEOUT), (FLAKY_COUNT, None), (1, None),
         (None, Problem.NOT_FOUND),
@@ -79,7 +80,7 @@ def test_the_deadline_holds(server: SandboxServer, slow: SlowRooms, account: Acc
     rooms += [Room(slow.jid(f"silent-deadline-{index}")) for index in range(40)]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, rooms, options(server, deadline=3.0, concurrency=2))
+    counts = counts_of(login, rooms, options(server, deadline=3.0, concurrency=2))
     assert time.monotonic() - started < 4.5
     assert counts[0].occupants == 1
     assert {count.problem for count in counts[1:]} == {Problem.TIMEOUT}
@@ -187,7 +188,7 @@ def test_rate_limited_server_counts_1000_rooms(
         jid = own.register("counter", PASSWORD)
         rooms = [Room(slow.jid(f"count-{index % 7}-r{index}")) for index in range(1000)]
         started = time.monotonic()
-        counts = fetch_counts(
+        counts = counts_of(
             Login(jid, Secret(PASSWORD)), rooms, options(own, timeout=10, deadline=120)
         )
         elapsed = time.monotonic() - started

@@ -20,10 +20,11 @@ import pytest
 
 from badgegen.config import Discover, Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Count, Problem
-from badgegen.core.discovery import Discovery
+from badgegen.core.discovery import DiscoveryPlan
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.xmpp import ConnectOptions, fetch_counts
+from tests.integration.counts import counts_of, discovered
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab
 
@@ -64,15 +65,15 @@ def login(lab: Lab) -> Login:
     return Login(lab.home.register("counter", PASSWORD), Secret(PASSWORD))
 
 
-def options(lab: Lab, **changes: float) -> ConnectOptions:
+def options(lab: Lab, **changes: float) -> Connection:
     settings = {"timeout": TIMEOUT, **changes}
-    return ConnectOptions(("127.0.0.1", lab.home.port), lab.ca_file, **settings)  # type: ignore[arg-type]
+    return Connection(f"127.0.0.1:{lab.home.port}", lab.ca_file, **settings)  # type: ignore[arg-type]
 
 
 def test_counts_over_s2s(lab: Lab, remote: Occupants, login: Login) -> None:
     """Counts of rooms on another server are right; a missing room there is item-not-found."""
     rooms = [Room(remote.room_jid(sample.name)) for sample in SAMPLES]
-    counts = fetch_counts(login, [*rooms, Room(remote.room_jid("never"))], options(lab))
+    counts = counts_of(login, [*rooms, Room(remote.room_jid("never"))], options(lab))
     assert [count.occupants for count in counts[:-1]] == [sample.occupants for sample in SAMPLES]
     assert counts[-1].problem is Problem.NOT_FOUND
 
@@ -82,7 +83,7 @@ def test_each_dead_domain_keeps_its_reason(lab: Lab, remote: Occupants, login: L
     good = [Room(remote.room_jid(sample.name)) for sample in SAMPLES]
     dead = [Room(f"lobby@{domain}") for domain in FAILURES]
     started = time.monotonic()
-    counts = fetch_counts(login, [*dead, *good], options(lab))
+    counts = counts_of(login, [*dead, *good], options(lab))
     assert time.monotonic() - started < 2 * TIMEOUT + 2  # a timeout and a retry, at most
     by_room = {count.jid: count for count in counts}
     for room in dead:
@@ -97,7 +98,7 @@ def test_dead_domains_cost_one_timeout(lab: Lab, remote: Occupants, login: Login
     dead = [Room(f"room{index}@{domain}") for domain in FAILURES for index in range(100)]
     good = [Room(remote.room_jid(sample.name)) for sample in SAMPLES for _ in range(100)]
     started = time.monotonic()
-    counts = fetch_counts(login, [*dead, *good], options(lab))
+    counts = counts_of(login, [*dead, *good], options(lab))
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT + 4
     assert [count.occupants for count in counts[len(dead) :]] == [
@@ -125,7 +126,7 @@ def test_a_slow_domain_costs_its_own_rooms_only(
         late = [Room(slow.jid(f"late-2.6-lab{index}")) for index in range(100)]
         fast = [Room(healthy.room_jid(sample.name)) for sample in samples]
         with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.scheduler"):
-            counts = fetch_counts(login, late + fast, options(lab, timeout=5, deadline=60))
+            counts = counts_of(login, late + fast, options(lab, timeout=5, deadline=60))
     assert late[0].jid.endswith(f"@{SLOW}")
     assert [count.occupants for count in counts] == [1] * 100 + [s.occupants for s in samples]
     settled = [record.getMessage().split(":")[0] for record in caplog.records
@@ -161,7 +162,7 @@ def test_refresh_over_the_federation(
 
 def test_unreachable_is_never_a_count(lab: Lab, login: Login) -> None:
     """A dead domain's rooms never show a number, however the run ends."""
-    counts = fetch_counts(login, [Room(f"x@{domain}") for domain in DEAD], options(lab))
+    counts = counts_of(login, [Room(f"x@{domain}") for domain in DEAD], options(lab))
     assert all(isinstance(count, Count) and count.occupants is None for count in counts)
 
 
@@ -178,17 +179,15 @@ def test_pacing_behind_an_s2s_rate_limit(limited_lab: Lab) -> None:
     login = Login(limited_lab.home.register("counter", PASSWORD), Secret(PASSWORD))
     with Occupants(limited_lab.rooms, samples) as joined:
         rooms = [Room(joined.room_jid(sample.name)) for sample in samples]
-        counts = fetch_counts(login, rooms, options(limited_lab, deadline=120))
+        counts = counts_of(login, rooms, options(limited_lab, deadline=120))
     assert [count.occupants for count in counts] == [sample.occupants for sample in samples]
 
 
 def test_discovery_over_s2s(lab: Lab, remote: Occupants, login: Login) -> None:
     """A service on another server lists its public rooms over s2s, counted in the same session."""
     service = remote.room_jid("x").split("@")[1]
-    discovery = Discovery((Discover(service, Room("")),), {})
-    counts = fetch_counts(login, [], options(lab), discovery=discovery)
-    found = {
-        room.jid: count.occupants for room, count in zip(discovery.found.rooms, counts, strict=True)
-    }
+    counted = discovered(login, DiscoveryPlan((Discover(service, Room("")),), {}), options(lab))
+    pairs = zip(counted.found.rooms, counted.counts, strict=True)
+    found = {room.jid: count.occupants for room, count in pairs}
     assert found == {remote.room_jid(sample.name): sample.occupants for sample in SAMPLES}
-    assert discovery.found.warnings == ()
+    assert counted.found.warnings == ()

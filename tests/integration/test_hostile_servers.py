@@ -20,9 +20,11 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.text.untrusted import MAX_NAME_CODE_POINTS
-from badgegen.xmpp import ConnectOptions, disco, fetch_counts
+from badgegen.xmpp import disco
+from tests.integration.counts import counts_of
 from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
 from tests.sandbox.servers import SandboxServer
 
@@ -114,9 +116,9 @@ def test_an_unexpected_error_costs_its_room_only(
     monkeypatch.setattr(disco, "count_from_reply", crash_on_one)
     rooms = [Room(doomed)] + [Room(hostile.jid(f"count-{n}-fine")) for n in range(1, 30)]
     login = Login(account.jid, Secret(account.password))
-    options = ConnectOptions(("127.0.0.1", server.port), server.ca_file, concurrency=1)
+    options = Connection(f"127.0.0.1:{server.port}", server.ca_file, concurrency=1)
     with caplog.at_level(logging.WARNING):
-        counts = fetch_counts(login, rooms, options)
+        counts = counts_of(login, rooms, options)
     assert (counts[0].problem, counts[0].detail) == (Problem.ERROR, "unexpected RuntimeError")
     assert [count.occupants for count in counts[1:]] == list(range(1, 30))
     assert any(doomed in record.getMessage() for record in caplog.records)

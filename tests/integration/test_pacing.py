@@ -10,10 +10,11 @@ import time
 
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
-from badgegen.xmpp import ConnectOptions, fetch_counts
 from badgegen.xmpp.pacing import START_WINDOW
+from tests.integration.counts import counts_of
 from tests.sandbox.component import UNREACHABLE_TEXT, SlowRooms
 from tests.sandbox.servers import SandboxServer
 
@@ -22,8 +23,8 @@ from .conftest import EXPECTED, Account
 TIMEOUT = 2.0
 
 
-def options(server: SandboxServer) -> ConnectOptions:
-    return ConnectOptions(("127.0.0.1", server.port), server.ca_file, timeout=TIMEOUT)
+def options(server: SandboxServer) -> Connection:
+    return Connection(f"127.0.0.1:{server.port}", server.ca_file, timeout=TIMEOUT)
 
 
 def test_a_silent_domain_listed_first_costs_one_timeout(
@@ -34,7 +35,7 @@ def test_a_silent_domain_listed_first_costs_one_timeout(
     live = [Room(occupants.room_jid(name)) for name in EXPECTED for _ in range(50)]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, silent + live, options(server))
+    counts = counts_of(login, silent + live, options(server))
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT + 2.5  # one timeout, login and the live rooms
     assert [count.occupants for count in counts[200:]] == [
@@ -52,7 +53,7 @@ def test_a_domain_that_is_gone_is_asked_once(
     rooms = [Room(slow.jid(f"unreachable-{index}")) for index in range(100)]
     login = Login(account.jid, Secret(account.password))
     started = time.monotonic()
-    counts = fetch_counts(login, rooms, options(server))
+    counts = counts_of(login, rooms, options(server))
     assert time.monotonic() - started < TIMEOUT
     assert {count.problem for count in counts} == {Problem.REMOTE_UNREACHABLE}
     assert all(UNREACHABLE_TEXT in count.detail for count in counts)

@@ -11,16 +11,11 @@ from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.config.logo import builtin_logo
 from badgegen.core.counts import Count, Problem
-from badgegen.core.results import RoomResult, settle
+from badgegen.core.results import settle
 from badgegen.core.state import RoomState
-from badgegen.view.badges import (
-    badge_for,
-    color_for,
-    compact_number,
-    endpoint_json,
-    label_for,
-    message_for,
-)
+from badgegen.render.endpoint import endpoint_json
+from badgegen.render.styles import Badge
+from badgegen.view.badges import badge_for, color_for, compact_number, label_for, message_for
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -104,22 +99,22 @@ def test_badge_ids_differ_per_room_and_stay_stable() -> None:
 def test_endpoint_json() -> None:
     """The JSON follows shields' endpoint schema and is byte-stable."""
     room = Room("lobby@conference.example.org", appearance=Appearance(logo=builtin_logo("xmpp")))
-    text = endpoint_json(result_of(room, Count(room.jid, 4)).badge)
+    text = endpoint_json(badge_after(room, Count(room.jid, 4)))
     assert json.loads(text) == {
         "schemaVersion": 1, "label": "chat", "message": "4 online", "color": "#4b0",
         "labelColor": "#555", "isError": False, "style": "flat", "cacheSeconds": 300,
         "namedLogo": "xmpp",
     }  # fmt: skip
-    assert text == endpoint_json(result_of(room, Count(room.jid, 4)).badge)
-    unknown_badge = result_of(room, Count(room.jid, None, Problem.TIMEOUT)).badge
+    assert text == endpoint_json(badge_after(room, Count(room.jid, 4)))
+    unknown_badge = badge_after(room, Count(room.jid, None, Problem.TIMEOUT))
     unknown = json.loads(endpoint_json(unknown_badge))
     assert (unknown["message"], unknown["isError"]) == ("unknown", True)
 
 
-def result_of(room: Room, count: Count) -> RoomResult:
-    """The room's result of a first run that got this count."""
+def badge_after(room: Room, count: Count) -> Badge:
+    """The room's badge after a first run that got this count."""
     (result,) = settle([room], [count], {}, NOW, timedelta(hours=1))
-    return result
+    return badge_for(room, result.state)
 
 
 def counted(jid: str, occupants: int) -> RoomState:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from badgegen.render.chart import Panel, Pulse, chart_svg, nice_top, pulse
+from badgegen.render.chart import Panel, chart_svg, nice_top
+from badgegen.view.chart import Pulse, pulse
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.core.counts import Count, Problem
-from badgegen.xmpp import ConnectOptions
 from badgegen.xmpp.disco import DiscoQueries, count_from_reply, query_stanza
 from badgegen.xmpp.session import make_client
 
@@ -161,7 +161,7 @@ def test_query_escapes_the_room_address() -> None:
 
 def test_a_reply_counts_only_from_the_room_asked() -> None:
     """A stanza with the query's id from another address is not taken as the answer."""
-    client = make_client(Login("reader@example.org", Secret("unused")), ConnectOptions())
+    client = make_client(Login("reader@example.org", Secret("unused")), Connection())
     sent: list[str] = []
     client.send_raw = sent.append  # type: ignore[method-assign,assignment]
     queries = DiscoQueries(client)

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgegen.cli.discover import _as_yaml
+from badgegen.cli.discover import as_yaml
+from badgegen.commands.discover import Discovered
 from badgegen.config import Discover, Room, load_rooms
 from badgegen.core.counts import Count
-from badgegen.core.discovery import Discovery, Listing, found_rooms, left
+from badgegen.core.discovery import DiscoveryPlan, Found, Listing, left
 from badgegen.core.state import RoomState
 from badgegen.errors import ConfigError
 from badgegen.record.badges_json import parse_state
@@ -20,6 +21,19 @@ from badgegen.text.untrusted import clean_language
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 X, Y = "x.example", "y.example"
+
+
+def found_rooms(
+    entries: list[Discover],
+    listings: list[Listing],
+    known: dict[str, list[str]],
+    configured: list[Room],
+) -> Found:
+    """What a plan of entries chooses from listings, with known rooms on the page before."""
+    plan = DiscoveryPlan(
+        tuple(entries), {service: tuple(jids) for service, jids in known.items()}, tuple(configured)
+    )
+    return plan.choose_all(listings)
 
 
 def state(jid: str, service: str, status: str = "counted", hours_ago: int = 0) -> RoomState:
@@ -66,8 +80,8 @@ def test_rooms_that_left_are_kept_per_service_never_at_anothers_cost() -> None:
     """A service that churns keeps its own limit of left rooms; another's stay."""
     churning = {f"r{n}@{X}": state(f"r{n}@{X}", X, hours_ago=n) for n in range(5)}
     quiet = {f"q{n}@{Y}": state(f"q{n}@{Y}", Y, hours_ago=100 + n) for n in range(3)}
-    discovery = Discovery((Discover(X, Room(""), limit=2), Discover(Y, Room(""), limit=10)), {})
-    gone = left(discovery, {**churning, **quiet}, frozenset())
+    entries = (Discover(X, Room(""), limit=2), Discover(Y, Room(""), limit=10))
+    gone = left(entries, Room(""), {**churning, **quiet}, frozenset())
     assert sorted(room.jid for room, _state in gone) == sorted(
         [f"r0@{X}", f"r1@{X}", *quiet]  # the newest two of x, all of y
     )
@@ -75,8 +89,7 @@ def test_rooms_that_left_are_kept_per_service_never_at_anothers_cost() -> None:
 
 def test_a_room_of_a_removed_entry_keeps_the_look_of_defaults() -> None:
     look = Room("", label="ours")
-    discovery = Discovery((), {}, default_room=look)
-    ((room, _before),) = left(discovery, {f"a@{X}": state(f"a@{X}", X)}, frozenset())
+    ((room, _before),) = left((), look, {f"a@{X}": state(f"a@{X}", X)}, frozenset())
     assert (room.jid, room.file, room.label, room.service) == (f"a@{X}",) * 2 + ("ours", X)
 
 
@@ -101,7 +114,7 @@ def test_the_block_to_paste_is_yaml_whatever_the_jids_and_names() -> None:
         (Room(f"#hash@{X}"), Count(f"#hash@{X}", 2, language="en")),
         (Room(f"[x]@{X}"), Count(f"[x]@{X}", None)),
     ]
-    loaded = yaml.safe_load(_as_yaml(X, found))
+    loaded = yaml.safe_load(as_yaml(Discovered(X, NOW, tuple(found))))
     assert loaded == {"rooms": [f"*star@{X}", f"#hash@{X}", f"[x]@{X}"]}
 
 

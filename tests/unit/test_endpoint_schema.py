@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from badgegen.config import load_rooms
 from badgegen.core.state import RoomState
 from badgegen.errors import ConfigError
-from badgegen.view.badges import badge_for, endpoint_json, trend_badge, trend_value
+from badgegen.render.endpoint import endpoint_json
+from badgegen.view.badges import badge_for, trend_badge, trend_value
 from tests.endpoint_schema import endpoint_problems
 from tests.properties import examples
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgegen.core.occupancy import DAY, TIERS, WEEK, YEAR, History, add_run, merged
+from badgegen.core.occupancy import DAYS, HOURS, QUARTER_HOURS, TIERS, History, add_run, merged
 from tests.properties import examples
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
@@ -30,7 +30,7 @@ def known(history: History, tier: str, room: str = ROOM) -> list[int]:
 def test_a_run_fills_its_quarter_hour_and_the_latest_count_wins() -> None:
     """Two runs in one quarter hour: the later count stands."""
     history = run(run(History(), 1, 4), 7, 6)
-    assert values(history, DAY) == [None] * 95 + [6]
+    assert values(history, QUARTER_HOURS) == [None] * 95 + [6]
 
 
 def test_failed_runs_leave_gaps_not_zeros() -> None:
@@ -38,8 +38,8 @@ def test_failed_runs_leave_gaps_not_zeros() -> None:
     history = run(History(), 1, 4)
     history = run(history, 16, None)
     history = run(history, 31, 2)
-    assert values(history, DAY)[-3:] == [4, None, 2]
-    assert values(history, WEEK)[-1] == 3
+    assert values(history, QUARTER_HOURS)[-3:] == [4, None, 2]
+    assert values(history, HOURS)[-1] == 3
 
 
 def test_the_open_hour_and_day_hold_what_they_have_so_far() -> None:
@@ -47,8 +47,8 @@ def test_the_open_hour_and_day_hold_what_they_have_so_far() -> None:
     history = History()
     for minute, count in [(0, 2), (15, 4), (30, None), (45, 6), (60, 1)]:
         history = run(history, minute, count)
-    assert values(history, WEEK)[-2:] == [4, 1]  # (2 + 4 + 6) / 3, then the open hour
-    assert values(history, YEAR)[-1] == 2  # the day so far: hours 4 and 1, rounded half to even
+    assert values(history, HOURS)[-2:] == [4, 1]  # (2 + 4 + 6) / 3, then the open hour
+    assert values(history, DAYS)[-1] == 2  # the day so far: hours 4 and 1, rounded half to even
 
 
 def test_daily_runs_keep_every_day() -> None:
@@ -56,12 +56,12 @@ def test_daily_runs_keep_every_day() -> None:
     history = History()
     for day in range(10):
         history = run(history, day * 24 * 60, day + 1)
-    assert known(history, YEAR) == list(range(1, 11))
-    assert known(history, WEEK) == list(range4(10))
+    assert known(history, DAYS) == list(range(1, 11))
+    assert known(history, HOURS) == list(range4(10))
     weekly = History()
     for week in range(10):
         weekly = run(weekly, week * 7 * 24 * 60 + 5, week)
-    assert known(weekly, YEAR) == list(range(10))
+    assert known(weekly, DAYS) == list(range(10))
 
 
 def range4(days: int) -> range:
@@ -73,9 +73,9 @@ def test_a_long_pause_keeps_what_came_before_it() -> None:
     """Three days without a run: the quarter hours go, their hours and day stay."""
     history = run(run(History(), 0, 5), 70, 9)
     later = run(history, 60 * 24 * 3, 7)
-    assert known(later, DAY) == [7]
-    assert known(later, WEEK) == [5, 9, 7]
-    assert known(later, YEAR) == [7, 7]  # the first day's hours 5 and 9, then the new day
+    assert known(later, QUARTER_HOURS) == [7]
+    assert known(later, HOURS) == [5, 9, 7]
+    assert known(later, DAYS) == [7, 7]  # the first day's hours 5 and 9, then the new day
 
 
 def test_a_clock_step_back_reopens_nothing() -> None:
@@ -83,9 +83,12 @@ def test_a_clock_step_back_reopens_nothing() -> None:
     history = run(run(History(), 0, 5), 16, 6)  # quarters 0 and 15
     recorded = add_run(history, {ROOM: 8}, START + timedelta(minutes=14, seconds=59))
     assert recorded.behind == timedelta(seconds=1)  # behind the 00:15 bucket
-    assert values(recorded.history, DAY)[-2:] == [5, 8]  # the closed 00:00 quarter kept its 5
+    assert values(recorded.history, QUARTER_HOURS)[-2:] == [
+        5,
+        8,
+    ]  # the closed 00:00 quarter kept its 5
     midnight = add_run(history, {ROOM: 3}, START - timedelta(seconds=15))
-    assert known(midnight.history, YEAR) == [4]  # (5 + 3) / 2; yesterday is not reopened
+    assert known(midnight.history, DAYS) == [4]  # (5 + 3) / 2; yesterday is not reopened
     assert add_run(history, {ROOM: 1}, START + timedelta(hours=2)).behind == timedelta(0)
 
 
@@ -95,7 +98,7 @@ def test_rooms_no_longer_listed_stay_a_week() -> None:
     later = add_run(history, {ROOM: 1}, START + timedelta(days=3)).history
     assert set(later.rooms) == {ROOM, "old@x.example"}
     back = add_run(later, {ROOM: 1, "old@x.example": 4}, START + timedelta(days=4)).history
-    assert known(back, YEAR, "old@x.example") == [2, 4]
+    assert known(back, DAYS, "old@x.example") == [2, 4]
     gone = add_run(later, {ROOM: 1}, START + timedelta(days=8)).history
     assert set(gone.rooms) == {ROOM}
 
@@ -103,7 +106,7 @@ def test_rooms_no_longer_listed_stay_a_week() -> None:
 def test_the_series_times_are_the_buckets() -> None:
     """Each value comes with the start of its bucket."""
     history = run(History(), 20, 5)
-    times = [moment for moment, _ in history.series(ROOM, DAY)]
+    times = [moment for moment, _ in history.series(ROOM, QUARTER_HOURS)]
     assert times[-2:] == [START, START + timedelta(minutes=15)]
     assert history.newest == START + timedelta(minutes=15)
 
@@ -132,7 +135,7 @@ def expected(runs: list[tuple[int, int | None]], end: int) -> dict[str, dict[int
     for start, value in hourly.items():
         days[start - start % 86400].append(value)
     daily = {start: round(sum(vs) / len(vs)) for start, vs in days.items()}
-    tiers = {DAY: quarters, WEEK: hourly, YEAR: daily}
+    tiers = {QUARTER_HOURS: quarters, HOURS: hourly, DAYS: daily}
     return {
         tier.name: {
             start: value

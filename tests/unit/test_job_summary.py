@@ -11,9 +11,11 @@ from cmarkgfm.cmark import Options
 from badgegen.cli.job_summary import step_summary
 from badgegen.config import Room
 from badgegen.core.counts import Count, Problem
+from badgegen.core.occupancy import History
 from badgegen.core.results import settle
 from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import WriteReport
+from badgegen.view.room import view_rooms
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HOSTILE_TEXTS = [
@@ -45,7 +47,8 @@ def test_server_text_renders_as_text(text: str, rooms: int) -> None:
     room_list = [Room(f"r{index}@evil.example", file=f"r{index}") for index in range(rooms)]
     counts = [Count(room.jid, None, Problem.ERROR, text) for room in room_list]
     results = settle(room_list, counts, {}, NOW, timedelta(hours=1))
-    html = render(step_summary(RefreshResult(results, WriteReport((), ()))))
+    views = view_rooms(results, History(), NOW)
+    html = render(step_summary(RefreshResult(views, WriteReport((), ()))))
     for tag in ("<a ", "<img", "<h1", "<em", "<strong", "<script", "<!--"):
         assert tag not in html
     assert html.count("<details>") == html.count("</details>") == (1 if rooms > 20 else 0)

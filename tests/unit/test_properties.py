@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from badgegen.config import Room
-from badgegen.config.logo import Logo, builtin_logo
+from badgegen.config.logo import builtin_logo
 from badgegen.core.state import RoomState
 from badgegen.render import STYLES, Badge, clean_text, render_badge, render_layout
 from badgegen.render.styles import lay_out
 from badgegen.text.graphemes import graphemes
+from badgegen.text.logo import Logo
 from badgegen.text.untrusted import MAX_NAME_CLUSTERS, MAX_NAME_CODE_POINTS, clean_name, https_url
 from badgegen.view.snippets import embeddable, snippet
 from tests.properties import examples

@@ -18,9 +18,11 @@ from badgegen.core.occupancy import History, add_run
 from badgegen.core.results import settle
 from badgegen.core.state import RoomState
 from badgegen.errors import BadgegenError
+from badgegen.pipeline.files import HEADERS_TEXT
 from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import WriteReport
-from badgegen.view.page import HEADERS_TEXT, index_html, room_status
+from badgegen.view.page import index_html
+from badgegen.view.room import view_room, view_rooms
 from badgegen.view.snippets import link_for, snippet
 
 ROOM = Room("lobby@conference.example.org", file="lobby")
@@ -73,7 +75,7 @@ def test_page_escapes_and_lists_every_room() -> None:
     """index.html names every room, escapes room names, and loads nothing from elsewhere."""
     rooms = [ROOM, Room("x@y.example", label="<b>")]
     counts = [Count(ROOM.jid, 3), Count("x@y.example", None, Problem.NOT_FOUND)]
-    page = index_html(settle(rooms, counts, {}, NOW, HOUR), BASE, History(), NOW)
+    page = index_html(view_rooms(settle(rooms, counts, {}, NOW, HOUR), History(), NOW), BASE, NOW)
     assert "lobby@conference.example.org" in page
     assert "unknown: room does not exist; never counted" in page
     assert "checked 2026-11-25 12:00 UTC" in page
@@ -113,7 +115,7 @@ def test_json_and_step_summary() -> None:
     count = Count(ROOM.jid, None, Problem.TIMEOUT)
     before = {ROOM.jid: RoomState(ROOM.jid, "counted", 4, NOW - timedelta(minutes=5))}
     results = settle([ROOM], [count], before, NOW, HOUR)
-    result = RefreshResult(results, WriteReport(("lobby.svg",), ()), ())
+    result = RefreshResult(view_rooms(results, History(), NOW), WriteReport(("lobby.svg",), ()), ())
     document = json.loads(result_json(result, 3, NOW))
     assert (document["version"], document["status"], document["time"]) == (
         1,
@@ -176,7 +178,7 @@ def test_job_summary_keeps_table_and_code_spans() -> None:
     """A JID with a backtick or a pipe cannot break out of its code span or the table."""
     room = Room("a`b|c@conference.example.org", file="odd")
     results = settle([room], [Count(room.jid, 2)], {}, NOW, HOUR)
-    table = step_summary(RefreshResult(results, WriteReport((), ())))
+    table = step_summary(RefreshResult(view_rooms(results, History(), NOW), WriteReport((), ())))
     row = table.strip().splitlines()[-1]
     assert row == "| `` a`b\\|c@conference.example.org `` | `2 online` |"
 
@@ -187,13 +189,13 @@ def test_the_page_tells_counted_from_checked() -> None:
     before = {ROOM.jid: RoomState(ROOM.jid, "counted", 5, NOW - timedelta(hours=3))}
     failed = [Count(ROOM.jid, None, Problem.TIMEOUT)]
     (unknown,) = settle([ROOM], failed, before, NOW, HOUR)
-    assert room_status(unknown, history, NOW) == (
+    assert view_room(unknown, history, NOW).status == (
         "unknown: timed out; last count 5 at 2026-11-25 09:00 UTC, 3 hours before this check"
     )
     (stale,) = settle([ROOM], failed, before, NOW, timedelta(hours=4))
-    assert room_status(stale, history, NOW) == (
+    assert view_room(stale, history, NOW).status == (
         "showing 5 from 2026-11-25 09:00 UTC, 3 hours before this check (stale);"
         " not counted now: timed out"
     )
     (counted,) = settle([ROOM], [Count(ROOM.jid, 7)], before, NOW, HOUR)
-    assert room_status(counted, history, NOW) == "7 online"
+    assert view_room(counted, history, NOW).status == "7 online"

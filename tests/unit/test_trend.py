@@ -10,7 +10,8 @@ import pytest
 from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.render import render_badge
-from badgegen.view.badges import Trend, endpoint_json, id_suffix, trend_badge, trend_value
+from badgegen.render.endpoint import endpoint_json
+from badgegen.view.badges import Trend, id_suffix, trend_badge, trend_value
 
 ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 

@@ -1,0 +1,51 @@
+"""The counter's one call shape: what a run asks it, and what it answers.
+
+The counter (badgegen.xmpp's in production) logs in once, lists the services
+a DiscoveryPlan names, counts rooms.yaml's rooms and those the plan chooses
+from each listing, and returns all it found; nothing is filled in behind the
+caller's back. A program embedding badgegen, or a test, may pass its own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from badgegen.config import Room
+from badgegen.config.login import Login
+from badgegen.core.counts import Count
+from badgegen.core.discovery import DiscoveryPlan, Found, Listing
+
+
+@dataclass(frozen=True, slots=True)
+class CountRequest:
+    """The rooms to count, the services to list (with how to choose their rooms), and when
+    counting must be done by (time.monotonic())."""
+
+    rooms: tuple[Room, ...]
+    plan: DiscoveryPlan | None = None
+    until: float = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What a counter found: a count per room, the request's rooms first, then found's.
+
+    found holds the rooms chosen from the listings (counted after the request's
+    rooms, in its order), the services listed whole, and the listings' warnings.
+    """
+
+    counts: tuple[Count, ...]
+    found: Found = field(default_factory=Found)
+    listings: tuple[Listing, ...] = ()
+
+    def rooms(self, request: CountRequest) -> tuple[Room, ...]:
+        """Every room counted, in the order of counts."""
+        return (*request.rooms, *self.found.rooms)
+
+
+class Counter(Protocol):
+    """What counts the rooms: badgegen.xmpp.xmpp_counter's by default."""
+
+    def __call__(self, login: Login, request: CountRequest, /) -> Counted: ...

@@ -1,0 +1,75 @@
+"""What each room shows after a run, computed once: every file, the page and the report
+serialise these views, and none computes its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from badgegen.config import Room
+from badgegen.core.counts import Count
+from badgegen.core.occupancy import HOURS, QUARTER_HOURS, History, LastCount, last_count
+from badgegen.core.results import RoomResult
+from badgegen.core.state import RoomState
+from badgegen.render.styles import Badge
+from badgegen.view.badges import badge_for, trend_badge, trend_value, unlisted_badge
+from badgegen.view.chart import Chart, chart_of
+from badgegen.view.words import run_words, status_words
+
+
+@dataclass(frozen=True, slots=True)
+class RoomView:
+    """A room's result and everything shown of it: its badge, its trend badge (with
+    `trend:`), its chart, its last count on record, and its count in words."""
+
+    result: RoomResult
+    badge: Badge
+    trend: Badge | None
+    chart: Chart
+    last: LastCount | None
+    status: str  # for the page: counted now, or the last count and how long before
+    summary: str  # for the run's report: "12 online", or why not and what it shows
+
+    @property
+    def room(self) -> Room:
+        """The room, as rooms.yaml (or its `discover:` entry) configures it."""
+        return self.result.room
+
+    @property
+    def count(self) -> Count:
+        """This run's count, or why there is none."""
+        return self.result.count
+
+    @property
+    def state(self) -> RoomState:
+        """What the room shows after the run."""
+        return self.result.state
+
+
+def view_rooms(
+    results: Iterable[RoomResult], history: History, checked_at: datetime
+) -> tuple[RoomView, ...]:
+    """Each room's view, from its result and the history with this run's counts in it.
+
+    Args:
+        results: every room's result of the run.
+        history: the rooms' history, this run included.
+        checked_at: the time of the run.
+    """
+    return tuple(view_room(result, history, checked_at) for result in results)
+
+
+def view_room(result: RoomResult, history: History, checked_at: datetime) -> RoomView:
+    """One room's view (see view_rooms)."""
+    room, state = result.room, result.state
+    badge = badge_for(room, state) if result.asked else unlisted_badge(room, state)
+    trend = None
+    if room.trend:
+        day, week = history.values(room.jid, QUARTER_HOURS), history.values(room.jid, HOURS)
+        trend = trend_badge(room, badge.label, trend_value(room.trend, day, week))
+    last = last_count(history, room.jid, state.counted_at)
+    status = status_words(result, last, checked_at)
+    return RoomView(
+        result, badge, trend, chart_of(room.jid, history), last, status, run_words(result)
+    )
