@@ -7,12 +7,11 @@ import logging
 import re
 from collections.abc import Iterable
 
+from badgegen.text.invisible import escaped
+
 # SASL elements carry credentials (PLAIN sends the password in base64).
 _SASL_PAYLOAD = re.compile(r"(<(auth|response|challenge|success)\b[^>]*>)[^<]*(</\2>)")
 REDACTED = "[redacted]"
-# Control and bidi characters from a server (XML allows C1 controls such as
-# CSI) must not drive the reader's terminal: shown escaped instead.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class RedactingFilter(logging.Filter):
@@ -45,7 +44,9 @@ class RedactingFilter(logging.Filter):
         # base64 runs are long and random-looking: wherever they appear, they are the secret.
         for form in self.forms:
             text = text.replace(form, REDACTED)
-        return _CONTROLS.sub(lambda match: ascii(match.group())[1:-1], text)
+        # What a server said (XML allows C1 controls such as CSI) must not drive the reader's
+        # terminal: shown escaped.
+        return escaped(text, keep_lines=True)
 
 
 def _secret_forms(secrets: Iterable[str]) -> set[str]:

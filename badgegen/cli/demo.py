@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from badgegen.cli.failures import errors_reported, interrupts_raised
-from badgegen.cli.options import exit_status_help, runtime_of
-from badgegen.cli.refresh import Printing, run_refresh
+from badgegen.cli.options import Printing, exit_status_help, runtime_of
+from badgegen.cli.refresh import run_refresh
 from badgegen.commands.demo import DEMO_OUT
 from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, Interrupted
 

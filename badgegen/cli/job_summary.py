@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from badgegen.cli.summary import summary
+from badgegen.cli.summary import room_lines
 from badgegen.cli.words import plural
 from badgegen.pipeline.run import RefreshResult
 
@@ -31,7 +30,7 @@ def step_summary(run: RefreshResult) -> str:
     table = "\n".join(rows) + "\n"
     if len(run.rooms) <= SUMMARY_TABLE_OPEN_UP_TO:
         return heading + table + "\n"
-    problems = [line.text for line in summary(run, Path())[:-1] if line.problem]
+    problems = [line.text for line in room_lines(run) if line.problem]
     listed = "".join(f"- {literal(text)}\n" for text in problems)
     folded = f"<details><summary>Every room</summary>\n\n{table}\n</details>\n\n"
     return heading + (listed + "\n" if listed else "") + folded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,15 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
         show_default=True,
         help=help_text,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """How a refresh's outcome is printed: -q, --json, -v."""
+
+    quiet: bool = False
+    as_json: bool = False
+    verbose: bool = False
 
 
 def runtime_of(context: click.Context) -> Runtime:

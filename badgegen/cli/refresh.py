@@ -6,7 +6,6 @@ import dataclasses
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -16,6 +15,7 @@ from badgegen.cli.options import (
     CONFIG_OPTION,
     ENVIRONMENT_HELP,
     EXIT_STATUS_HELP,
+    Printing,
     connection_of,
     connection_options,
     out_option,
@@ -26,15 +26,6 @@ from badgegen.commands.runtime import Runtime
 from badgegen.errors import EXIT_USAGE
 
 REFRESH = RefreshRequest()
-
-
-@dataclass(frozen=True, slots=True)
-class Printing:
-    """How a refresh's outcome is printed: -q, --json, -v."""
-
-    quiet: bool = False
-    as_json: bool = False
-    verbose: bool = False
 
 
 class _JsonAwareCommand(click.Command):

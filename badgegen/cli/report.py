@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from badgegen.cli.failures import failure_of, print_errors
 from badgegen.cli.job_summary import step_summary
 from badgegen.cli.json_output import failure_json, result_json
+from badgegen.cli.options import Printing
 from badgegen.cli.summary import summary
 from badgegen.cli.words import printable, warn
 from badgegen.commands.refresh import Refreshed
 from badgegen.errors import PublishError
 from badgegen.publish import append_text
-
-if TYPE_CHECKING:
-    from badgegen.cli.refresh import Printing
 
 
 def report(outcome: Refreshed, out_dir: Path, printing: Printing) -> None:

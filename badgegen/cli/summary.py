@@ -28,15 +28,25 @@ class Line:
 
 
 def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list[Line]:
-    """Every line of a refresh's summary.
+    """Every line of a refresh's summary: its rooms' lines, then the sum.
+
+    Args:
+        run: what the refresh counted, showed and wrote.
+        out_dir: where it wrote.
+        verbose: a line for every room, whatever its problem.
+    """
+    return [*room_lines(run, verbose=verbose), Line(closing_line(run, out_dir))]
+
+
+def room_lines(run: RefreshResult, *, verbose: bool = False) -> list[Line]:
+    """The warnings, and a line per room or per problem that rooms share.
 
     Rooms counted get a line each; rooms that share a problem are one line
     with a count and a few examples, unless verbose (the full list is also
     in --json and badges.json).
 
     Args:
-        run: what the refresh counted, showed and wrote.
-        out_dir: where it wrote.
+        run: what the refresh counted and showed.
         verbose: a line for every room, whatever its problem.
     """
     lines = [Line(warning, problem=True) for warning in run.warnings]
@@ -63,7 +73,6 @@ def summary(run: RefreshResult, out_dir: Path, *, verbose: bool = False) -> list
                 f" badges, which say so ({examples}{more})"
             )
         )
-    lines.append(Line(closing_line(run, out_dir)))
     return lines
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from badgegen.config.names import placeholder_problem, text_problem
+from badgegen.config.names import shown_text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, string
 from badgegen.text.colors import NAMED, closest_color, expected_color, parse_color
 from badgegen.text.logo import Logo
@@ -91,14 +91,9 @@ def _color(node: Node, where: str, problems: Problems) -> str | None:
 
 def _message(node: Node, where: str, problems: Problems) -> str | None:
     text = string(node, where, problems)
-    if text is not None and not text.strip():
-        # shields' endpoint schema refuses an empty message, so NAME.json would break.
-        problems.add(node, where, "empty message (expected some text, e.g. nobody here)")
-        return None
-    if text is not None and (reason := text_problem(text)):
-        problems.add(node, where, reason)
-        return None
-    if text is not None and (reason := placeholder_problem(text, "{count}", "a message")):
+    # shields' endpoint schema refuses an empty message, so NAME.json would break.
+    empty = "empty message (expected some text, e.g. nobody here)"
+    if text is not None and (reason := shown_text_problem(text, "{count}", "a message", empty)):
         problems.add(node, where, reason)
         return None
     return text

@@ -6,11 +6,11 @@ import difflib
 import re
 import unicodedata
 
+from badgegen.text.invisible import first_invisible
 from badgegen.text.jids import parse_jid
 
 _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Embeddings, overrides and isolates reorder text; marks are harmless.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # Leaves room for ".svg"/".json" and a temporary-file prefix within the
 # 255-byte name limit of common filesystems.
@@ -81,11 +81,18 @@ def mixed_scripts(text: str) -> str:
 
 
 def text_problem(text: str) -> str | None:
-    """Say why text cannot be shown on a badge: control or bidi-override characters."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-            return f"contains the control character U+{ord(char):04X} (expected plain text)"
+    """Say why text cannot be shown on a badge: a control, bidi or invisible character."""
+    if (char := first_invisible(text)) is not None:
+        return f"contains the control character U+{ord(char):04X} (expected plain text)"
     return None
+
+
+def shown_text_problem(text: str, placeholder: str, what: str, empty: str) -> str | None:
+    """Say why text cannot be a badge's label or message: empty (empty says what to write),
+    invisible characters, or {placeholders} other than placeholder. what names the field."""
+    if not text.strip():
+        return empty
+    return text_problem(text) or placeholder_problem(text, placeholder, what)
 
 
 def placeholder_problem(text: str, allowed: str | None, what: str) -> str | None:

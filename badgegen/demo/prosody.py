@@ -6,12 +6,12 @@ import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from badgegen.demo.server import (
     DOMAIN,
     MUC_DOMAIN,
-    Certificate,
     LocalServer,
     free_port,
     make_certificate,
@@ -26,29 +26,72 @@ daemonize = false
 pidfile = "{root}/prosody.pid"
 data_path = "{root}/data"
 certificates = "{root}/certs"
-log = {{ {{ levels = {{ min = "info" }}, to = "file", filename = "{root}/prosody.log" }} }}
-interfaces = {{ "127.0.0.1" }}
-c2s_ports = {{ {port} }}
+log = {{ {{ levels = {{ min = "{log_level}" }}, to = "file", filename = "{root}/prosody.log" }} }}
+c2s_interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {c2s_port} }}
+s2s_interfaces = {{ "{s2s_address}" }}
+s2s_ports = {{ {s2s_port} }}
+component_interfaces = {{ "127.0.0.1" }}
+component_ports = {{ {component_port} }}
 c2s_direct_tls_ports = {{}}
+s2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
-s2s_ports = {{}}
 http_ports = {{}}
 https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{more_modules} }}
-modules_disabled = {{ "s2s", "offline", "c2s_direct_tls" }}
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping"{modules} }}
+modules_disabled = {{ "offline", "c2s_direct_tls", "s2s_direct_tls"{disabled} }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
-ssl = {{ certificate = "{certificate.cert}", key = "{certificate.key}" }}
+ssl = {{ certificate = "{cert}", key = "{key}"{cafile} }}
 {settings}
-VirtualHost "{domain}"
 {hosts}
-Component "{muc_domain}" "muc"
+"""
+MUC_COMPONENT = """
+Component "{domain}" "muc"
     muc_room_locking = false
     muc_room_default_public = true
     muc_room_default_persistent = true
     -- Keep every room in memory, however many (Prosody's default keeps 100).
     muc_room_cache_size = 10000
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ProsodySetup:
+    """What a throwaway Prosody is: its folder, ports, certificate, hosts and settings.
+
+    The demo's is one host and its MUC service on 127.0.0.1; the tests' sandbox
+    and federation lab add hosts, components, limits and s2s.
+    """
+
+    root: Path
+    c2s_port: int
+    cert: Path
+    key: Path
+    hosts: str  # VirtualHost and Component sections (Lua)
+    ca: Path | None = None  # to verify other servers' certificates (s2s)
+    modules: tuple[str, ...] = ()  # besides the ones every setup has
+    settings: str = ""  # more global settings (Lua)
+    s2s: tuple[str, int] | None = None  # where to listen for federation; None: none
+    component_port: int | None = None  # XEP-0114 components connect here
+    log_level: str = "info"
+
+    def config(self) -> str:
+        """The setup as a prosody.cfg.lua."""
+        address, port = self.s2s or ("127.0.0.1", "")
+        return CONFIG.format(
+            root=self.root, log_level=self.log_level, c2s_port=self.c2s_port,
+            s2s_address=address, s2s_port=port, component_port=self.component_port or "",
+            modules="".join(f', "{module}"' for module in self.modules),
+            disabled="" if self.s2s else ', "s2s"', cert=self.cert, key=self.key,
+            cafile=f', cafile = "{self.ca}"' if self.ca else "", settings=self.settings,
+            hosts=self.hosts,
+        )  # fmt: skip
+
+
+def demo_hosts(more: str = "") -> str:
+    """The demo's host and MUC service, with more hosts (Lua) between them when given."""
+    return f'VirtualHost "{DOMAIN}"\n{more}' + MUC_COMPONENT.format(domain=MUC_DOMAIN)
 
 
 def prosody_available() -> bool:
@@ -66,44 +109,19 @@ def running_prosody(root: Path) -> Iterator[LocalServer]:
     Yields:
         The running server.
     """
-    (root / "data").mkdir(parents=True, exist_ok=True)
     port, certificate = free_port(), make_certificate(root / "certs")
-    config = root / "prosody.cfg.lua"
-    config.write_text(prosody_config(root, port, certificate), encoding="utf-8")
+    config = write_config(ProsodySetup(root, port, certificate.cert, certificate.key, demo_hosts()))
     with prosody_process(config, port) as process_id:
         ctl = ("prosodyctl", "--config", str(config))
         yield LocalServer("prosody", root, port, certificate.ca, ctl, process_id)
 
 
-def prosody_config(
-    root: Path,
-    port: int,
-    certificate: Certificate,
-    *,
-    modules: tuple[str, ...] = (),
-    settings: str = "component_ports = {}",
-    hosts: str = "",
-) -> str:
-    """The demo's Prosody config, with more modules, settings and hosts when given (Lua).
-
-    Args:
-        root: the server's folder.
-        port: its client port on 127.0.0.1.
-        certificate: for the demo's domains.
-        modules: modules to enable besides the demo's.
-        settings: global settings not in the demo's (by default: no component port).
-        hosts: VirtualHost and Component sections, after the demo's host.
-    """
-    return CONFIG.format(
-        root=root,
-        port=port,
-        certificate=certificate,
-        domain=DOMAIN,
-        muc_domain=MUC_DOMAIN,
-        more_modules="".join(f', "{module}"' for module in modules),
-        settings=settings,
-        hosts=hosts,
-    )
+def write_config(setup: ProsodySetup) -> Path:
+    """Write setup's prosody.cfg.lua into its folder (with data/ beside it); return its path."""
+    (setup.root / "data").mkdir(parents=True, exist_ok=True)
+    config = setup.root / "prosody.cfg.lua"
+    config.write_text(setup.config(), encoding="utf-8")
+    return config
 
 
 @contextlib.contextmanager

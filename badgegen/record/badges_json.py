@@ -124,25 +124,29 @@ def parse_state(text: str, now: datetime) -> Record:
         raise ValueError(f"not a version {STATE_VERSION} badges.json")
     if not has_object(text, "rooms"):
         raise ValueError("badges.json has no rooms")
+    states, ignored = _room_states(text, now)
+    newest = max((state.counted_at or now for state in states.values()), default=now)
+    states = {jid: _no_later_than(state, now) for jid, state in states.items()}
+    return Record(states, tuple(ignored), max(newest, now) - now, _checked_at(text, now))
+
+
+def _room_states(text: str, now: datetime) -> tuple[dict[str, RoomState], list[str]]:
+    """Every usable room entry's state, and "room: reason" for each left out (or in part)."""
     states: dict[str, RoomState] = {}
     ignored: list[str] = []
     seen: set[str] = set()
-    newest = now
     for entry in entries(text):
         if "@" not in entry.key:
             continue  # not a room: the header, or keys inside a poisoned entry
         seen.add(entry.key)
-        decoded = decode(entry.value, RECORD_BYTES_PER_ROOM)
-        state, problem = _parse_room(entry.key, decoded, now)
+        state, problem = _parse_room(entry.key, decode(entry.value, RECORD_BYTES_PER_ROOM), now)
         if state is not None:
             states[state.jid] = state
-            newest = max(newest, state.counted_at or now)
         if problem:
             ignored.append(f"{_shown_key(entry.key)}: {problem}")
     left_out = sorted(room_keys(text) - seen)
     ignored += [f"{_shown_key(key)}: not an object of counts and names" for key in left_out]
-    states = {jid: _no_later_than(state, now) for jid, state in states.items()}
-    return Record(states, tuple(ignored), newest - now, _checked_at(text, now))
+    return states, ignored
 
 
 def _parse_room(
@@ -155,7 +159,7 @@ def _parse_room(
         return None, "not an object"
     status = entry.get("status")
     if status not in STATUSES:
-        return None, "status is not counted, stale or unknown"
+        return None, f"status is not {_one_of(STATUSES)}"
     occupants = entry.get("occupants")
     if not (occupants is None or credible_occupants(occupants)):
         return None, f"occupants is not a whole number from 0 to {MAX_OCCUPANTS}"
@@ -220,3 +224,8 @@ def _service_of(jid: str, service: str) -> str | None:
         return None
     normalised, _reason = parse_room_jid(jid)
     return service if normalised == jid else None
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """ "counted, stale, unknown or unlisted"."""
+    return ", ".join(names[:-1]) + f" or {names[-1]}"

@@ -13,7 +13,6 @@ from typing import IO
 from badgegen.reading import NotReadable, describe_size
 from badgegen.text.untrusted import server_text
 
-FETCH_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 

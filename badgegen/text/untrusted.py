@@ -13,7 +13,8 @@ import re
 import unicodedata
 import urllib.parse
 
-from badgegen.text.graphemes import graphemes
+from badgegen.text.graphemes import graphemes, is_emoji
+from badgegen.text.invisible import visible
 
 # No MUC room holds a million people; a larger "count" is garbage or an attack.
 MAX_OCCUPANTS = 999_999
@@ -32,11 +33,7 @@ ELLIPSIS = "…"
 # A language tag's shape (RFC 5646): a primary subtag and a few more, within 35 characters.
 _LANGUAGE_TAG = re.compile(r"(?=.{1,35}$)[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}")
 _DIGITS = re.compile(rf"[0-9]{{1,{len(str(MAX_OCCUPANTS))}}}")
-_SPACES = re.compile(r"\s+")  # after _is_plain, re's \s and regex's agree
-# Embeddings, overrides and isolates reorder the text around them; the
-# byte-order mark and line/paragraph separators have no place in a name.
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_DROPPED = frozenset(_BIDI_CONTROLS + "\u061c\u200e\u200f\ufeff\u2028\u2029")
+_SPACES = re.compile(r"\s+")  # line and paragraph separators too: a name is one line
 # Characters that would end or escape a URL in one of the snippet syntaxes.
 _URL_UNSAFE = frozenset(" \"'<>\\^`{|}")
 
@@ -111,18 +108,23 @@ def clean_text(text: str | None, max_clusters: int, max_code_points: int) -> str
     # Bounded before the work below, so a megabyte of marks costs nothing.
     kept = "".join(char for char in text[: max_code_points * 4] if _is_plain(char))
     kept = _SPACES.sub(" ", kept).strip()
-    clusters = [cluster[:MAX_CLUSTER_CODE_POINTS] for cluster in graphemes(kept)]
-    cleaned = "".join(clusters)
+    clusters = [_visible(cluster)[:MAX_CLUSTER_CODE_POINTS] for cluster in graphemes(kept)]
+    clusters = [cluster for cluster in clusters if cluster]
+    cleaned = _SPACES.sub(" ", "".join(clusters)).strip()
     if len(clusters) > max_clusters or len(cleaned) > max_code_points:
         cleaned = _shortened(clusters, max_clusters, max_code_points)
     return cleaned or None
 
 
 def _is_plain(char: str) -> bool:
-    if char in _DROPPED:
-        return False
-    category = unicodedata.category(char)
-    return category not in ("Cc", "Cs", "Cn", "Co") or char in "\t\n\r"  # white space stays
+    """Neither unassigned, private, a surrogate nor a control (white space stays, as space)."""
+    if char.isspace():
+        return True
+    return unicodedata.category(char) not in ("Cc", "Cs", "Cn", "Co")
+
+
+def _visible(cluster: str) -> str:
+    return visible(cluster, emoji=is_emoji(cluster))
 
 
 def _shortened(clusters: list[str], max_clusters: int, max_code_points: int) -> str:

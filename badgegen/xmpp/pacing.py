@@ -63,7 +63,6 @@ class _Domain:
     threshold: float = float("inf")  # slow start below it, one more per window above
     in_flight: int = 0
     answered: bool = False
-    last_answer: float = float("-inf")
     last_late_reply: float = float("-inf")
     silent_timeouts: int = 0
     shrunk_at: float = float("-inf")
@@ -136,7 +135,6 @@ class Pacer:
         domain.in_flight -= 1
         self.in_flight -= 1
         if count.problem is not Problem.TIMEOUT:
-            domain.last_answer = now
             return self._answered(domain, job, count)
         congested = self._congested(domain, now)
         attempts = MAX_ATTEMPTS_CONGESTED if congested else MAX_ATTEMPTS

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from badgegen.demo.prosody import prosody_process
+from badgegen.demo.prosody import MUC_COMPONENT, ProsodySetup, prosody_process, write_config
 from badgegen.demo.server import free_port, log_tail, stop
 from tests.sandbox import listeners
 from tests.sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer
@@ -52,47 +52,16 @@ DEAD = {
     f"drop.{LAB}": "127.0.0.6",
 }
 
-CONFIG = """\
--- A federation lab server, written by badgegen's tests; everything lives in {root}.
-run_as_root = true
-daemonize = false
-pidfile = "{root}/prosody.pid"
-data_path = "{root}/data"
-log = {{ {{ levels = {{ min = "debug" }}, to = "file", filename = "{root}/prosody.log" }} }}
-c2s_interfaces = {{ "127.0.0.1" }}
-c2s_ports = {{ {c2s_port} }}
-s2s_interfaces = {{ "{s2s_address}" }}
-s2s_ports = {{ {s2s_port} }}
-c2s_direct_tls_ports = {{}}
-s2s_direct_tls_ports = {{}}
-legacy_ssl_ports = {{}}
-component_ports = {{ {component_ports} }}
-component_interfaces = {{ "127.0.0.1" }}
-http_ports = {{}}
-https_ports = {{}}
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "dialback", "s2s_auth_certs"
-  {extra_modules} }}
-{limits}
-modules_disabled = {{ "offline", "c2s_direct_tls", "s2s_direct_tls" }}
+# Names come from the lab's dnsmasq and nowhere else; certificates prove each server.
+LAB_SETTINGS = """\
 unlimited_jids = {{ {unlimited_jids} }}
-authentication = "internal_hashed"
-c2s_require_encryption = true
 s2s_require_encryption = true
 s2s_secure_auth = true
 s2s_timeout = {s2s_timeout}
-ssl = {{ certificate = "{cert}", key = "{key}", cafile = "{ca}" }}
--- Names come from the lab's dnsmasq and nowhere else.
 unbound = {{ resolvconf = false; hoststxt = false; forward = "{dns}" }}
-{hosts}
+{limits}
 """
 HOME_HOSTS = f'VirtualHost "{HOME}"\n'
-MUC_HOST = """
-Component "{name}" "muc"
-    muc_room_locking = false
-    muc_room_default_public = true
-    muc_room_default_persistent = true
-    muc_room_cache_size = 10000
-"""
 COMPONENT_HOST = f"""
 Component "{SLOW}"
     component_secret = "{COMPONENT_SECRET}"
@@ -164,7 +133,8 @@ def running_lab(
         rooms = stack.enter_context(
             _prosody(
                 root / "rooms", [ROOMS, *services, SLOW], (ROOMS_ADDRESS, ports["rooms"]),
-                f'VirtualHost "{ROOMS}"\n' + "".join(MUC_HOST.format(name=m) for m in services)
+                f'VirtualHost "{ROOMS}"\n'
+                + "".join(MUC_COMPONENT.format(domain=muc) for muc in services)
                 + COMPONENT_HOST,
                 authority=authority, dns=dns, s2s_timeout=s2s_timeout,
                 component_port=ports["component"],
@@ -199,28 +169,27 @@ def _prosody(
 ) -> Iterator[SandboxServer]:
     """A lab Prosody serving names, its s2s listener on s2s (address, port), and the
     component's listener on component_port when given."""
-    (root / "data").mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     certificate = authority.issue_cert(*names)  # type: ignore[attr-defined]
     cert, key = root / "cert.pem", root / "key.pem"
     certificate.cert_chain_pems[0].write_to_path(str(cert))
     certificate.private_key_pem.write_to_path(str(key))
-    ca = root.parent / "ca.pem"
     c2s_port = free_port()
-    s2s_address, s2s_port = s2s
     limits = f'limits = {{ s2sin = {{ rate = "{s2s_limit}"; burst = "2s" }} }}' if s2s_limit else ""
-    settings = {
-        "root": root, "c2s_port": c2s_port, "s2s_address": s2s_address, "s2s_port": s2s_port,
-        "unlimited_jids": ", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
-        "s2s_timeout": s2s_timeout, "cert": cert, "key": key, "ca": ca, "dns": dns,
-        "component_ports": component_port or "", "hosts": hosts,
-        "extra_modules": ', "limits"' if s2s_limit else "", "limits": limits,
-    }  # fmt: skip
-    config = root / "prosody.cfg.lua"
-    config.write_text(CONFIG.format(**settings), encoding="utf-8")
+    settings = LAB_SETTINGS.format(
+        unlimited_jids=", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
+        s2s_timeout=s2s_timeout, dns=dns, limits=limits,
+    )  # fmt: skip
+    setup = ProsodySetup(
+        root, c2s_port, cert, key, hosts, ca=root.parent / "ca.pem",
+        modules=("dialback", "s2s_auth_certs", *(("limits",) if s2s_limit else ())),
+        settings=settings, s2s=s2s, component_port=component_port, log_level="debug",
+    )  # fmt: skip
+    config = write_config(setup)
     with prosody_process(config, c2s_port) as process_id:
         ctl = ("prosodyctl", "--config", str(config))
         yield SandboxServer(
-            "prosody", root, c2s_port, ca, ctl, process_id,
+            "prosody", root, c2s_port, setup.ca or cert, ctl, process_id,
             domain=names[0], muc_domain=names[min(1, len(names) - 1)],
             component_port=component_port or 0, component_domain=SLOW,
         )  # fmt: skip

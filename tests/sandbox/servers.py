@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from badgegen.demo.prosody import prosody_config, prosody_process
+from badgegen.demo.prosody import ProsodySetup, demo_hosts, prosody_process, write_config
 from badgegen.demo.server import (
     DOMAIN,
     MOST_OCCUPANTS,
@@ -41,8 +41,6 @@ NAMES = {
 }
 
 PROSODY_SETTINGS = """\
-component_ports = {{ {component_port} }}
-component_interfaces = {{ "127.0.0.1" }}
 unlimited_jids = {{ {unlimited_jids} }}
 """
 PROSODY_HOSTS = """\
@@ -82,19 +80,18 @@ def running_sandbox_prosody(
             for every account but the sandbox's owner and occupants.
         valid_for: how long its certificate lasts (a soak moves clocks years ahead).
     """
-    (root / "data").mkdir(parents=True, exist_ok=True)
     port, component_port = free_port(), free_port()
     names = (DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN)
     certificate = make_certificate(root / "certs", names, valid_for)
     settings = PROSODY_SETTINGS.format(
-        component_port=component_port,
-        unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
+        unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS)
     )
-    modules = ("limits",) if rate_limits else ()
-    hosts = PROSODY_HOSTS.format(**NAMES)
-    text = prosody_config(root, port, certificate, modules=modules, settings=settings, hosts=hosts)
-    config = root / "prosody.cfg.lua"
-    config.write_text(text, encoding="utf-8")
+    setup = ProsodySetup(
+        root, port, certificate.cert, certificate.key, demo_hosts(PROSODY_HOSTS.format(**NAMES)),
+        modules=("limits",) if rate_limits else (), settings=settings,
+        component_port=component_port,
+    )  # fmt: skip
+    config = write_config(setup)
     with prosody_process(config, port) as process_id:
         ctl = ("prosodyctl", "--config", str(config))
         yield SandboxServer(

@@ -111,3 +111,47 @@ def test_architecture_md_floors_hold(path: Path) -> None:
         and floors.get(target, 99) >= floors[here]
     }
     assert not above, f"{here} (floor {floors[here]}) imports from its floor or above: {above}"
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 300, 40
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_modules_and_functions_stay_small(path: Path) -> None:
+    """Modules of at most 300 lines, functions of at most 40 (from `def` to their end): a
+    longer one is split where it does two things, never squeezed."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") <= MAX_MODULE_LINES
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert long == []
+
+
+NETWORK_MODULES = ("badgegen.xmpp", "badgegen.record.fetch", "slixmpp", "urllib", "socket", "ssl")
+CLOCK_CALLS = ("now", "utcnow", "today", "time", "monotonic", "perf_counter")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((PACKAGE / "cli").glob("*.py")),
+    ids=lambda path: str(path.relative_to(PACKAGE)),
+)
+def test_the_command_line_reads_no_clock_and_no_network(path: Path) -> None:
+    """badgegen/cli/ declares and prints: the clock comes from the Runtime, counting and
+    fetching from badgegen.commands; no module of it imports network code."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    network = [module for module in imported_modules(path) if module.startswith(NETWORK_MODULES)]
+    clocks = [
+        ast.unparse(node.func)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOCK_CALLS
+        and ast.unparse(node.func.value) in ("datetime", "time", "date", "datetime.datetime")
+    ]
+    assert (network, clocks) == ([], [])

@@ -128,7 +128,7 @@ def test_nonsense_entries_are_skipped() -> None:
     assert record.states == {"g@h": RoomState("g@h", "counted", 2, None)}
     assert record.ignored == (
         "a@b: occupants is not a whole number from 0 to 999999",
-        "c@d: status is not counted, stale or unknown",
+        "c@d: status is not counted, stale, unknown or unlisted",
         "e@f: not an object of counts and names",
     )
 
