@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from tests.sandbox.servers import SandboxServer
 from tests.sandbox.watch import LineWatcher
 
 from .conftest import Account
+from .runs import refresh_command, run_refresh, start_refresh
 
 PASSWORD = "fault-test-password"
 
@@ -42,13 +41,11 @@ def run(
     """Write rooms.yaml into folder and run `badgegen refresh` on it."""
     config = folder / "rooms.yaml"
     config.write_text("rooms:\n" + "".join(f"  - {room}\n" for room in rooms))
-    env = {**os.environ, "BADGEGEN_JID": jid, "BADGEGEN_PASSWORD": password}
-    command = [
-        sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-        str(folder / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
-        str(server.ca_file), "--timeout", "2", *args,
-    ]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    command = refresh_command(
+        config, folder / "public", f"127.0.0.1:{server.port}", "--timeout", "2", *args,
+        ca_file=server.ca_file,
+    )  # fmt: skip
+    return run_refresh(command, jid, password)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -134,13 +131,11 @@ def test_killed_server_mid_run(
         counted = [slow.jid(f"count-{n}") for n in (1, 2, 3)]
         silent = [slow.jid("silent-kill-1"), slow.jid("silent-kill-2")]
         out = record_counted_before(tmp_path / "public", silent, occupants=9)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "badgegen", "refresh", "-v", "--config",
-             str(_rooms(tmp_path, counted + silent)), "--out", str(out), "--server",
-             f"127.0.0.1:{own.port}", "--ca-file", str(own.ca_file), "--timeout", "30"],
-            env={**os.environ, "BADGEGEN_JID": jid, "BADGEGEN_PASSWORD": PASSWORD},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        config = _rooms(tmp_path, counted + silent)
+        command = refresh_command(
+            config, out, f"127.0.0.1:{own.port}", "-v", "--timeout", "30", ca_file=own.ca_file
+        )
+        process = start_refresh(command, jid, PASSWORD)
         assert process.stderr is not None
         log = LineWatcher(process.stderr)
         # Once the client has settled the counted rooms (-v logs each), only silent ones wait.
@@ -201,12 +196,12 @@ def test_overlapping_runs_take_turns(
 ) -> None:
     """Two runs on one directory at once: the second waits for the lock; both succeed."""
     config = _rooms(tmp_path, [slow.jid("late-1-overlap"), slow.jid("count-4")])
-    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
-    command = [sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-               str(tmp_path / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
-               str(server.ca_file), "--lock-wait", "30", "-q"]  # fmt: skip
-    first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    second = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    command = refresh_command(
+        config, tmp_path / "public", f"127.0.0.1:{server.port}", "--lock-wait", "30", "-q",
+        ca_file=server.ca_file,
+    )  # fmt: skip
+    first = start_refresh(command, account.jid, account.password)
+    second = start_refresh(command, account.jid, account.password)
     assert (first.wait(60), second.wait(60)) == (0, 0)
     assert sorted(path.name for path in (tmp_path / "public").iterdir()) == [
         "_headers", "badges.json", "count-4@slow.badgegen.test.chart.svg",
@@ -230,13 +225,10 @@ def test_full_disk_keeps_published_badges(
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
 
-    result = subprocess.run(
-        [sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-         str(tmp_path / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
-         str(server.ca_file)],
-        env={**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password},
-        capture_output=True, text=True, timeout=60, preexec_fn=small_disk,
-    )  # fmt: skip
+    command = refresh_command(
+        config, tmp_path / "public", f"127.0.0.1:{server.port}", ca_file=server.ca_file
+    )
+    result = run_refresh(command, account.jid, account.password, preexec_fn=small_disk)
     assert result.returncode == EXIT_OUTPUT_FAILED, result.stderr
     assert result.stderr.startswith("Error: cannot write ")
     assert len(result.stderr.splitlines()) == 1

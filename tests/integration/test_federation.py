@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +23,7 @@ from badgegen.core.counts import Count, Problem
 from badgegen.core.discovery import DiscoveryPlan
 from badgegen.demo.occupants import Occupants, SampleRoom
 from tests.integration.counts import counts_of, discovered
+from tests.integration.runs import refresh_command, run_refresh
 from tests.sandbox.component import SlowRooms
 from tests.sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab
 
@@ -142,13 +141,11 @@ def test_refresh_over_the_federation(
     config = tmp_path / "rooms.yaml"
     rooms = [remote.room_jid("busy"), "lobby@missing.lab.example", "lobby@refused.lab.example"]
     config.write_text("rooms:\n" + "".join(f"  - {room}\n" for room in rooms))
-    env = {**os.environ, "BADGEGEN_JID": login.jid, "BADGEGEN_PASSWORD": PASSWORD}
-    command = [
-        sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
-        "--out", str(tmp_path / "public"), "--server", f"127.0.0.1:{lab.home.port}",
-        "--ca-file", str(lab.ca_file), "--timeout", str(TIMEOUT),
-    ]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    command = refresh_command(
+        config, tmp_path / "public", f"127.0.0.1:{lab.home.port}", "--timeout", str(TIMEOUT),
+        ca_file=lab.ca_file,
+    )  # fmt: skip
+    result = run_refresh(command, login.jid, PASSWORD, timeout=60)
     assert result.returncode == 3, result.stderr
     assert f"{remote.room_jid('busy')}: 4 online" in result.stdout
     assert "lobby@missing.lab.example: remote server unreachable (remote-server-not-found:" in (

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -29,6 +27,7 @@ from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
 from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
+from .runs import refresh_command, run_refresh
 
 # What each hostile room ends as: its count (None: unknown) and its name if it has one.
 UNCOUNTED = {
@@ -57,13 +56,11 @@ def refresh(
     config = folder / "rooms.yaml"
     entries = "".join(f"  - {{jid: {room}, label: '{{name}}', link: webchat}}\n" for room in rooms)
     config.write_text("base_url: https://example.org/badges\nrooms:\n" + entries)
-    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
-    command = [
-        sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out",
-        str(folder / "public"), "--server", f"127.0.0.1:{server.port}", "--ca-file",
-        str(server.ca_file), "--timeout", "5", "--concurrency", "1", "--json",
-    ]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    command = refresh_command(
+        config, folder / "public", f"127.0.0.1:{server.port}", "--timeout", "5",
+        "--concurrency", "1", "--json", ca_file=server.ca_file,
+    )  # fmt: skip
+    return run_refresh(command, account.jid, account.password)
 
 
 def test_hostile_replies_cost_their_own_room_only(

@@ -21,7 +21,9 @@ from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
 from tests.sandbox import server_available
 from tests.sandbox.servers import SandboxServer
 
+from . import runs
 from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account
+from .runs import refresh_command
 
 
 def write_rooms(folder: Path, occupants: Occupants, *, missing: bool) -> Path:
@@ -38,14 +40,9 @@ def run_refresh(
     server: SandboxServer, config: Path, account: Account, *args: str, port: int | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m badgegen refresh` with the account in the environment."""
-    env = {**os.environ, "BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
-    env.pop("BADGEGEN_PASSWORD_FILE", None)
-    command = [
-        sys.executable, "-m", "badgegen", "refresh", "--config", str(config),
-        "--out", str(config.parent / "public"), "--server", f"127.0.0.1:{port or server.port}",
-        "--ca-file", str(server.ca_file), "--timeout", "5", *args,
-    ]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    address, out = f"127.0.0.1:{port or server.port}", config.parent / "public"
+    command = refresh_command(config, out, address, "--timeout", "5", *args, ca_file=server.ca_file)
+    return runs.run_refresh(command, account.jid, account.password, timeout=60)
 
 
 def badge_labels(out: Path) -> dict[str, str]:
