@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import time
 
 import pytest
 
@@ -126,13 +126,9 @@ def test_fatal_failures_end_promptly(
     make_options: object,
     message: str,
 ) -> None:
-    """Login, connection and TLS failures raise XmppError within seconds, not retry forever."""
-    started = time.monotonic()
+    """Login, connection and TLS failures raise XmppError, not retry forever: the deadline is
+    far past the test's own timeout, so only giving up ends the run in time."""
+    patient = dataclasses.replace(make_options(server), deadline=3600)  # type: ignore[operator]
     with pytest.raises(XmppError) as caught:
-        counts_of(
-            make_login(account),  # type: ignore[operator]
-            [Room(occupants.room_jid("busy"))],
-            make_options(server),  # type: ignore[operator]
-        )
+        counts_of(make_login(account), [Room(occupants.room_jid("busy"))], patient)  # type: ignore[operator]
     assert re.search(message, str(caught.value))
-    assert time.monotonic() - started < 5

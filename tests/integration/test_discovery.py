@@ -11,7 +11,6 @@ that never end; the federation lab a service on another server.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -195,13 +194,11 @@ def test_a_service_without_end_costs_its_own_entry(
 ) -> None:
     """Pages that never end are read up to a bound; the other service's rooms are all found."""
     slow.listing = "endless"
-    started = time.monotonic()
     _found_by, found = discover(
         account, server,
         entry(server.component_domain, exclude=("endless-*@*",)),
         entry(server.muc_domain, include=("dir-*@*",)),
     )  # fmt: skip
-    assert time.monotonic() - started < 60
     assert slow.pages_asked == MAX_PAGES
     assert {room.jid.split("@")[0] for room, _count in found} == set(LISTED)
 
