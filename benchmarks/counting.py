@@ -49,10 +49,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from discovery import report_discovery
-from fixed_cost import report_fixed_cost
-from measure import Cell, machine
-from methods import (
+from benchmarks.discovery import report_discovery
+from benchmarks.fixed_cost import report_fixed_cost
+from benchmarks.measure import Cell, machine
+from benchmarks.methods import (
     bytes_per_room,
     help_seconds,
     profile_badgegen,
@@ -60,9 +60,9 @@ from methods import (
     run_baseline,
     second_run,
 )
-from rooms import LINK_DELAY, Target, link, populated_server, rooms_files
-from slow_domain import report_slow_domain
-from verdicts import ServerResults, verdicts
+from benchmarks.rooms import LINK_DELAY, Target, link, populated_server, rooms_files
+from benchmarks.slow_domain import report_slow_domain
+from benchmarks.verdicts import ServerResults, verdicts
 
 METHODS = ("badgegen", "naive", "join")
 CONDITIONS = ("loopback", "link", "limits", "federated", "fixed", "slow-domain", "discovery")
@@ -181,7 +181,7 @@ def print_ratios(results: ServerResults) -> None:
 
 def report_federated(sizes: Sequence[int], repeats: int, everything: dict[str, object]) -> int:
     """Measure and print the federated condition; return how many targets fall short."""
-    from federated import DEAD_DOMAINS, DOMAINS, TIMEOUT, measure_federated  # beside this file
+    from benchmarks.federated import DEAD_DOMAINS, DOMAINS, TIMEOUT, measure_federated
 
     failures, figures = 0, []
     for size in sizes:

@@ -20,11 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from measure import run_measured
-from rooms import PASSWORD, Target, expected_count, room_name
-
 from badgegen.demo.occupants import Occupants, SampleRoom
-from tests.sandbox import running_server
+from benchmarks.measure import run_measured
+from benchmarks.rooms import PASSWORD, Target, expected_count, room_name
+from sandbox import running_server
 
 ROOMS, QUICK_ROOMS = 10_000, 1_000
 TARGET = 1.5

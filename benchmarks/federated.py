@@ -1,7 +1,7 @@
 """The `federated` condition of `benchmarks/run counting`: rooms over 20 remote domains, 2 dead,
 and a slow one.
 
-In the federation lab (tests/sandbox/federation.py) the account lives on the
+In the federation lab (sandbox/federation.py) the account lives on the
 home server and the rooms on 18 MUC services of the rooms server, each its
 own remote domain reached over s2s; two more domains are dead, one silent
 (accepts, never speaks) and one dropping packets. The rooms are spread over
@@ -28,14 +28,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from slow_domain import last_fast
-
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
+from badgegen.core.connection import Connection
 from badgegen.demo.occupants import Occupants, SampleRoom
-from badgegen.xmpp import ConnectOptions
-from tests.sandbox.component import SlowRooms
-from tests.sandbox.federation import Lab, running_lab
+from benchmarks.slow_domain import last_fast
+from sandbox.component import SlowRooms
+from sandbox.federation import Lab, running_lab
 
 DOMAINS = 20
 DEAD_DOMAINS = ("silent.lab.example", "drop.lab.example")
@@ -133,8 +132,7 @@ def _beside_a_slow_domain(
 ) -> tuple[float, float, bool]:
     """When the last live room is counted alone and after slow_rooms rooms of the slow
     domain (medians of repeats), and whether every count was right."""
-    options = ConnectOptions(("127.0.0.1", lab.home.port), lab.ca_file, timeout=TIMEOUT,
-                             deadline=300)  # fmt: skip
+    options = Connection(f"127.0.0.1:{lab.home.port}", lab.ca_file, timeout=TIMEOUT, deadline=300)
     fast = [Room(jid) for jid in live]
     with SlowRooms(lab.rooms) as slow:
         late = [Room(slow.jid(f"late-2.6-lab{index}")) for index in range(slow_rooms)]

@@ -15,9 +15,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from measure import HERE, run_measured
-from methods import BADGEGEN, refresh_arguments
-from rooms import Target, populated_server, rooms_files
+from benchmarks.measure import HERE, run_measured
+from benchmarks.methods import BADGEGEN, refresh_arguments
+from benchmarks.rooms import Target, populated_server, rooms_files
 
 ROOMS = 5
 REPEATS = 21

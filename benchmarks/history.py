@@ -24,7 +24,8 @@ from badgegen.core.counts import Count
 from badgegen.core.occupancy import TIERS, History, Series, add_run
 from badgegen.core.results import settle
 from badgegen.record.history_json import history_json, parse_history
-from badgegen.view.page import index_html, room_chart
+from badgegen.view.page import index_html
+from badgegen.view.room import view_rooms
 
 ROOMS = 5000
 ROUNDS = 3
@@ -64,15 +65,17 @@ def main() -> int:
         rooms, [Count(jid, counts[jid]) for jid in jids], {}, later, timedelta(hours=1)
     )
     updated = add_run(history, counts, later).history
-    charts = [room_chart(jid, updated) for jid in jids]
-    page_with = index_html(results, "", updated, later)
-    page_without = index_html(results, "", History(), later)
+    views = view_rooms(results, updated, later)
+    charts = [view.chart.svg() for view in views]
+    page_with = index_html(views, "", later)
+    page_without = index_html(view_rooms(results, History(), later), "", later)
     figures = {
         "read history.json": median_seconds(lambda: parse_history(text, later)),
         "record a run": median_seconds(lambda: add_run(history, counts, later)),
         "write history.json": median_seconds(lambda: history_json(updated)),
-        "draw 5,000 charts": median_seconds(lambda: [room_chart(jid, updated) for jid in jids]),
-        "index.html with charts": median_seconds(lambda: index_html(results, "", updated, later)),
+        "view 5,000 rooms": median_seconds(lambda: view_rooms(results, updated, later)),
+        "draw 5,000 charts": median_seconds(lambda: [view.chart.svg() for view in views]),
+        "index.html with charts": median_seconds(lambda: index_html(views, "", later)),
     }
     total = sum(figures.values())
     print(f"history of {ROOMS} rooms over a year, medians of {ROUNDS} rounds:")

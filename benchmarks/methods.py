@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from measure import HERE, Run, median_wall, run_measured
-from rooms import PASSWORD, Target, expected_count, room_name
+from benchmarks.measure import HERE, Run, median_wall, run_measured
+from benchmarks.rooms import PASSWORD, Target, expected_count, room_name
 
 BADGEGEN = (sys.executable, "-m", "badgegen")
 
@@ -74,7 +74,9 @@ def bytes_per_room(target: Target) -> float:
 
     from badgegen.config import Room
     from badgegen.config.login import Login, Secret
-    from badgegen.xmpp import ConnectOptions, fetch_counts
+    from badgegen.core.connection import Connection
+    from badgegen.core.counting import CountRequest
+    from badgegen.xmpp import count_rooms
 
     sent = [0]
     send_raw = XMLStream.send_raw
@@ -84,15 +86,14 @@ def bytes_per_room(target: Target) -> float:
         send_raw(self, data)
 
     login = Login(target.jid, Secret(PASSWORD))
-    host, port = target.address.rsplit(":", 1)
-    options = ConnectOptions(server=(host, int(port)), ca_file=target.server.ca_file)
+    options = Connection(target.address, target.server.ca_file)
     totals = []
     XMLStream.send_raw = counting_send_raw  # type: ignore[method-assign]
     try:
         for size in (100, 200):
             sent[0] = 0
             rooms = [Room(f"{room_name(i)}@{target.server.muc_domain}") for i in range(size)]
-            fetch_counts(login, rooms, options)
+            count_rooms(login, CountRequest(tuple(rooms)), options)
             totals.append(sent[0])
     finally:
         XMLStream.send_raw = send_raw  # type: ignore[method-assign]

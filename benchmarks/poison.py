@@ -22,10 +22,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from measure import HERE, Run, run_measured
-
 from badgegen.record.badges_json import record_limit
 from badgegen.record.history_json import history_limit
+from benchmarks.measure import HERE, Run, run_measured
 
 ROOMS = 10_000
 REPEATS = 3

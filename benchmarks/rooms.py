@@ -13,8 +13,8 @@ from pathlib import Path
 
 from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.demo.server import free_port
-from tests.sandbox import running_server
-from tests.sandbox.servers import SandboxServer
+from sandbox import running_server
+from sandbox.servers import SandboxServer
 
 HERE = Path(__file__).parent
 PASSWORD = "benchmark-password"  # noqa: S105, a throwaway server's

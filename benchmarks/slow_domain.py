@@ -16,12 +16,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rooms import PASSWORD, populated_server, room_name
-
 from badgegen.config import Room
 from badgegen.config.login import Login, Secret
-from badgegen.xmpp import ConnectOptions, fetch_counts
-from tests.sandbox.component import SlowRooms
+from badgegen.core.connection import Connection
+from badgegen.core.counting import CountRequest
+from badgegen.xmpp import count_rooms
+from benchmarks.rooms import PASSWORD, populated_server, room_name
+from sandbox.component import SlowRooms
 
 SLOW, FAST = 600, 3000
 QUICK_SLOW, QUICK_FAST = 60, 300
@@ -63,9 +64,7 @@ def measure_slow_domain(quick: bool, repeats: int) -> SlowDomain:
         fast = [Room(f"{room_name(index)}@{server.muc_domain}") for index in range(fast_n)]
         late = [Room(slow.jid(f"late-2.6-s{index}")) for index in range(slow_n)]
         login = Login(target.jid, Secret(PASSWORD))
-        options = ConnectOptions(
-            ("127.0.0.1", server.port), server.ca_file, timeout=3, deadline=300
-        )
+        options = Connection(f"127.0.0.1:{server.port}", server.ca_file, timeout=3, deadline=300)
         expected = [index % 6 for index in range(fast_n)]
         alone = [last_fast(login, fast, expected, options)[0] for _ in range(repeats)]
         mixed = [last_fast(login, late + fast, expected, options) for _ in range(repeats)]
@@ -78,7 +77,7 @@ def measure_slow_domain(quick: bool, repeats: int) -> SlowDomain:
 
 
 def last_fast(
-    login: Login, rooms: list[Room], expected: list[int], options: ConnectOptions
+    login: Login, rooms: list[Room], expected: list[int], options: Connection
 ) -> tuple[float, float, bool]:
     """Count rooms, the fast ones last (their expected counts given), the slow ones (late-*,
     1 occupant) first: when the last fast room was counted, the whole run, whether all
@@ -90,7 +89,7 @@ def last_fast(
     logger.setLevel(logging.DEBUG)
     started = time.monotonic()
     try:
-        counts = fetch_counts(login, rooms, options)
+        counts = count_rooms(login, CountRequest(tuple(rooms)), options).counts
     finally:
         logger.removeHandler(handler)
     total = time.monotonic() - started

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from measure import Cell, Run
-from rooms import LINK_DELAY
+from benchmarks.measure import Cell, Run
+from benchmarks.rooms import LINK_DELAY
 
 # Client rate limits as the servers ship them (bytes/s the client may send).
 RATE_LIMITS = {"prosody": 10 * 1024, "ejabberd": 3000}

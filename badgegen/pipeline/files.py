@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from badgegen.render import render_badge
-from badgegen.render.chart import chart_svg
 from badgegen.render.endpoint import endpoint_json
 from badgegen.view.page import INDEX, index_html
 from badgegen.view.room import RoomView
@@ -51,11 +50,10 @@ def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict
     """
     files = {}
     for view in views:
-        room, chart = view.room, view.chart
+        room = view.room
         files[room.svg_name] = render_badge(view.badge, templates).encode("utf-8")
         files[room.json_name] = endpoint_json(view.badge).encode("utf-8")
-        svg = chart_svg(chart.panels, chart.title, chart.pulse.describe())
-        files[room.chart_name] = svg.encode("utf-8")
+        files[room.chart_name] = view.chart.svg().encode("utf-8")
         if view.trend is not None:
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(view.trend, templates).encode("utf-8")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from badgegen.core.occupancy import DAYS, HOURS, QUARTER_HOURS, History, tier_named
-from badgegen.render.chart import Panel
+from badgegen.render.chart import Panel, chart_svg
 
 MONTH_DAYS = 30
 # Fewer counted hours than half a week: the words say how many.
@@ -57,6 +57,10 @@ class Chart:
     panels: tuple[Panel, ...]
     title: str
     pulse: Pulse
+
+    def svg(self) -> str:
+        """The chart drawn, its pulse as its description."""
+        return chart_svg(self.panels, self.title, self.pulse.describe())
 
 
 def chart_of(jid: str, history: History) -> Chart:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 
 from badgegen.demo.occupants import Occupants, SampleRoom
-from tests.sandbox import KINDS, running_server, server_available
-from tests.sandbox.component import SlowRooms
-from tests.sandbox.servers import SandboxServer
+from sandbox import KINDS, running_server, server_available
+from sandbox.component import SlowRooms
+from sandbox.servers import SandboxServer
 
 from .installed import empty_dir, extras_bin, wheel_bin
 

@@ -18,10 +18,10 @@ from badgegen.config.login import Login, Secret
 from badgegen.core.connection import Connection
 from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.xmpp.unsolicited import ANSWERS_PER_DOMAIN
+from sandbox import running_server
+from sandbox.component import SlowRooms
+from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
-from tests.sandbox import running_server
-from tests.sandbox.component import SlowRooms
-from tests.sandbox.servers import SandboxServer
 
 PASSWORD = "attacked-password"
 HEALTHY = 200

@@ -1,6 +1,6 @@
 """Connecting as a cron job meets it: every wait bounded, the server's own words, one redirect.
 
-The misbehaving listeners are in tests/sandbox/listeners.py; the servers
+The misbehaving listeners are in sandbox/listeners.py; the servers
 that answer are the real test servers.
 """
 
@@ -21,10 +21,10 @@ from badgegen.config import Room
 from badgegen.config.login import Login, Secret
 from badgegen.core.connection import Connection
 from badgegen.errors import EXIT_NOTHING_COUNTED, XmppError
+from sandbox import listeners
+from sandbox.component import SlowRooms
+from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
-from tests.sandbox import listeners
-from tests.sandbox.component import SlowRooms
-from tests.sandbox.servers import SandboxServer
 
 from . import runs
 from .conftest import Account

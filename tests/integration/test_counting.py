@@ -14,8 +14,8 @@ from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
 from badgegen.demo.server import free_port
 from badgegen.errors import XmppError
+from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
-from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, MEMBERS_ONLY, Account
 

@@ -25,10 +25,10 @@ from badgegen.core.discovery import DiscoveryPlan, Found, entered
 from badgegen.core.state import RoomState
 from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.xmpp.listing import MAX_PAGES
+from sandbox.component import LISTED_ROOMS, SlowRooms
+from sandbox.servers import SandboxServer
 from tests.conftest import run_cli
 from tests.integration.counts import discovered
-from tests.sandbox.component import LISTED_ROOMS, SlowRooms
-from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
 

@@ -17,11 +17,11 @@ from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OUTPUT_FAILED, EXIT_SOME_UNCOUNTED
 from badgegen.record import TIMESTAMP
+from sandbox import running_server
+from sandbox.component import FLAKY_COUNT, SlowRooms
+from sandbox.servers import SandboxServer
+from sandbox.watch import LineWatcher
 from tests.integration.counts import counts_of
-from tests.sandbox import running_server
-from tests.sandbox.component import FLAKY_COUNT, SlowRooms
-from tests.sandbox.servers import SandboxServer
-from tests.sandbox.watch import LineWatcher
 
 from .conftest import Account
 from .runs import refresh_command, run_refresh, start_refresh

@@ -1,4 +1,4 @@
-"""Rooms on other servers, over s2s: the federation lab (tests/sandbox/federation.py).
+"""Rooms on other servers, over s2s: the federation lab (sandbox/federation.py).
 
 The account lives on home.lab.example; the rooms on muc.rooms.lab.example,
 another Prosody reached over server-to-server links with names from the lab's
@@ -21,10 +21,10 @@ from badgegen.core.connection import Connection
 from badgegen.core.counts import Count, Problem
 from badgegen.core.discovery import DiscoveryPlan
 from badgegen.demo.occupants import Occupants, SampleRoom
+from sandbox.component import SlowRooms
+from sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab
 from tests.integration.counts import counts_of, discovered
 from tests.integration.runs import refresh_command, run_refresh
-from tests.sandbox.component import SlowRooms
-from tests.sandbox.federation import DEAD, HOME, SLOW, Lab, lab_available, running_lab
 
 TIMEOUT = 3.0
 PASSWORD = "lab-password"

@@ -19,8 +19,8 @@ import pytest
 
 from badgegen.demo.occupants import Occupants
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OK, EXIT_USAGE
+from sandbox.servers import SandboxServer
 from tests.endpoint_schema import endpoint_problems
-from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
 from .installed import ROOT, run

@@ -1,7 +1,7 @@
 """Hostile MUC services on a real server: one bad room never costs the others.
 
 An XEP-0114 component in the test server answers for `hostile-*` rooms with
-the corpus in tests/sandbox/component.py (huge counts, bidi and zalgo names,
+the corpus in sandbox/component.py (huge counts, bidi and zalgo names,
 URLs that would inject markup, made-up error conditions), between rooms
 that answer well. Every case asserts what the good rooms show.
 """
@@ -22,9 +22,9 @@ from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.text.untrusted import MAX_NAME_CODE_POINTS
 from badgegen.xmpp import disco
+from sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
+from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
-from tests.sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
-from tests.sandbox.servers import SandboxServer
 
 from .conftest import Account
 from .runs import refresh_command, run_refresh

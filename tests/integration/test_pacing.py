@@ -12,9 +12,9 @@ from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
 from badgegen.xmpp.pacing import START_WINDOW
+from sandbox.component import UNREACHABLE_TEXT, SlowRooms
+from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
-from tests.sandbox.component import UNREACHABLE_TEXT, SlowRooms
-from tests.sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, Account
 

@@ -18,8 +18,8 @@ from badgegen.cli import main
 from badgegen.demo.occupants import Occupants
 from badgegen.demo.server import free_port
 from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_SOME_UNCOUNTED
-from tests.sandbox import server_available
-from tests.sandbox.servers import SandboxServer
+from sandbox import server_available
+from sandbox.servers import SandboxServer
 
 from . import runs
 from .conftest import EXPECTED, HOSTILE_NAME, NAMED, Account

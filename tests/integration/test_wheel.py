@@ -14,7 +14,7 @@ import pytest
 
 from badgegen.demo.occupants import Occupants
 from badgegen.errors import EXIT_USAGE
-from tests.sandbox.servers import SandboxServer
+from sandbox.servers import SandboxServer
 
 from .conftest import EXPECTED, Account
 from .installed import ROOT, installed_python, run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import subprocess
 import sys
@@ -10,31 +9,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from badgegen.demo.server import free_port
+from benchmarks import measure, verdicts
 
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
-
-
-def load(name: str) -> ModuleType:
-    """A benchmark module, importing its siblings as benchmarks/run does."""
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-counting = load("counting")
-measure = load("measure")
-verdicts = load("verdicts")
 
 
 @pytest.fixture
@@ -78,7 +59,9 @@ def test_link_delays_each_way_and_keeps_the_bytes_in_order(echo_port: int) -> No
     assert elapsed >= 0.1
 
 
-def cell(condition: str, method: str, rooms: int, wall: float, server_cpu: float = 0.0) -> object:
+def cell(
+    condition: str, method: str, rooms: int, wall: float, server_cpu: float = 0.0
+) -> measure.Cell:
     run = measure.Run(wall, client_cpu=0.5, server_cpu=server_cpu, peak_mb=40.0, correct=True)
     return measure.Cell("prosody", condition, method, rooms, [run, run, run])
 

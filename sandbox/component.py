@@ -32,7 +32,7 @@ from slixmpp.xmlstream import register_stanza_plugin
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
-from tests.sandbox.servers import COMPONENT_SECRET, SandboxServer
+from sandbox.servers import COMPONENT_SECRET, SandboxServer
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"

@@ -24,9 +24,9 @@ from slixmpp import JID, ClientXMPP
 
 from badgegen.demo.server import OWNER_USER, free_port, occupant_user
 from badgegen.xmpp.disco import count_from_reply
-from tests.sandbox.servers import SandboxServer, running_sandbox_prosody
+from sandbox.servers import SandboxServer, running_sandbox_prosody
 
-PASSWORD = "soak-password"  # noqa: S105, a throwaway server's
+PASSWORD = "soak-password"
 MOST_OCCUPANTS = 4
 TIMEOUT = 15.0
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.demo.server import free_port, make_certificate, stop, wait_until_listening
-from tests.sandbox.servers import ANONYMOUS_DOMAIN, HELPER_USERS, NAMES, SandboxServer
+from sandbox.servers import ANONYMOUS_DOMAIN, HELPER_USERS, NAMES, SandboxServer
 
 SERVICE_USER = "ejabberd"
 

@@ -1,8 +1,8 @@
 """Months of scheduled runs in minutes: badgegen against a real Prosody, faults drawn at random.
 
-    benchmarks/run soak                  # 1,000 runs over more than a simulated year
-    benchmarks/run soak --runs 120       # the short form CI runs
-    benchmarks/run soak --seed 7 --json soak.json
+    scripts/soak                  # 1,000 runs over more than a simulated year
+    scripts/soak --runs 120       # the short form CI runs
+    scripts/soak --seed 7 --json soak.json
 
 Each run is `badgegen refresh` as a GitHub Actions workflow runs it: a fresh
 output directory, `--previous` from the published site (served here over
@@ -14,7 +14,7 @@ gains and loses rooms. Faults are drawn at random: the server down or slow,
 the run's deadline short, the run killed at a random moment, the previous
 record unreachable, 5xx, poisoned (one entry or the whole history) or
 served stale, the disk full. After every run the site is checked against
-the model (benchmarks/soak_model.py): every badge shows the true count at
+the model (tests/soak/model.py): every badge shows the true count at
 its time or says stale or unknown, no published count is missing from its
 buckets, the record and page are valid, nothing is left behind.
 """
@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from soak_model import Model, check_site
-from soak_world import (
+from tests.soak.model import Model, check_site
+from tests.soak.world import (
     Occupants,
     Outcome,
     Site,

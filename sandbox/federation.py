@@ -14,7 +14,7 @@
   speaks (127.0.0.5), drop.lab.example at one whose connect() hangs as behind
   a firewall that drops packets (127.0.0.6).
 - A slow or hostile remote domain: slow.rooms.lab.example is an XEP-0114
-  component of the rooms server (tests/sandbox/component.py drives it, as
+  component of the rooms server (sandbox/component.py drives it, as
   SlowRooms(lab.rooms)), reached from home over s2s like the MUC services.
 """
 
@@ -33,8 +33,8 @@ from typing import Any
 
 from badgegen.demo.prosody import MUC_COMPONENT, ProsodySetup, prosody_process, write_config
 from badgegen.demo.server import free_port, log_tail, stop
-from tests.sandbox import listeners
-from tests.sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer
+from sandbox import listeners
+from sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer
 
 LAB = "lab.example"
 HOME = f"home.{LAB}"

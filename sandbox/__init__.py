@@ -1,4 +1,7 @@
-"""Test-only servers: ejabberd beside the demo's Prosody, and a fault-injecting component."""
+"""Throwaway servers for the tests and the benchmarks: the demo's Prosody with more hosts,
+ejabberd, a fault-injecting component, misbehaving listeners and the federation lab.
+
+None of it ships: the wheel holds badgegen/ only."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.sandbox.servers import SandboxServer
+from sandbox.servers import SandboxServer
 
 KINDS = ("prosody", "ejabberd")
 
@@ -14,7 +17,7 @@ KINDS = ("prosody", "ejabberd")
 def server_available(kind: str) -> bool:
     """Whether this machine can run a sandbox server of this kind."""
     if kind == "ejabberd":
-        from tests.sandbox.ejabberd import ejabberd_available
+        from sandbox.ejabberd import ejabberd_available
 
         return ejabberd_available()
     from badgegen.demo.prosody import prosody_available
@@ -32,12 +35,12 @@ def running_server(kind: str, root: Path, *, rate_limits: bool = False) -> Itera
         rate_limits: turn on the server's default client rate limit.
     """
     if kind == "ejabberd":
-        from tests.sandbox.ejabberd import running_ejabberd
+        from sandbox.ejabberd import running_ejabberd
 
         with running_ejabberd(rate_limits=rate_limits) as server:
             yield server
         return
-    from tests.sandbox.servers import running_sandbox_prosody
+    from sandbox.servers import running_sandbox_prosody
 
     with running_sandbox_prosody(root, rate_limits=rate_limits) as server:
         yield server

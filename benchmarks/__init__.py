@@ -1,0 +1,1 @@
+"""What badgegen costs, measured: `benchmarks/run NAME` runs benchmarks/NAME.py as a module."""
