@@ -155,3 +155,19 @@ def test_the_command_line_reads_no_clock_and_no_network(path: Path) -> None:
         and ast.unparse(node.func.value) in ("datetime", "time", "date", "datetime.datetime")
     ]
     assert (network, clocks) == ([], [])
+
+
+def test_setup_cfg_lists_every_package() -> None:
+    """The wheel holds every package of badgegen/, and templates/ as badgegen.templates: a new
+    package needs its line in setup.cfg (find: cannot add templates/ to what it finds)."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(PACKAGE.parent / "setup.cfg", encoding="utf-8")
+    listed = set(parser["options"]["packages"].split())
+    folders = {
+        ".".join(("badgegen", *path.relative_to(PACKAGE).parts)).rstrip(".")
+        for path in (PACKAGE, *PACKAGE.rglob("*"))
+        if path.is_dir() and path.name != "__pycache__" and any(path.iterdir())
+    }
+    assert listed == {*folders, "badgegen.templates"}
