@@ -1,4 +1,4 @@
-"""The docs stay true: README's examples parse, every command has help, the version is real."""
+"""The docs stay true: their examples parse, every command has help, the version is real."""
 
 from __future__ import annotations
 
@@ -17,13 +17,27 @@ from badgegen.config import load_rooms
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+# The most README may hold: what badgegen is, the five steps, the two commands, links.
+README_LINES = 250
 # README without its code blocks: what a reader sees as text, images and links.
 PROSE = re.sub(r"^```.*?^```", "", README, flags=re.MULTILINE | re.DOTALL)
 
 
-def test_readme_rooms_yaml_parses(tmp_path: Path) -> None:
-    """The rooms.yaml shown in README is accepted as written."""
-    block = re.search(r"## rooms\.yaml\n\n```yaml\n(.*?)```", README, re.DOTALL)
+def page(name: str) -> str:
+    """A page of the reference in docs/."""
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def test_readme_is_a_users_page() -> None:
+    """README stays a user's page: the reference lives in docs/, contributing in CONTRIBUTING.md."""
+    assert len(README.splitlines()) <= README_LINES
+    assert "## Your first badge" in README
+
+
+def test_docs_rooms_yaml_parses(tmp_path: Path) -> None:
+    """The rooms.yaml shown first in the reference is accepted as written."""
+    block = re.search(r"# rooms\.yaml\n\n```yaml\n(.*?)```", page("rooms-yaml.md"), re.DOTALL)
     assert block is not None
     path = tmp_path / "rooms.yaml"
     path.write_text(block.group(1))
@@ -34,9 +48,10 @@ def test_readme_rooms_yaml_parses(tmp_path: Path) -> None:
     ]
 
 
-def test_readme_appearance_example_parses(tmp_path: Path) -> None:
-    """The appearance example in README is accepted as written."""
-    block = re.search(r"### Badge appearance\n.*?```yaml\n(.*?)```", README, re.DOTALL)
+def test_docs_appearance_example_parses(tmp_path: Path) -> None:
+    """The appearance example in the reference is accepted as written."""
+    text = page("rooms-yaml.md")
+    block = re.search(r"## Badge appearance\n.*?```yaml\n(.*?)```", text, re.DOTALL)
     assert block is not None
     path = tmp_path / "rooms.yaml"
     path.write_text(block.group(1))
@@ -92,9 +107,9 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 
 def test_every_exit_status_is_documented() -> None:
-    """README's exit status table lists each status the CLI uses."""
+    """The reference's exit status table lists each status the CLI uses."""
     statuses = {getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
-    table = README.split("### Exit status", 1)[1].split("\n## ", 1)[0]
+    table = page("command-line.md").split("## Exit status", 1)[1].split("\n## ", 1)[0]
     documented = {int(row) for row in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
     assert documented == statuses
 
