@@ -6,18 +6,40 @@ The work is imported inside each command, so that --help answers at once.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from badgegen.cli.badge import badge_command
-from badgegen.cli.check import check_command
-from badgegen.cli.demo import demo_command
-from badgegen.cli.discover import discover_command
-from badgegen.cli.history import history_command
-from badgegen.cli.init import init_command
-from badgegen.cli.refresh import refresh_command
-from badgegen.cli.snippet import snippet_command
-
 __all__ = ["main"]
+
+
+# Each command's module, imported when the command runs (or --help lists it): a refresh
+# pays for refresh's declarations only.
+COMMANDS = {
+    "badge": "badgegen.cli.badge:badge_command",
+    "check": "badgegen.cli.check:check_command",
+    "demo": "badgegen.cli.demo:demo_command",
+    "discover": "badgegen.cli.discover:discover_command",
+    "history": "badgegen.cli.history:history_command",
+    "init": "badgegen.cli.init:init_command",
+    "refresh": "badgegen.cli.refresh:refresh_command",
+    "snippet": "badgegen.cli.snippet:snippet_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name, when one is run or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, name = COMMANDS[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
 
 
 def _print_version(context: click.Context, _option: click.Parameter, asked: bool) -> None:
@@ -28,7 +50,10 @@ def _print_version(context: click.Context, _option: click.Parameter, asked: bool
         context.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -48,18 +73,5 @@ def main() -> None:
       badgegen refresh --out public  count the rooms, write the badges
 
     Run `badgegen COMMAND --help` for a command's options, environment and
-    exit status. Documentation: https://github.com/xmpp-badgegen/badgegen
+    exit status. Documentation: https://badgegen.readthedocs.io/
     """
-
-
-for _command in (
-    refresh_command,
-    check_command,
-    badge_command,
-    snippet_command,
-    history_command,
-    discover_command,
-    init_command,
-    demo_command,
-):
-    main.add_command(_command)

@@ -40,7 +40,8 @@ def check_ca_file(path: Path) -> None:
 
     try:
         # By name, as OpenSSL reads it (a bundle's comments may be UTF-8): a regular file now.
-        ssl.create_default_context().load_verify_locations(cafile=str(path))
+        # A bare context: the system's CAs (tens of milliseconds to load) are not the question.
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
     except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
         raise ConfigError(
             [

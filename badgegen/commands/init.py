@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from badgegen import DISTRIBUTION
 from badgegen.errors import ConfigError
-from badgegen.publish import create_new
-from badgegen.reading import read_bounded
 
 FILES = {
     "rooms.yaml": "data/init/rooms.yaml",
@@ -83,6 +80,11 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
         discover: a MUC service (a checked domain) whose public rooms the new
             rooms.yaml badges, under `discover:`, instead of an example room.
     """
+    # Imported here: the command line reads InitRequest's defaults for --help.
+    from importlib import resources
+
+    from badgegen.publish import create_new
+
     pin = _release_version(version).encode()
     pages = pages_url(folder)
     created = []
@@ -105,6 +107,8 @@ def pages_url(folder: Path) -> str | None:
     https://OWNER.github.io/REPO, or https://OWNER.github.io for the OWNER.github.io
     repository; None when folder is not a clone of a github.com repository.
     """
+    from badgegen.reading import read_bounded
+
     try:
         text = read_bounded(folder / ".git" / "config", MAX_GIT_CONFIG_BYTES).decode("utf-8")
     except (OSError, ValueError):

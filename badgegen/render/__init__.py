@@ -74,14 +74,25 @@ def render_layout(layout: Layout, templates: Path | None = None) -> str:
 
 
 def render_page(name: str, **values: object) -> str:
-    """Render one of the built-in HTML templates (escaped with HTML autoescape).
+    """Render one of the built-in HTML templates (escaped with HTML autoescape), with its
+    style and script (page.css, page.js beside it) inserted as they are.
 
     Args:
         name: the template's file name in templates/, e.g. "index.html.j2".
         values: what the template shows.
     """
     template = _environment(None).get_template(name)
-    return str(template.render(**values))
+    return str(template.render(style=_asset("page.css"), script=_asset("page.js"), **values))
+
+
+@cache
+def _asset(name: str) -> object:
+    """A static file of templates/, marked safe: it is ours, inserted without escaping (and
+    kept out of the template, whose compiling it would only slow down)."""
+    from markupsafe import Markup
+
+    text = resources.files("badgegen.templates").joinpath(name).read_text("utf-8")
+    return Markup(text)  # noqa: S704 (our own file, shipped beside the template)
 
 
 def _render_builtin(layout: Layout) -> str:

@@ -124,7 +124,8 @@ def _is_plain(char: str) -> bool:
 
 
 def _visible(cluster: str) -> str:
-    return visible(cluster, emoji=is_emoji(cluster))
+    # No ASCII cluster is an emoji: most names never need the regex module.
+    return visible(cluster, emoji=not cluster.isascii() and is_emoji(cluster))
 
 
 def _shortened(clusters: list[str], max_clusters: int, max_code_points: int) -> str:
