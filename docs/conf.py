@@ -8,7 +8,7 @@ import badgegen
 
 project = "badgegen"
 author = "the badgegen contributors"
-copyright = "the badgegen contributors"  # noqa: A001 (Sphinx's own setting name)
+copyright = "the badgegen contributors"
 release = badgegen.__version__
 extensions = ["myst_parser", "sphinx_click"]
 source_suffix = {".md": "markdown"}
