@@ -6,8 +6,9 @@ badgegen offers nothing), but every answer is bytes the account's rate limit
 counts, and a flood of them would starve the run's own queries. So each
 sender's domain gets ANSWERS_PER_DOMAIN answers and the run ANSWERS_IN_ALL;
 past that, requests are dropped unanswered, and one warning per domain says
-so. The account's own server always gets its answer (its pings keep the
-session alive).
+so. Only the account's own server itself (no local part: its pings keep the
+session alive) always gets its answer: any other account, on that server too
+(anyone may register one on a public server), is budgeted like the rest.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ class Unsolicited:
 
     def _may_answer(self, request: Element) -> bool:
         sender = request.get("from", "")
-        domain = sender.partition("/")[0].rpartition("@")[2].lower()
-        if not domain or domain == self.own_domain:
+        bare = sender.partition("/")[0].lower()
+        if not bare or bare == self.own_domain:  # the server itself
             return True
+        domain = bare.rpartition("@")[2]
         within = (
             self.answered[domain] < ANSWERS_PER_DOMAIN
             and sum(self.answered.values()) < ANSWERS_IN_ALL
