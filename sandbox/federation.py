@@ -34,7 +34,7 @@ from typing import Any
 from badgegen.demo.prosody import MUC_COMPONENT, ProsodySetup, prosody_process, write_config
 from badgegen.demo.server import free_port, log_tail, stop
 from sandbox import listeners
-from sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer
+from sandbox.servers import COMPONENT_SECRET, HELPER_USERS, SandboxServer, component_listener
 
 LAB = "lab.example"
 HOME = f"home.{LAB}"
@@ -60,6 +60,7 @@ s2s_secure_auth = true
 s2s_timeout = {s2s_timeout}
 unbound = {{ resolvconf = false; hoststxt = false; forward = "{dns}" }}
 {limits}
+{components}
 """
 HOME_HOSTS = f'VirtualHost "{HOME}"\n'
 COMPONENT_HOST = f"""
@@ -179,11 +180,12 @@ def _prosody(
     settings = LAB_SETTINGS.format(
         unlimited_jids=", ".join(f'"{user}@{names[0]}"' for user in HELPER_USERS),
         s2s_timeout=s2s_timeout, dns=dns, limits=limits,
+        components=component_listener(component_port),
     )  # fmt: skip
     setup = ProsodySetup(
         root, c2s_port, cert, key, hosts, ca=root.parent / "ca.pem",
         modules=("dialback", "s2s_auth_certs", *(("limits",) if s2s_limit else ())),
-        settings=settings, s2s=s2s, component_port=component_port, log_level="debug",
+        settings=settings, s2s=s2s, log_level="debug",
     )  # fmt: skip
     config = write_config(setup)
     with prosody_process(config, c2s_port) as process_id:

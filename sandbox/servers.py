@@ -42,6 +42,7 @@ NAMES = {
 
 PROSODY_SETTINGS = """\
 unlimited_jids = {{ {unlimited_jids} }}
+{components}
 """
 PROSODY_HOSTS = """\
 VirtualHost "{anonymous_domain}"
@@ -52,6 +53,13 @@ VirtualHost "{uncertified_domain}"
 Component "{component_domain}"
     component_secret = "{component_secret}"
 """
+
+
+def component_listener(port: int | None) -> str:
+    """Prosody settings (Lua) for XEP-0114 components to connect on port; none when None."""
+    if port is None:
+        return ""
+    return f'component_interfaces = {{ "127.0.0.1" }}\ncomponent_ports = {{ {port} }}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +92,12 @@ def running_sandbox_prosody(
     names = (DOMAIN, MUC_DOMAIN, ANONYMOUS_DOMAIN)
     certificate = make_certificate(root / "certs", names, valid_for)
     settings = PROSODY_SETTINGS.format(
-        unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS)
+        unlimited_jids=", ".join(f'"{user}@{DOMAIN}"' for user in HELPER_USERS),
+        components=component_listener(component_port),
     )
     setup = ProsodySetup(
         root, port, certificate.cert, certificate.key, demo_hosts(PROSODY_HOSTS.format(**NAMES)),
         modules=("limits",) if rate_limits else (), settings=settings,
-        component_port=component_port,
     )  # fmt: skip
     config = write_config(setup)
     with prosody_process(config, port) as process_id:

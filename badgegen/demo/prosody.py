@@ -31,8 +31,7 @@ c2s_interfaces = {{ "127.0.0.1" }}
 c2s_ports = {{ {c2s_port} }}
 s2s_interfaces = {{ "{s2s_address}" }}
 s2s_ports = {{ {s2s_port} }}
-component_interfaces = {{ "127.0.0.1" }}
-component_ports = {{ {component_port} }}
+component_ports = {{}}
 c2s_direct_tls_ports = {{}}
 s2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}
@@ -60,8 +59,8 @@ Component "{domain}" "muc"
 class ProsodySetup:
     """What a throwaway Prosody is: its folder, ports, certificate, hosts and settings.
 
-    The demo's is one host and its MUC service on 127.0.0.1; the tests' sandbox
-    and federation lab add hosts, components, limits and s2s.
+    The demo's is one host and its MUC service on 127.0.0.1; other setups add
+    hosts, modules, settings (which may override the ones here) and federation.
     """
 
     root: Path
@@ -73,7 +72,6 @@ class ProsodySetup:
     modules: tuple[str, ...] = ()  # besides the ones every setup has
     settings: str = ""  # more global settings (Lua)
     s2s: tuple[str, int] | None = None  # where to listen for federation; None: none
-    component_port: int | None = None  # XEP-0114 components connect here
     log_level: str = "info"
 
     def config(self) -> str:
@@ -81,7 +79,7 @@ class ProsodySetup:
         address, port = self.s2s or ("127.0.0.1", "")
         return CONFIG.format(
             root=self.root, log_level=self.log_level, c2s_port=self.c2s_port,
-            s2s_address=address, s2s_port=port, component_port=self.component_port or "",
+            s2s_address=address, s2s_port=port,
             modules="".join(f', "{module}"' for module in self.modules),
             disabled="" if self.s2s else ', "s2s"', cert=self.cert, key=self.key,
             cafile=f', cafile = "{self.ca}"' if self.ca else "", settings=self.settings,

@@ -90,7 +90,7 @@ def test_readme_leads_with_the_users_path() -> None:
     first screens, before any reference or contributor matter."""
     headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
     assert headings[0] == "Your first badge"
-    assert headings.index("Quick start from a clone") < headings.index("rooms.yaml")
+    assert headings.index("Quick start from a clone") < headings.index("Documentation")
     first_block = re.search(r"```\w*\n(.*?)```", README, re.DOTALL)
     assert first_block is not None
     assert "pipx install xmpp-badgegen" in first_block.group(1)

@@ -21,7 +21,7 @@ import pytest
 
 from badgegen.text.jids import parse_jid
 
-CHECKERS = Path(__file__).parents[1] / "sandbox" / "jids"
+CHECKERS = Path(__file__).parents[2] / "sandbox" / "jids"
 # Each step of the rules: case and width (Z, a fullwidth A), nameprep's mappings (ß,
 # U+200B), hyphens and "--" (A-labels), host name rules ("_", "!"), combining marks,
 # right-to-left text (Hebrew, Arabic, an Arabic-Indic digit), digits, the fullwidth full stop.
