@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from badgegen.publish.directory import check_output_directory, lock_directory, remove_leftovers
 from badgegen.publish.files import (
-    SYNC_EACH_UP_TO,
-    TEMP_PREFIX,
     WriteReport,
     append_text,
     create_new,
@@ -13,8 +11,10 @@ from badgegen.publish.files import (
     write_atomic,
     write_badges,
 )
+from badgegen.publish.staging import BATCH, SYNC_EACH_UP_TO, TEMP_PREFIX
 
 __all__ = [
+    "BATCH",
     "SYNC_EACH_UP_TO",
     "TEMP_PREFIX",
     "WriteReport",

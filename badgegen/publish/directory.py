@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from badgegen.errors import BusyError, PublishError
-from badgegen.publish.files import LEFTOVER, make_directory
+from badgegen.publish.files import make_directory
+from badgegen.publish.staging import LEFTOVER
 
 
 @contextlib.contextmanager

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
-import re
-import secrets
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 from badgegen.errors import PublishError
-
-# Badges are public web content: readable by the web server's user.
-FILE_MODE = 0o644
-# Up to this many files, each is flushed (fsync) on its own; beyond, one syncfs
-# flushes them all: 10,000 fsyncs cost seconds, one syncfs a fraction of one.
-SYNC_EACH_UP_TO = 16
-# Every temporary file is named like this, whatever it becomes, so that the
-# ones a killed run left behind can be found and removed by the next.
-TEMP_PREFIX, TEMP_SUFFIX = ".badgegen-", ".tmp"
-LEFTOVER = re.compile(rf"{re.escape(TEMP_PREFIX)}[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}")
-
-
-def _find_syncfs() -> Callable[[int], int] | None:
-    """Linux's syncfs(2), which Python's os module lacks; None elsewhere."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    return getattr(libc, "syncfs", None)
-
-
-_syncfs = _find_syncfs()
-T = TypeVar("T")
+from badgegen.publish.staging import FILE_MODE, replace_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +24,7 @@ def write_badges(out_dir: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Write each file into out_dir, skipping those whose bytes are unchanged.
 
     Every changed file is first written in full beside its target and flushed
-    to disk; only then do the new files replace the old, one rename each.
+    to disk; only then does it replace the old, one rename each (see staging).
 
     Args:
         out_dir: the output directory; created if missing.
@@ -62,13 +35,13 @@ def write_badges(out_dir: Path, files: Mapping[str, bytes]) -> WriteReport:
 
     Raises:
         PublishError: a name is not a plain file name, or a write failed.
-            Files already in place are never left half-written; when the
-            failure comes before the renames, none is replaced at all.
+            Files already in place are never left half-written; a failure
+            while staging a batch of files (up to BATCH) replaces none of it.
     """
     make_directory(out_dir)
     targets = {name: _inside(out_dir, name) for name in files}
     changed = {name for name, path in targets.items() if not _has_content(path, files[name])}
-    _replace_all(out_dir, [(targets[name], files[name]) for name in files if name in changed])
+    replace_all(out_dir, [(targets[name], files[name]) for name in files if name in changed])
     written = tuple(name for name in files if name in changed)
     return WriteReport(written, tuple(name for name in files if name not in changed))
 
@@ -83,84 +56,7 @@ def write_atomic(path: Path, content: bytes) -> None:
     Raises:
         PublishError: the write failed; path is as it was.
     """
-    _replace_all(path.parent, [(path, content)])
-
-
-def _replace_all(folder: Path, writes: list[tuple[Path, bytes]]) -> None:
-    """Stage every write in folder, flush them to disk together, then rename each.
-
-    Each temporary file's name is noted before it is created, so that
-    whatever stops the run (an error, SIGINT, SIGTERM) between two steps, the
-    finally clause removes every temporary file that was not renamed.
-    """
-    if not writes:
-        return
-    sync_each = len(writes) <= SYNC_EACH_UP_TO or _syncfs is None
-    temps: list[Path] = []
-    renamed = 0
-    try:
-        for path, content in writes:
-            temps.append(path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"))
-            _stage(temps[-1], path, content, sync_each)
-        if not sync_each:
-            _guarded(folder, _sync_filesystem, folder)
-        for temp, (path, _content) in zip(temps, writes, strict=True):
-            _guarded(path, temp.replace, path)
-            renamed += 1
-    finally:
-        for temp in temps[renamed:]:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-    # Best effort: some filesystems cannot sync a directory, and every file is in place.
-    with contextlib.suppress(OSError):
-        _sync_directory(folder)
-
-
-def _stage(temp: Path, path: Path, content: bytes, sync: bool) -> None:
-    """Write content to the new file temp, beside path (which it will replace)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
-    try:
-        descriptor = os.open(temp, flags, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fchmod(stream.fileno(), FILE_MODE)
-            if sync:
-                os.fsync(stream.fileno())
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-
-
-def _guarded(path: Path, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """action(*args, **kwargs), with an OSError turned into "cannot write path"."""
-    try:
-        return action(*args, **kwargs)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-
-
-def _cannot_write(path: Path, exc: OSError) -> PublishError:
-    return PublishError(f"cannot write {path}: {exc.strerror or exc}")
-
-
-def _sync_filesystem(folder: Path) -> None:
-    """Flush everything written to folder's filesystem: one flush for thousands of files."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        if _syncfs is not None and _syncfs(descriptor) != 0:
-            error = ctypes.get_errno()
-            raise OSError(error, os.strerror(error))
-    finally:
-        os.close(descriptor)
-
-
-def _sync_directory(folder: Path) -> None:
-    """Make the renames themselves durable."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    replace_all(path.parent, [(path, content)])
 
 
 def create_new(path: Path, content: bytes) -> bool:

@@ -4,6 +4,8 @@ Each run is stopped at an exact step of its writing, not at a moment in time: th
 program around badgegen (a fake counter's, as any embedding program's) stops itself
 with SIGSTOP at the Nth staging or renaming of a file, and the test then kills or
 signals it there. The same steps are hit on every run, on any machine, however loaded.
+On Linux files are staged unnamed (O_TMPFILE); a system without it (macOS, or a
+filesystem such as NFS) stages them named: the script takes os.O_TMPFILE away to be one.
 """
 
 from __future__ import annotations
@@ -34,14 +36,23 @@ SCRIPT = textwrap.dedent(
     from badgegen.core.counts import Count
     from badgegen.publish import TEMP_PREFIX
 
-    config, out, seed, step = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    config, out, seed, step, mode = sys.argv[1:]
+    seed = int(seed)
+    if mode == "named":
+        del os.O_TMPFILE  # a system without unnamed files
     name, _, nth = step.partition(":")
     calls = {"os.open": 0, "os.replace": 0}
     after_stop = []
 
+    def staging(function_name, args):
+        if TEMP_PREFIX in str(args[0]):
+            return True
+        unnamed = getattr(os, "O_TMPFILE", 0)
+        return function_name == "os.open" and unnamed and args[1] & unnamed == unnamed
+
     def watched(function_name, real):
         def call(*args, **kwargs):
-            if TEMP_PREFIX in str(args[0]):
+            if staging(function_name, args):
                 calls[function_name] += 1
                 if after_stop and function_name == "os.replace":
                     after_stop.append(1)
@@ -65,10 +76,17 @@ SCRIPT = textwrap.dedent(
 # What each run changes: NAME.svg, NAME.json and NAME.chart.svg per room, and index.html
 # (_headers stays as it was); then the record, history.json and badges.json.
 FILES = 3 * ROOMS + 1
-# Where runs are killed, and the temporary files each kill leaves: while staging (before
-# the first file, the ROOMSth, the last badge, history.json, badges.json) and while
-# renaming (the first, the ROOMSth, the last badge, history.json, badges.json).
-KILLS = {
+# Where runs are killed: while staging (before the first file, the ROOMSth, the last badge,
+# history.json, badges.json) and while renaming (the first, the ROOMSth, the last badge,
+# history.json, badges.json). Staged unnamed, a kill leaves at most the file being renamed.
+STEPS = (
+    "os.open:1", f"os.open:{ROOMS}", f"os.open:{FILES}", f"os.open:{FILES + 1}",
+    f"os.open:{FILES + 2}", "os.replace:1", f"os.replace:{ROOMS}", f"os.replace:{FILES}",
+    f"os.replace:{FILES + 1}", f"os.replace:{FILES + 2}",
+)  # fmt: skip
+UNNAMED_KILLS = {step: int(step.startswith("os.replace")) for step in STEPS}
+# Staged named, the temporary files each kill leaves (until the next run removes them).
+NAMED_KILLS = {
     "os.open:1": 0,
     f"os.open:{ROOMS}": ROOMS - 1,
     f"os.open:{FILES}": FILES - 1,
@@ -82,12 +100,14 @@ KILLS = {
 }
 
 
-def start(config: Path, out: Path, seed: int, step: str = "") -> subprocess.Popen[str]:
+def start(
+    config: Path, out: Path, seed: int, step: str = "", staging: str = "unnamed"
+) -> subprocess.Popen[str]:
     environment = {**os.environ, "BADGEGEN_PASSWORD": "pw", "BADGEGEN_JID": "bot@example.org"}
     root = str(Path(__file__).parents[2])
     paths = [root, os.environ.get("PYTHONPATH")]
     environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
-    command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed), step]
+    command = [sys.executable, "-c", SCRIPT, str(config), str(out), str(seed), step, staging]
     return subprocess.Popen(
         command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -123,34 +143,38 @@ def published(tmp_path: Path) -> tuple[Path, Path, list[str]]:
     return config, out, sorted(path.name for path in out.iterdir())
 
 
-def test_killed_runs_leave_no_litter(published: tuple[Path, Path, list[str]]) -> None:
-    """SIGKILL at steps of staging and renaming; one complete run then leaves published files
-    only, and no reader ever saw half a badge."""
+@pytest.mark.parametrize(("staging", "kills"), [("unnamed", UNNAMED_KILLS), ("named", NAMED_KILLS)])
+def test_killed_runs_leave_no_litter(
+    published: tuple[Path, Path, list[str]], staging: str, kills: dict[str, int]
+) -> None:
+    """SIGKILL at steps of staging and renaming: what each kill leaves, and one complete run
+    then leaves published files only; no reader ever saw half a badge."""
     config, out, names = published
     left = {}
-    for seed, step in enumerate(KILLS, start=1):
-        process = start(config, out, seed, step)
+    for seed, step in enumerate(kills, start=1):
+        process = start(config, out, seed, step, staging)
         wait_until_stopped(process)
         process.kill()
         process.communicate(timeout=30)
         left[step] = temporary_files(out)
         assert_whole_badges(out)
-    assert left == KILLS
+    assert left == kills
     last = start(config, out, 99)
     assert last.wait(timeout=120) == 0
     assert sorted(path.name for path in out.iterdir()) == names
     assert_whole_badges(out)
 
 
+@pytest.mark.parametrize("staging", ["unnamed", "named"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("step", [f"os.open:{ROOMS}", f"os.replace:{ROOMS}"])
 def test_a_signal_while_writing_ends_cleanly(
-    published: tuple[Path, Path, list[str]], signum: int, step: str
+    published: tuple[Path, Path, list[str]], signum: int, step: str, staging: str
 ) -> None:
     """SIGINT/SIGTERM while staging or renaming: status 130/143 at once (no file is renamed
     after it but the one whose rename had begun), no traceback, no litter, the lock free."""
     config, out, _names = published
-    process = start(config, out, 1, step)
+    process = start(config, out, 1, step, staging)
     wait_until_stopped(process)
     process.send_signal(signum)
     process.send_signal(signal.SIGCONT)
