@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from badgegen.view.snippets import TREND, embeddable, snippet_parts
 from badgegen.view.words import describe_age
 
 INDEX = "index.html"
+# Options in the language filter at most: one hostile service cannot make it the page.
+MOST_LANGUAGES = 40
 # Shown while some room has less than half a week of history.
 SHORT_HISTORY_NOTE = (
     "History is still short: each run adds a count, so the charts fill in over the first"
@@ -61,7 +64,7 @@ def index_html(views: Sequence[RoomView], base_url: str, checked_at: datetime) -
         checked_at: the time of the run.
     """
     entries = [page_room(view) for view in views if view.result.asked]
-    languages = sorted({entry.language for entry in entries if entry.language}, key=str.lower)
+    languages = filter_languages(entry.language for entry in entries)
     return render_page(
         "index.html.j2",
         rooms=entries,
@@ -70,6 +73,14 @@ def index_html(views: Sequence[RoomView], base_url: str, checked_at: datetime) -
         languages=languages,
         note=SHORT_HISTORY_NOTE if any(entry.thin for entry in entries) else "",
     )
+
+
+def filter_languages(tags: Iterable[str]) -> list[str]:
+    """The language filter's options: the MOST_LANGUAGES tags most rooms have (a service
+    that gives each room its own tag adds few), in alphabetical order."""
+    counted = Counter(tag for tag in tags if tag)
+    most = sorted(counted, key=lambda tag: (-counted[tag], tag.lower()))[:MOST_LANGUAGES]
+    return sorted(most, key=str.lower)
 
 
 def page_room(view: RoomView) -> PageRoom:

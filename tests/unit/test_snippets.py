@@ -21,7 +21,7 @@ from badgegen.errors import BadgegenError
 from badgegen.pipeline.files import HEADERS_TEXT
 from badgegen.pipeline.run import RefreshResult
 from badgegen.publish import WriteReport
-from badgegen.view.page import index_html
+from badgegen.view.page import MOST_LANGUAGES, filter_languages, index_html
 from badgegen.view.room import view_room, view_rooms
 from badgegen.view.snippets import link_for, snippet
 
@@ -199,3 +199,14 @@ def test_the_page_tells_counted_from_checked() -> None:
     )
     (counted,) = settle([ROOM], [Count(ROOM.jid, 7)], before, NOW, HOUR)
     assert view_room(counted, history, NOW).status == "7 online"
+
+
+def test_the_language_filter_offers_the_most_spoken_languages_only() -> None:
+    """10,000 rooms, each with a tag of its own (one hostile service), beside 3 real ones:
+    the filter offers the tags most rooms share, at most MOST_LANGUAGES, in order."""
+    tags = ["en"] * 50 + ["de"] * 20 + ["fr"] * 5 + [f"x-{number}" for number in range(10_000)]
+    offered = filter_languages(tags)
+    assert len(offered) == MOST_LANGUAGES
+    assert {"en", "de", "fr"} <= set(offered)
+    assert offered == sorted(offered, key=str.lower)
+    assert filter_languages(["", "en", "De", "en"]) == ["De", "en"]
