@@ -70,7 +70,7 @@ def main() -> int:
     page_with = index_html(views, "", later)
     page_without = index_html(view_rooms(results, History(), later), "", later)
     figures = {
-        "read history.json": median_seconds(lambda: parse_history(text, later)),
+        "read history.json": median_seconds(lambda: parse_history(text)),
         "record a run": median_seconds(lambda: add_run(history, counts, later)),
         "write history.json": median_seconds(lambda: history_json(updated)),
         "view 5,000 rooms": median_seconds(lambda: view_rooms(results, updated, later)),

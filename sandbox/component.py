@@ -12,7 +12,9 @@ nobody knows, by turns), then answers with 1 occupant; `notaroom-...@`
 answers as a client, not a room; `hidden-...@` as a hidden room.
 The component's own disco#items lists rooms as `listing` says: LISTED
 (rooms, non-rooms and items that are no rooms of its own), two a page by
-RSM; "endless" pages that never end; "silent" never answers.
+RSM; "endless" pages that never end; "looping" pages whose tokens go back
+and forth between two pages for ever; "silent" never answers; with
+`page_delay` seconds, each page is answered that late.
 This is how a slow or hostile federation link looks from a client.
 """
 
@@ -106,7 +108,9 @@ class SlowRooms:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.component: ComponentXMPP | None = None
-        self.listing = "rooms"  # how disco#items answers: "rooms", "endless" or "silent"
+        # How disco#items answers: "rooms", "endless", "looping" or "silent".
+        self.listing = "rooms"
+        self.page_delay = 0.0  # seconds before each page is answered
         self.pages_asked = 0
 
     def wait_until_asked(self, local: str, timeout: float) -> bool:
@@ -119,7 +123,7 @@ class SlowRooms:
         self.asked.clear()
         self.first_query.clear()
         self.flood_answers = self.most_late_pending = self.pages_asked = 0
-        self.listing = "rooms"
+        self.listing, self.page_delay = "rooms", 0.0
 
     def jid(self, local: str) -> str:
         """A room JID on the component."""
@@ -214,9 +218,9 @@ class SlowRooms:
         self.pages_asked += 1
         after = iq.xml.findtext(f"{DISCO_ITEMS}/{{{RSM}}}set/{{{RSM}}}after")
         start = int(after) if after and after.isdigit() else 0
-        if self.listing == "endless":  # a full page, and another after it, for ever
-            items = [f"endless-{start + number}" for number in range(100)]
-            end = start + 100
+        if self.listing in ("endless", "looping"):  # a full page, and another after it
+            items = [f"{self.listing}-{start + number}" for number in range(100)]
+            end = start + 100 if self.listing == "endless" or start == 0 else 0
         else:
             items = list(LISTED[start : start + LISTED_PAGE])
             end = start + len(items)
@@ -227,7 +231,8 @@ class SlowRooms:
             f"<set xmlns='{RSM}'><first>{start}</first><last>{end}</last></set>" if items else ""
         )
         namespace = DISCO_ITEMS[1:].split("}")[0]
-        self._send_raw_reply(iq, "result", f"<query xmlns='{namespace}'>{shown}{paging}</query>")
+        page = f"<query xmlns='{namespace}'>{shown}{paging}</query>"
+        self.loop.call_later(self.page_delay, self._send_raw_reply, iq, "result", page)
 
     def _answer_late(self, iq: Any) -> None:
         self.late_pending -= 1

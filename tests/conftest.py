@@ -80,10 +80,11 @@ class FakeCounter:
         self.counts, self.error, self.listings = dict(counts), error, tuple(listings)
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
         self.until = math.inf  # when the last call had to be done by (time.monotonic())
+        self.reserved = 0.0  # and the seconds of --deadline kept back after that
 
     def __call__(self, login: Login, request: CountRequest, /) -> Counted:
         self.calls.append((login, request.rooms))
-        self.until = request.until
+        self.until, self.reserved = request.until, request.reserved
         if self.error:
             raise self.error
         found = Found()

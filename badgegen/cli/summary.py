@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from badgegen.cli.words import plural
+from badgegen.core.counts import Problem
 from badgegen.pipeline.run import RefreshResult
 from badgegen.view.room import RoomView
 
@@ -64,16 +65,27 @@ def room_lines(run: RefreshResult, *, verbose: bool = False) -> list[Line]:
             lines += [Line(f"{view.room.jid}: {view.summary}", problem=True) for view in views]
         else:
             lines.append(Line(_group_line(reason, views), problem=True))
-    if gone:
-        examples = ", ".join(view.room.jid for view in gone[:EXAMPLES])
-        more = f" and {len(gone) - EXAMPLES} more" if len(gone) > EXAMPLES else ""
+    for why, views in _left_the_page(gone).items():
+        examples = ", ".join(view.room.jid for view in views[:EXAMPLES])
+        more = f" and {len(views) - EXAMPLES} more" if len(views) > EXAMPLES else ""
         lines.append(
             Line(
-                f"{plural(len(gone), 'room')} no longer listed by their service keep their"
-                f" badges, which say so ({examples}{more})"
+                f"{plural(len(views), 'room')} {why} keep their badges, which say so"
+                f" ({examples}{more})"
             )
         )
     return lines
+
+
+def _left_the_page(gone: list[RoomView]) -> dict[str, list[RoomView]]:
+    """The rooms that left the page, by why: "no longer listed by their service", or
+    "beyond their discover: limit"."""
+    by_why: dict[str, list[RoomView]] = {}
+    for view in gone:
+        over = view.count.problem is Problem.OVER_LIMIT
+        why = "beyond their discover: limit" if over else "no longer listed by their service"
+        by_why.setdefault(why, []).append(view)
+    return by_why
 
 
 def _group_line(reason: str, views: list[RoomView]) -> str:

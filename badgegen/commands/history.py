@@ -56,9 +56,9 @@ def room_history(request: HistoryRequest, runtime: Runtime) -> RoomHistory:
 
     now = runtime.now()
     config = load_rooms(request.config_path)
-    states = load_states(request.out_dir, now, config.capacity)[0]
+    states = load_states(request.out_dir, now, config)[0]
     (chosen,) = choose_rooms(config, (request.room,), states)
-    history, warnings = load_history(request.out_dir, now, config.capacity)
+    history, warnings = load_history(request.out_dir, config)
     jid, state = chosen.jid, states.get(chosen.jid)
     points = _from_first_count(history.series(jid, request.tier)) if jid in history.rooms else ()
     last = last_count(history, jid, state.counted_at if state else None)

@@ -51,7 +51,7 @@ def snippets(request: SnippetRequest, runtime: Runtime) -> Snippets:
     if request.base_url is not None and (reason := url_problem(request.base_url, base=True)):
         raise ConfigError([f"--base-url: {reason}"])
     config = load_rooms(request.config_path)
-    states, warnings = load_states(request.out_dir, runtime.now(), config.capacity)
+    states, warnings = load_states(request.out_dir, runtime.now(), config)
     chosen = choose_rooms(config, request.rooms, states)
     base = request.base_url or config.base_url
     lines = [

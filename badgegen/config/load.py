@@ -12,7 +12,7 @@ from badgegen.config.discover import discover_entries
 from badgegen.config.model import DEFAULT_STALE_AFTER, Account, Config
 from badgegen.config.names import account_jid_problem
 from badgegen.config.options import url_option
-from badgegen.config.rooms import make_room, room_defaults, rooms_of
+from badgegen.config.rooms import room_defaults, rooms_of
 from badgegen.config.yamlnodes import Problems, boolean, compose, kind, mapping, read_text, string
 
 TOP_KEYS = ("account", "base_url", "defaults", "discover", "rooms", "stale_after", "templates")
@@ -63,7 +63,6 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
         base_url,
         tuple(problems.warnings),
         discover,
-        make_room("", "", dict(defaults)),
     )
 
 

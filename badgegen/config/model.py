@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -96,6 +97,29 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomNames:
+    """The rooms a configuration names: those under rooms:, and the rooms its discover:
+    entries would badge (on an entry's service, matching its include and exclude)."""
+
+    listed: frozenset[str]
+    entries: Mapping[str, Discover]  # by service
+
+    def __call__(self, jid: str) -> bool:
+        """Whether rooms.yaml names the room (a record may describe only those)."""
+        if jid in self.listed:
+            return True
+        entry = self.entries.get(jid.rpartition("@")[2])
+        return entry is not None and entry.wants(jid)
+
+    def most_found(self, jid: str) -> int | None:
+        """How many rooms of jid's discover: service a record may keep: twice its limit (those
+        on the page, and those that left); None for a room under rooms:."""
+        if jid in self.listed:
+            return None
+        return 2 * self.entries[jid.rpartition("@")[2]].limit
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A validated rooms.yaml."""
 
@@ -107,12 +131,17 @@ class Config:
     base_url: str = ""  # where the output directory is published
     warnings: tuple[str, ...] = ()  # valid, but most likely not meant (file:line each)
     discover: tuple[Discover, ...] = ()
-    # `defaults:` as a room without a JID, for a room found by an entry no longer there.
-    default_room: Room = field(default_factory=lambda: Room(""))
+
+    @property
+    def names(self) -> RoomNames:
+        """The rooms this configuration names: listed, or for its discover: entries to find."""
+        return RoomNames(
+            frozenset(room.jid for room in self.rooms),
+            {entry.service: entry for entry in self.discover},
+        )
 
     @property
     def capacity(self) -> int:
-        """How many rooms a record written with this config may hold: rooms.yaml's, each
-        entry's found and left rooms, and the rooms of entries since removed."""
-        found = sum(entry.limit for entry in self.discover)
-        return len(self.rooms) + 2 * found + DEFAULT_DISCOVER_LIMIT
+        """How many rooms a record written with this config may hold: rooms.yaml's, and each
+        entry's found and left rooms."""
+        return len(self.rooms) + sum(2 * entry.limit for entry in self.discover)

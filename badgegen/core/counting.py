@@ -26,6 +26,14 @@ class CountRequest:
     rooms: tuple[Room, ...]
     plan: DiscoveryPlan | None = None
     until: float = math.inf
+    reserved: float = 0.0  # seconds of --deadline kept back after until (for writing)
+
+    def out_of_time(self) -> str:
+        """Why nothing more may be asked once until has passed, in the user's words."""
+        if self.reserved <= 0:
+            return "the run's deadline was reached (see --deadline)"
+        kept = f"{self.reserved:.1f} s of --deadline is kept for writing the files"
+        return f"the time for counting ran out ({kept})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,13 @@ class Problem(Enum):
     ERROR = "error"
     # A discovered room its service no longer lists (or now hides): not asked.
     UNLISTED = "no longer listed by its service"
+    # A discovered room still listed, beyond its entry's limit (lowered since): not asked.
+    OVER_LIMIT = "beyond its discover: entry's limit"
+
+    @property
+    def left_the_page(self) -> bool:
+        """Whether the room was not asked: it left the page, and its files say why."""
+        return self in (Problem.UNLISTED, Problem.OVER_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,24 +13,21 @@ listed before are counted as they were.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from badgegen.config import Discover, Room
 from badgegen.config.names import file_name_problem
 from badgegen.core.counts import Count
 from badgegen.core.state import RoomState
-from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT
-
-# Rooms found by entries no longer in rooms.yaml keep their files, this many in all.
-MAX_UNLISTED_ELSEWHERE = DEFAULT_DISCOVER_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
     """What one service listed: room JIDs in its order, and why the list may be short.
 
-    problem is None when the list is whole; otherwise the rooms are what was
-    read before the listing failed.
+    problem is None when the list is whole; otherwise (the listing failed, or was cut:
+    at a bound of pages, items or time, or at a page token seen before) the rooms are
+    what was read before, and the listing removes no room from the page.
     """
 
     service: str
@@ -38,6 +35,11 @@ class Listing:
     problem: str | None = None
     truncated: bool = False  # it listed more wanted rooms than the entry's limit
     services: tuple[str, ...] = ()  # bare domains it listed (a server lists its MUC service)
+
+    @property
+    def whole(self) -> bool:
+        """Whether every room the service lists was read: only then may a room leave."""
+        return self.problem is None and not self.truncated
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,8 @@ class Found:
     rooms: tuple[Room, ...] = ()
     listed: frozenset[str] = frozenset()  # services whose listing was whole
     warnings: tuple[str, ...] = ()
+    # Rooms on the page before, still listed, beyond their entry's (lowered) limit.
+    over_limit: frozenset[str] = frozenset()
 
     def joined(self, other: Found) -> Found:
         """This and other's rooms, services and warnings, this first."""
@@ -54,6 +58,7 @@ class Found:
             (*self.rooms, *other.rooms),
             self.listed | other.listed,
             (*self.warnings, *other.warnings),
+            self.over_limit | other.over_limit,
         )
 
 
@@ -63,7 +68,8 @@ class DiscoveryPlan:
 
     The counter lists each entry's service, up to reading(entry) wanted rooms
     besides the ones in skip, and counts the rooms choose() returns for it in
-    the same session: a plan is a value, the counter returns what it found.
+    the same session (those early() returns may be counted before the listing
+    ends): a plan is a value, the counter returns what it found.
     """
 
     entries: tuple[Discover, ...]
@@ -90,26 +96,36 @@ class DiscoveryPlan:
         rooms already on the page (which come first, wherever the service lists them)."""
         return entry.limit + len(self.known.get(entry.service, ()))
 
+    def early(self, entry: Discover) -> tuple[Room, ...]:
+        """The rooms of entry to count while its service is being listed: those on the page
+        before, up to its limit (the listing decides later whether they stay)."""
+        before = [jid for jid in self.known.get(entry.service, ()) if entry.wants(jid)]
+        return tuple(entry.room(jid) for jid in self._without_clashes("", before)[0][: entry.limit])
+
     def choose(self, entry: Discover, listing: Listing) -> Found:
         """entry's rooms to count, up to its limit: those on the page first, then new ones in
-        the service's order; when the listing failed, those on the page and what was read."""
+        the service's order. A listing that is not whole removes none: the rooms on the page
+        stay, with what was read."""
         before = [jid for jid in self.known.get(entry.service, ()) if entry.wants(jid)]
         warnings = []
         if listing.problem:
-            warnings.append(_failed_listing(entry.service, listing.problem, len(before)))
-            jids = [*before, *listing.rooms]
-        else:
+            read = len(set(listing.rooms) - set(before))
+            warnings.append(_failed_listing(entry.service, listing.problem, len(before), read))
+        if listing.whole:
             now = set(listing.rooms)
             jids = [*(jid for jid in before if jid in now), *listing.rooms]
+        else:
+            jids = [*before, *listing.rooms]
         chosen, skipped = self._without_clashes(entry.service, list(dict.fromkeys(jids)))
         if len(chosen) > entry.limit or listing.truncated:
             warnings.append(
                 f"{entry.service} lists more rooms than its limit of {entry.limit}: the first"
                 f" {entry.limit} are asked (raise `limit:` to badge more)"
             )
-        listed = frozenset(() if listing.problem else (entry.service,))
+        listed = frozenset((entry.service,) if listing.whole else ())
         rooms = tuple(entry.room(jid) for jid in chosen[: entry.limit])
-        return Found(rooms, listed, (*warnings, *skipped))
+        over = frozenset(chosen[entry.limit :]) & frozenset(before)
+        return Found(rooms, listed, (*warnings, *skipped), over)
 
     def choose_all(self, listings: Sequence[Listing]) -> Found:
         """Every entry's rooms, in the entries' order (a service not listed failed)."""
@@ -139,11 +155,17 @@ class DiscoveryPlan:
         return [jid for jid in mine if jid not in clash and jid not in nameless], warnings
 
 
-def _failed_listing(service: str, problem: str, before: int) -> str:
-    if before:
-        kept = f"counting the {before} rooms it listed before, and no room leaves"
-        return f"{service}: {problem}; {kept}"
-    return f"{service}: {problem}; no room of it is counted this run"
+def _failed_listing(service: str, problem: str, before: int, read: int) -> str:
+    """What a listing that is not whole means for its rooms: "S: problem; what is counted"."""
+    if before and read:
+        counted = f"the {before} rooms on the page before and {read} more read are counted"
+    elif before:
+        counted = f"the {before} rooms on the page before are counted"
+    elif read:
+        counted = f"the {read} rooms read are counted"
+    else:
+        return f"{service}: {problem}; no room of it is counted this run"
+    return f"{service}: {problem}; {counted}, and none leaves the page"
 
 
 def listed_before(previous: Mapping[str, RoomState]) -> dict[str, tuple[str, ...]]:
@@ -172,33 +194,24 @@ def entered(room: Room, count: Count, before: RoomState | None, entry: Discover 
 
 
 def left(
-    entries: Sequence[Discover],
-    default_room: Room,
-    previous: Mapping[str, RoomState],
-    still: frozenset[str],
+    entries: Sequence[Discover], previous: Mapping[str, RoomState], still: frozenset[str]
 ) -> list[tuple[Room, RoomState]]:
     """The rooms once found that are not on the page now: (room, before), to write as unlisted.
 
-    Each service keeps up to its entry's limit of them (the newest first); the
-    services no longer under `discover:` keep MAX_UNLISTED_ELSEWHERE in all,
-    with `defaults:` (default_room) for their options.
+    Each service keeps up to its entry's limit of them, the newest first. (A record's rooms
+    of services no longer under `discover:` were dropped when it was read.)
     """
     by_service = {entry.service: entry for entry in entries}
-    gone: dict[str | None, list[tuple[Room, RoomState]]] = {}
+    gone: dict[str, list[tuple[Room, RoomState]]] = {}
     for jid, state in previous.items():
-        if not state.service or jid in still or file_name_problem(jid):
+        entry = by_service.get(state.service or "")
+        if entry is None or jid in still or file_name_problem(jid):
             continue
-        entry = by_service.get(state.service)
-        if entry is not None:
-            room = entry.room(jid)
-        else:
-            room = replace(default_room, jid=jid, file=jid, service=state.service)
-        gone.setdefault(entry.service if entry else None, []).append((room, state))
+        gone.setdefault(entry.service, []).append((entry.room(jid), state))
     kept: list[tuple[Room, RoomState]] = []
     for service, rooms in gone.items():
         rooms.sort(key=_newest_first)
-        most = by_service[service].limit if service else MAX_UNLISTED_ELSEWHERE
-        kept += rooms[:most]
+        kept += rooms[: by_service[service].limit]
     return kept
 
 

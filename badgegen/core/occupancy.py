@@ -13,11 +13,13 @@ So whatever the cadence, every five minutes or once a week, and however
 long a pause, a count once recorded is in its hour and its day before its
 quarter hour leaves the finer tier's window.
 
-A clock behind the history's newest bucket (stepped back, or a history
-written by a machine whose clock is ahead) cannot reopen a closed bucket:
-the run's counts go into the newest buckets, and the run is told how far
-behind its clock is. A room no longer listed keeps its series while any of
-its last week is counted, in case it comes back, and is dropped after.
+A clock a little behind the history's newest bucket (within SKEW: two
+machines' clocks) cannot reopen a closed bucket: the run's counts go into
+the newest buckets. A history further ahead was written by a clock ahead, or
+this one is behind: it is moved back whole to the run's time, so that no run
+is held up and the right clock resumes its buckets. Either way the run is told.
+A room no longer listed keeps its series while any of its last week is counted,
+in case it comes back, and is dropped after.
 """
 
 from __future__ import annotations
@@ -112,10 +114,21 @@ def last_count(history: History, jid: str, recorded: datetime | None = None) -> 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """A history with a run's counts in it, and how far the run's clock was behind it."""
+    """A history with a run's counts in it, and how far its newest bucket was ahead of the
+    run's clock: within SKEW, behind (the counts went into the newest buckets); beyond it,
+    redated (the history was moved back to the run's time)."""
 
     history: History
     behind: timedelta = timedelta(0)
+    redated: timedelta = timedelta(0)
+
+
+# Two machines' clocks differ by this much without either being wrong: a history ahead of
+# a run by no more keeps its buckets, and the run's counts go into the newest ones. Further
+# ahead, a clock was wrong (one ahead wrote it, or this one is behind): the history is moved
+# back whole to the run's time, so that the right clock resumes its buckets, and no run
+# after it is held up or has its counts pressed into one bucket.
+SKEW = timedelta(minutes=15)
 
 
 def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -> Recorded:
@@ -127,13 +140,16 @@ def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -
         now: the time of the run.
 
     Returns:
-        The new history; behind > 0 when now fell before its newest bucket
-        (the counts then went into the newest buckets).
+        The new history; behind > 0 when now fell before its newest bucket by SKEW
+        at most (the counts then went into the newest buckets), redated > 0 when by
+        more (the history was moved back to now, whole).
     """
     moment = int(now.timestamp())
-    newest = history.ends.get(FINEST.name)
-    behind = max(0, newest - moment) if newest is not None else 0
-    moment = max(moment, newest or moment)
+    ahead = history.ends[FINEST.name] - moment if FINEST.name in history.ends else 0
+    if ahead > SKEW.total_seconds():
+        history = redated(history, moment)
+    behind = ahead if 0 < ahead <= SKEW.total_seconds() else 0
+    moment = max(moment, history.ends.get(FINEST.name, moment))
     rooms = {jid: _copy(tiers) for jid, tiers in history.rooms.items()}
     ends = _advance(history.ends, rooms, moment)
     for jid, count in counts.items():
@@ -142,7 +158,15 @@ def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -
             series[FINEST.name][-1] = count
             _close_in(series, ends)
     kept = {jid: series for jid, series in rooms.items() if jid in counts or _recent(series)}
-    return Recorded(History(ends, kept), timedelta(seconds=behind))
+    moved = timedelta(seconds=ahead if ahead > SKEW.total_seconds() else 0)
+    return Recorded(History(ends, kept), timedelta(seconds=behind), moved)
+
+
+def redated(history: History, moment: int) -> History:
+    """The history moved back whole so that each tier's newest bucket holds moment: its
+    values as they were, their times what a clock ahead of moment had made them."""
+    ends = {tier.name: moment - moment % tier.step for tier in TIERS if tier.name in history.ends}
+    return History(ends, history.rooms)
 
 
 def merged(ours: History, theirs: History) -> History:

@@ -27,7 +27,7 @@ class RoomResult:
     @property
     def asked(self) -> bool:
         """Whether the room was asked this run (a room its service no longer lists is not)."""
-        return self.count.problem is not Problem.UNLISTED
+        return self.count.problem is None or not self.count.problem.left_the_page
 
 
 def settle(
@@ -52,11 +52,12 @@ def settle(
     )
 
 
-def unlisted(room: Room, before: RoomState) -> RoomResult:
-    """The result of a discovered room that has left its service's list: not asked, its
-    files kept with a badge that says so."""
+def unlisted(room: Room, before: RoomState, why: Problem = Problem.UNLISTED) -> RoomResult:
+    """The result of a discovered room that has left the page (why: its service lists it no
+    more, or it is beyond its entry's limit): not asked, its files kept with a badge that
+    says so."""
     state = RoomState(
         room.jid, "unlisted", None, before.counted_at, before.name, before.webchat,
         before.description, before.language, room.service or before.service,
     )  # fmt: skip
-    return RoomResult(room, Count(room.jid, None, Problem.UNLISTED), state)
+    return RoomResult(room, Count(room.jid, None, why), state)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,22 +32,26 @@ class Output:
 def read_previous(config: Config, output: Output, seconds: float | None = None) -> Previous:
     """The last run's record (--previous, or in --out), within the time left."""
     wait = output.left() if seconds is None else min(seconds, output.left())
-    return load_previous_run(output.previous, output.out_dir, output.now, config.capacity, wait)
+    return load_previous_run(output.previous, output.out_dir, output.now, config, wait)
 
 
 # Kept back from counting so that rendering and writing end by the deadline too: about
-# 1 ms a room on a shared disk (README's figures), with room to spare.
+# 1 ms a room on a shared disk (docs/performance.md), with room to spare; never more than
+# MOST_KEPT of the time left, so that counting always has the larger part.
 WRITE_RESERVE = 0.5
 WRITE_RESERVE_PER_ROOM = 0.0015
+MOST_KEPT = 1 / 3
 # Before writing over a published record, it is fetched again (see pipeline.write).
 REFETCH_SECONDS = 5.0
 
 
-def counting_until(config: Config, output: Output) -> float:
-    """When counting must stop, so that the rest of the run still ends by the deadline."""
-    # Discovered rooms are not known before counting: as many as the limits allow.
-    rooms = len(config.rooms) + sum(entry.limit for entry in config.discover)
-    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * rooms
+def write_reserve(config: Config, output: Output, previous: Previous) -> float:
+    """Seconds kept back from counting for the rest of the run (writing, a record fetched
+    again), for the rooms the run expects to write: rooms.yaml's, and each discover:
+    service's rooms in the last record and as many new ones as its limit allows."""
+    known = Counter(state.service for state in previous.states.values() if state.service)
+    found = sum(min(entry.limit, known[entry.service]) + entry.limit for entry in config.discover)
+    reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * (len(config.rooms) + found)
     if is_url(output.previous):
         reserve += REFETCH_SECONDS
-    return output.deadline_at - reserve
+    return min(reserve, output.left() * MOST_KEPT)

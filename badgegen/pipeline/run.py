@@ -8,7 +8,7 @@ from badgegen.config import Config
 from badgegen.config.login import Login
 from badgegen.core.counting import Counter
 from badgegen.pipeline.count import count_rooms
-from badgegen.pipeline.output import Output, counting_until, read_previous
+from badgegen.pipeline.output import Output, read_previous, write_reserve
 from badgegen.pipeline.write import write_run
 from badgegen.publish import WriteReport, lock_directory
 from badgegen.record import Previous, check_source, is_url
@@ -69,8 +69,8 @@ def _count_and_write(
     *,
     dry_run: bool,
 ) -> RefreshResult:
-    until = counting_until(config, output)
-    counted = count_rooms(config, login, counter, previous, output.now, until)
+    reserved = write_reserve(config, output, previous)
+    counted = count_rooms(config, login, counter, previous, output, reserved)
     warnings = [*previous.warnings, *counted.warnings]
     written = write_run(config, output, previous, counted.results, warnings, dry_run=dry_run)
     return RefreshResult(written.views, written.report, tuple(warnings))

@@ -51,6 +51,8 @@ def write_run(
     recorded = add_run(history, counted, output.now)
     if recorded.behind:
         warnings.append(_behind_warning(recorded.behind.total_seconds()))
+    if recorded.redated:
+        warnings.append(_redated_warning(recorded.redated.total_seconds()))
     views = view_rooms(results, recorded.history, output.now)
     if dry_run:
         return Written(views, None)
@@ -89,4 +91,12 @@ def _behind_warning(seconds: float) -> str:
         f"this machine's clock is {seconds:.0f} s behind the history's newest quarter hour"
         " (a clock set back, or a history written by a clock ahead): this run's counts went"
         " into the newest buckets, and no closed bucket was changed"
+    )
+
+
+def _redated_warning(seconds: float) -> str:
+    return (
+        f"the history's newest quarter hour was {seconds / 3600:.1f} hours after this machine's"
+        " clock (a clock ahead wrote it, or this one is behind): it was moved back, whole, to"
+        " this run's time, so that the runs after it go on from here"
     )

@@ -13,14 +13,8 @@ from badgegen.core.occupancy import History
 from badgegen.core.results import RoomResult
 from badgegen.record.badges_json import STATE_FILE, TIMESTAMP, state_json, timestamp
 from badgegen.record.history_json import HISTORY_FILE, history_json, within_capacity
-from badgegen.record.load import (
-    Previous,
-    check_source,
-    is_url,
-    load_history,
-    load_previous_run,
-    load_states,
-)
+from badgegen.record.load import Previous, load_history, load_previous_run, load_states
+from badgegen.record.reading import check_source, is_url
 
 __all__ = [
     "HISTORY_FILE",

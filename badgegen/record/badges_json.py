@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from badgegen.config.model import RoomNames
 from badgegen.config.names import file_name_problem, parse_room_jid
+from badgegen.core.occupancy import SKEW
 from badgegen.core.results import RoomResult
 from badgegen.core.state import STATUSES, RoomState
 from badgegen.record.scan import (
+    Dropped,
+    Rooms,
     decode,
-    entries,
     has_object,
-    room_keys,
+    scan_rooms,
     string_field,
+    unread_reasons,
     version_of,
 )
 from badgegen.text.untrusted import (
@@ -29,12 +33,11 @@ from badgegen.text.untrusted import (
 )
 
 STATE_FILE = "badges.json"
+# Entries left out for poison: this many named in the warning, the rest counted.
+SHOWN_UNREAD = 3
+UNREAD_STATE = "not an object of counts and names"
 STATE_VERSION = 1
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
-# A time this far ahead of the run's clock was written by a clock ahead of it (a step
-# back, another machine) and is read as now; further it is not believed: it would keep a
-# count "fresh" for ever, or tell of a clock set wrong.
-MAX_AHEAD = timedelta(days=31)
 # See record_limit(). The largest entry: a JID of 3,071 bytes (RFC 7622's
 # parts, escaped), a name of MAX_NAME_CODE_POINTS and a description of
 # MAX_DESCRIPTION_CODE_POINTS 4-byte characters,
@@ -93,26 +96,32 @@ def record_limit(rooms: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A parsed badges.json: the usable states, why other entries were left out, and how far
-    the record's newest time is ahead of the reading clock (zero when it is not)."""
+    """A parsed badges.json: the usable states of the rooms the configuration names, why
+    other entries of theirs were left out, the entries of rooms it does not name (dropped),
+    and how far the record's newest count is ahead of the reading clock."""
 
     states: dict[str, RoomState]
     ignored: tuple[str, ...] = ()
     ahead: timedelta = timedelta(0)
     checked_at: datetime | None = None
+    dropped: Dropped = field(default_factory=Dropped)
 
 
-def parse_state(text: str, now: datetime) -> Record:
+def parse_state(text: str, now: datetime, names: RoomNames | None = None) -> Record:
     """Read a badges.json written by this or an earlier run, or by someone else.
 
     The record is untrusted: an entry that does not make sense is left out
-    (its room starts afresh) and said so, never more (see scan). A time up
-    to MAX_AHEAD after now was written by a clock ahead of this one: it is
-    read as now. Further ahead it is not believed.
+    (its room starts afresh) and said so, never more (see scan); an entry of
+    a room the configuration does not name is dropped, costing no more than
+    the scan; a discover: service keeps at most twice its entry's limit. A
+    count dated up to SKEW after now was taken by a clock a little ahead of
+    this one: it is read as now. Dated later, its time is not believed, and
+    it stands in for no failed count.
 
     Args:
         text: the file's content.
         now: the time of this run.
+        names: the rooms the configuration names; None: every room (for reading only).
 
     Returns:
         The states by room JID, "room: reason" for each entry left out, and how far ahead.
@@ -124,34 +133,27 @@ def parse_state(text: str, now: datetime) -> Record:
         raise ValueError(f"not a version {STATE_VERSION} badges.json")
     if not has_object(text, "rooms"):
         raise ValueError("badges.json has no rooms")
-    states, ignored = _room_states(text, now)
+    rooms = scan_rooms(text, names, SHOWN_UNREAD)
+    states, ignored = _room_states(rooms)
     newest = max((state.counted_at or now for state in states.values()), default=now)
-    states = {jid: _no_later_than(state, now) for jid, state in states.items()}
-    return Record(states, tuple(ignored), max(newest, now) - now, _checked_at(text, now))
+    states = {jid: _dated(state, now) for jid, state in states.items()}
+    return Record(states, ignored, max(newest, now) - now, _checked_at(text, now), rooms.dropped)
 
 
-def _room_states(text: str, now: datetime) -> tuple[dict[str, RoomState], list[str]]:
-    """Every usable room entry's state, and "room: reason" for each left out (or in part)."""
+def _room_states(rooms: Rooms) -> tuple[dict[str, RoomState], tuple[str, ...]]:
+    """Every kept entry's usable state, and "room: reason" for each left out (or in part)."""
     states: dict[str, RoomState] = {}
     ignored: list[str] = []
-    seen: set[str] = set()
-    for entry in entries(text):
-        if "@" not in entry.key:
-            continue  # not a room: the header, or keys inside a poisoned entry
-        seen.add(entry.key)
-        state, problem = _parse_room(entry.key, decode(entry.value, RECORD_BYTES_PER_ROOM), now)
+    for entry in rooms.kept:
+        state, problem = _parse_room(entry.key, decode(entry.value, RECORD_BYTES_PER_ROOM))
         if state is not None:
             states[state.jid] = state
         if problem:
             ignored.append(f"{_shown_key(entry.key)}: {problem}")
-    left_out = sorted(room_keys(text) - seen)
-    ignored += [f"{_shown_key(key)}: not an object of counts and names" for key in left_out]
-    return states, ignored
+    return states, tuple(ignored) + unread_reasons(rooms, _shown_key, UNREAD_STATE)
 
 
-def _parse_room(
-    jid: str, entry: dict[str, object] | None, now: datetime
-) -> tuple[RoomState | None, str]:
+def _parse_room(jid: str, entry: dict[str, object] | None) -> tuple[RoomState | None, str]:
     """An entry's state (None when unusable) and what was wrong with it, if anything."""
     if len(jid) > MAX_JID_LENGTH:
         return None, "not a room JID"
@@ -163,37 +165,35 @@ def _parse_room(
     occupants = entry.get("occupants")
     if not (occupants is None or credible_occupants(occupants)):
         return None, f"occupants is not a whole number from 0 to {MAX_OCCUPANTS}"
-    counted_at, problem = parse_timestamp(entry.get("counted_at")), ""
-    if counted_at is not None and counted_at > now + MAX_AHEAD:
-        counted_at, problem = None, "counted_at is far in the future; its count is not used"
-    name = entry.get("name")
-    name = clean_name(name) if isinstance(name, str) else None
-    webchat = entry.get("webchat")
-    webchat = https_url(webchat) if isinstance(webchat, str) else None
-    description = entry.get("description")
-    description = clean_description(description) if isinstance(description, str) else None
-    language = entry.get("language")
-    language = clean_language(language) if isinstance(language, str) else None
     service = entry.get("service")
-    service = _service_of(jid, service) if isinstance(service, str) else None
     state = RoomState(
-        jid, status, occupants, counted_at,  # type: ignore[arg-type]
-        name=name, webchat=webchat, description=description, language=language,
-        service=service,
+        jid, status, occupants, parse_timestamp(entry.get("counted_at")),  # type: ignore[arg-type]
+        name=_text(entry, "name", clean_name), webchat=_text(entry, "webchat", https_url),
+        description=_text(entry, "description", clean_description),
+        language=_text(entry, "language", clean_language),
+        service=_service_of(jid, service) if isinstance(service, str) else None,
     )  # fmt: skip
-    return state, problem
+    return state, ""
 
 
-def _no_later_than(state: RoomState, now: datetime) -> RoomState:
-    """A count from a clock ahead of this one was, as far as this run can tell, taken now."""
+def _text(entry: dict[str, object], name: str, clean: Callable[[str], str | None]) -> str | None:
+    """A text field of an entry, cleaned as what comes from elsewhere is; None if it is none."""
+    value = entry.get(name)
+    return clean(value) if isinstance(value, str) else None
+
+
+def _dated(state: RoomState, now: datetime) -> RoomState:
+    """A count dated after now: read as now within SKEW (a clock a little ahead took it);
+    later, its time is not believed (it stands in for no failed count)."""
     if state.counted_at is None or state.counted_at <= now:
         return state
-    return dataclasses.replace(state, counted_at=now)
+    believed = now if state.counted_at - now <= SKEW else None
+    return dataclasses.replace(state, counted_at=believed)
 
 
 def _checked_at(text: str, now: datetime) -> datetime | None:
     moment = parse_timestamp(string_field(text, "checked_at"))  # written first
-    return moment if moment is not None and moment <= now + MAX_AHEAD else None
+    return moment if moment is not None and moment <= now + SKEW else None
 
 
 def _shown_key(jid: str) -> str:

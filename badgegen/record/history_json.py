@@ -6,21 +6,28 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from badgegen.config.model import RoomNames
 from badgegen.core.occupancy import FINEST, TIERS, History, Series
-from badgegen.record.badges_json import MAX_AHEAD, SUPPORTED_ROOMS
-from badgegen.record.scan import decode, entries, room_keys, version_of
+from badgegen.record.badges_json import SHOWN_UNREAD, SUPPORTED_ROOMS
+from badgegen.record.scan import (
+    Dropped,
+    decode,
+    entries,
+    scan_rooms,
+    unread_reasons,
+    version_of,
+)
 from badgegen.text.untrusted import MAX_OCCUPANTS
 from badgegen.vocabulary import TIER_NAMES
 
 HISTORY_FILE = "history.json"
+UNREAD_HISTORY = "not three tiers of counts"
 HISTORY_VERSION = 1
 # The longest a room's entry can be in the file: 630 values of up to 7 characters.
 MAX_BYTES_PER_ROOM = 6 * 1024
 BASE_BYTES = 64 * 1024
-
-
-class FromTheFuture(ValueError):
-    """The history's newest bucket is far ahead of this run's clock."""
+# The last second a datetime holds: a history said to end later is no history.
+MAX_END = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 
 
 def history_json(history: History) -> str:
@@ -32,39 +39,41 @@ def history_json(history: History) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def parse_history(text: str, now: datetime) -> tuple[History, tuple[str, ...]]:
-    """Read a history.json: every room's well-formed series (see scan), and what was left out.
+def parse_history(
+    text: str, names: RoomNames | None = None
+) -> tuple[History, tuple[str, ...], Dropped]:
+    """Read a history.json: the well-formed series of the rooms the configuration names
+    (see scan), what was left out of theirs, and the rooms it does not name (dropped).
 
     Args:
         text: the file's content.
-        now: the time of this run; a history further ahead than MAX_AHEAD is refused.
+        names: the rooms the configuration names; None: every room (for reading only).
 
     Returns:
-        The history, and "room: reason" for each entry left out.
+        The history, "room: reason" for each entry left out, and what was dropped.
 
     Raises:
-        FromTheFuture: the newest bucket is more than MAX_AHEAD after now.
         ValueError: the text is not a version 1 history at all.
     """
     if version_of(text) != HISTORY_VERSION:
         raise ValueError(f"not a version {HISTORY_VERSION} history.json")
-    ends: dict[str, int] = {}
+    ends = {
+        entry.key: _end(entry.key, decode(entry.value, 256))
+        for entry in entries(text)
+        if entry.key in TIER_NAMES
+    }
+    _check_ends(ends)
+    scanned = scan_rooms(text, names, SHOWN_UNREAD)
     rooms: dict[str, dict[str, Series]] = {}
     ignored: list[str] = []
-    seen: set[str] = set()
-    for entry in entries(text):
-        if entry.key in TIER_NAMES:
-            ends[entry.key] = _end(entry.key, decode(entry.value, 256))
-        elif "@" in entry.key:
-            seen.add(entry.key)
-            series = _series(decode(entry.value, MAX_BYTES_PER_ROOM, every_int=True))
-            if series is None:
-                ignored.append(f"{entry.key[:80]}: not three tiers of counts")
-            else:
-                rooms[entry.key] = series
-    ignored += [f"{key[:80]}: not three tiers of counts" for key in sorted(room_keys(text) - seen)]
-    _check_ends(ends, now)
-    return History(ends, rooms), tuple(ignored)
+    for entry in scanned.kept:
+        series = _series(decode(entry.value, MAX_BYTES_PER_ROOM, every_int=True))
+        if series is None:
+            ignored.append(f"{entry.key[:80]}: {UNREAD_HISTORY}")
+        else:
+            rooms[entry.key] = series
+    ignored += unread_reasons(scanned, lambda key: key[:80], UNREAD_HISTORY)
+    return History(ends, rooms), tuple(ignored), scanned.dropped
 
 
 def _end(name: str, tier: dict[str, Any] | None) -> int:
@@ -77,19 +86,16 @@ def _end(name: str, tier: dict[str, Any] | None) -> int:
     return end
 
 
-def _check_ends(ends: dict[str, int], now: datetime) -> None:
-    """All tiers present, ending in the same moment's buckets, and not far in the future."""
+def _check_ends(ends: dict[str, int]) -> None:
+    """All tiers present, ending in the same moment's buckets, within the years a clock
+    can show."""
     if set(ends) != {tier.name for tier in TIERS}:
         raise ValueError("history.json lacks a tier")
     finest = ends[FINEST.name]
     if any(ends[tier.name] != finest - finest % tier.step for tier in TIERS):
         raise ValueError("history.json's tiers do not end together")
-    if finest > now.timestamp() + MAX_AHEAD.total_seconds():
-        try:
-            newest = datetime.fromtimestamp(finest, UTC).strftime("%Y-%m-%d %H:%M UTC")
-        except (OverflowError, ValueError, OSError):
-            newest = "beyond the year 9999"
-        raise FromTheFuture(f"its newest count is from {newest}, after this machine's clock")
+    if finest > MAX_END:
+        raise ValueError("history.json's newest bucket is beyond the year 9999")
 
 
 def _series(entry: dict[str, Any] | None) -> dict[str, Series] | None:

@@ -1,32 +1,32 @@
-"""The last run's record: badges.json and history.json from --out, a path or an HTTPS URL.
+"""The last run's record, as a run may use it: the rooms the configuration names, clocks
+judged, a file missing beside its sibling said so.
 
 What a run publishes must never be lost, so a record that is there but
 cannot be read (an I/O error, a host that does not answer, a 5xx) ends the
-run before anything is written: RecordError. A record that is read but is
-not one, or has poisoned entries, is untrusted input: those parts are left
-out with a warning. Only a record that is not there yet (no file, 404)
-means a first run.
+run before anything is written: RecordError (record.reading). A record that
+is read is untrusted input: an entry of a room the configuration does not
+name is dropped, a poisoned one left out, a time from a clock ahead judged,
+each said in one warning; none of it can stop a later run. A record not
+there yet (no file, 404) is a first run; one of its two files missing while
+the other is there is said, and the rooms the other names are kept.
 """
 
 from __future__ import annotations
 
-import urllib.parse
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from badgegen.core.occupancy import History
+from badgegen.config import Config
+from badgegen.core.occupancy import SKEW, History
 from badgegen.core.state import RoomState
-from badgegen.errors import ConfigError, RecordError
-from badgegen.reading import read_bounded
-from badgegen.record.badges_json import STATE_FILE, parse_state, record_limit
-from badgegen.record.history_json import HISTORY_FILE, FromTheFuture, history_limit, parse_history
+from badgegen.errors import RecordError
+from badgegen.record.badges_json import STATE_FILE, Record, parse_state, record_limit
+from badgegen.record.history_json import HISTORY_FILE, history_limit, parse_history
+from badgegen.record.reading import FETCH_SECONDS, is_url, read_all, record_places
+from badgegen.record.scan import Dropped
 
 SHOWN_IGNORED = 3
-FETCH_SECONDS = 10.0  # for badges.json and history.json together
-# A record whose times are ahead of this run's clock by more than this gets a warning.
-CLOCK_NOTICE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +38,8 @@ class Previous:
     warnings: tuple[str, ...] = ()
 
 
-def is_url(source: str | None) -> bool:
-    """Whether --previous names a URL (to fetch before the output directory is locked)."""
-    return bool(source) and "://" in str(source)
-
-
-def check_source(source: str | None) -> None:
-    """Refuse a --previous that is a URL but not https: the record must come over verified TLS.
-
-    Raises:
-        ConfigError: source is an http:// (or other non-https) URL.
-    """
-    if is_url(source) and not str(source).startswith("https://"):
-        raise ConfigError([f"--previous: {source} is not https (expected a path or https URL)"])
-
-
 def load_previous_run(
-    source: str | None, out_dir: Path, now: datetime, rooms: int, seconds: float
+    source: str | None, out_dir: Path, now: datetime, config: Config, seconds: float
 ) -> Previous:
     """Read the last run's badges.json and the history.json beside it.
 
@@ -62,137 +47,126 @@ def load_previous_run(
         source: --previous: a path or an https:// URL; None for out_dir's files.
         out_dir: the output directory.
         now: the time of this run, to judge the record's times by.
-        rooms: how many rooms the record may hold (Config.capacity): the read limits
-            allow for at least as many.
+        config: rooms.yaml: the rooms the record may describe, and how large it may be.
         seconds: how long fetching may take in all (URLs only).
 
     Raises:
-        RecordError: a file is there but could not be read, or the history is
-            far ahead of this machine's clock; nothing may be written.
+        RecordError: a file is there but could not be read; nothing may be written.
     """
-    places = _places(source, out_dir)
-    limits = (record_limit(rooms), history_limit(rooms))
-    datas = _read_all(places, limits, url=is_url(source), seconds=min(seconds, FETCH_SECONDS))
-    warnings: list[str] = []
-    if datas[0] is None and source is not None and not is_url(source):
-        warnings.append(f"--previous: {places[0]} does not exist")
-    states = _states(datas[0], places[0], now, warnings)
-    history = _history(datas[1], places[1], now, warnings)
+    places = record_places(source, out_dir)
+    limits = (record_limit(config.capacity), history_limit(config.capacity))
+    url = is_url(source)
+    datas = read_all(places, limits, url=url, seconds=min(seconds, FETCH_SECONDS))
+    warnings = _missing(source, places, datas[0] is not None, datas[1] is not None)
+    states = _states(datas[0], places[0], now, config, warnings)
+    history = _history(datas[1], places[1], config, warnings)
+    if datas[0] is None and datas[1] is not None:
+        states = _known_from_history(history, config)
     return Previous(states, history, tuple(warnings))
 
 
 def load_states(
-    out_dir: Path, now: datetime, rooms: int
+    out_dir: Path, now: datetime, config: Config
 ) -> tuple[dict[str, RoomState], tuple[str, ...]]:
-    """The states in out_dir's badges.json, for `badgegen snippet` (problems are warnings);
-    rooms (Config.capacity) sizes the read limit as a refresh's."""
+    """The states in out_dir's badges.json, for `snippet` and `history` (a problem is a
+    warning), read as a refresh reads them."""
     place = str(out_dir / STATE_FILE)
     warnings: list[str] = []
     try:
-        (data,) = _read_all([place], [record_limit(rooms)], url=False, seconds=0)
-        return _states(data, place, now, warnings), tuple(warnings)
+        (data,) = read_all([place], [record_limit(config.capacity)], url=False, seconds=0)
     except RecordError as exc:
         return {}, (str(exc),)
+    return _states(data, place, now, config, warnings), tuple(warnings)
 
 
-def load_history(out_dir: Path, now: datetime, rooms: int) -> tuple[History, tuple[str, ...]]:
-    """The history.json in out_dir, for `badgegen history` (reading problems are warnings);
-    rooms (Config.capacity) sizes the read limit as a refresh's."""
+def load_history(out_dir: Path, config: Config) -> tuple[History, tuple[str, ...]]:
+    """The history.json in out_dir, for `badgegen history` (a problem is a warning), read as
+    a refresh reads it."""
     place = str(out_dir / HISTORY_FILE)
     warnings: list[str] = []
     try:
-        (data,) = _read_all([place], [history_limit(rooms)], url=False, seconds=0)
-        return _history(data, place, now, warnings), tuple(warnings)
+        (data,) = read_all([place], [history_limit(config.capacity)], url=False, seconds=0)
     except RecordError as exc:
         return History(), (str(exc),)
+    return _history(data, place, config, warnings), tuple(warnings)
 
 
-def _places(source: str | None, out_dir: Path) -> tuple[str, str]:
-    if source is None:
-        return str(out_dir / STATE_FILE), str(out_dir / HISTORY_FILE)
-    beside = urllib.parse.urljoin(source, HISTORY_FILE) if is_url(source) else None
-    return source, beside or str(Path(source).with_name(HISTORY_FILE))
-
-
-def _read_all(
-    places: Sequence[str], limits: Sequence[int], *, url: bool, seconds: float
-) -> list[bytes | None]:
-    """Each place's bytes, None when it is not there yet; RecordError when it cannot be read."""
-    if url:
-        from badgegen.record.fetch import fetch_all  # urllib.request is slow to import
-
-        outcomes = fetch_all(list(zip(places, limits, strict=True)), seconds)
-    else:
-        outcomes = [
-            _read_file(Path(place), limit) for place, limit in zip(places, limits, strict=True)
+def _missing(source: str | None, places: tuple[str, str], states: bool, history: bool) -> list[str]:
+    """What to say when the record, or one of its two files, is not there."""
+    if states and history:
+        return []
+    if states:
+        return [
+            f"{places[1]} is missing beside {places[0]}: the history starts again from this"
+            " run (was it left out when the record was published?)"
         ]
-    datas: list[bytes | None] = []
-    for place, outcome in zip(places, outcomes, strict=True):
-        if isinstance(outcome, FileNotFoundError):
-            datas.append(None)
-        elif isinstance(outcome, BaseException):
-            raise RecordError(_cannot_read(place, outcome, url=url))
-        else:
-            datas.append(outcome)
-    return datas
-
-
-def _read_file(path: Path, limit: int) -> bytes | OSError:
-    try:
-        return read_bounded(path, limit)
-    except OSError as exc:
-        return exc
-    except ValueError as exc:  # NotReadable: a FIFO, a directory, too large
-        return OSError(str(exc))
-
-
-def _cannot_read(place: str, exc: BaseException, *, url: bool) -> str:
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    name = Path(urllib.parse.urlparse(place).path).name if url else Path(place).name
-    step = (
-        "fix the host or the URL, or drop --previous to start afresh"
-        if url
-        else f"move {place} away to start afresh"
-    )
-    return (
-        f"cannot read the previous {name} from {place}: {reason}; nothing was written,"
-        f" so what was published stays as it was ({step})"
-    )
+    if history:
+        return [
+            f"{places[0]} is missing beside {places[1]}: the rooms of the history are kept,"
+            " their last states are not known"
+        ]
+    if source is None:
+        return []  # a first run in --out
+    found = "finds nothing (404)" if is_url(source) else "does not exist"
+    return [
+        f"--previous: {places[0]} {found}: counting as a first run; if the badges were"
+        " published there, check the address"
+    ]
 
 
 def _states(
-    data: bytes | None, place: str, now: datetime, warnings: list[str]
+    data: bytes | None, place: str, now: datetime, config: Config, warnings: list[str]
 ) -> dict[str, RoomState]:
     if data is None:
         return {}
     try:
-        record = parse_state(data.decode("utf-8", "replace"), now)
+        record = parse_state(data.decode("utf-8", "replace"), now, config.names)
     except ValueError as exc:
         warnings.append(f"ignoring the previous badges.json from {place}: {exc}")
         return {}
-    if record.ignored:
-        warnings.append(_ignored_warning(f"badges.json from {place}", record.ignored))
-    if record.ahead > CLOCK_NOTICE:
-        warnings.append(_clock_warning(place, record.ahead))
+    warnings += _record_warnings(record, place)
     return record.states
 
 
-def _history(data: bytes | None, place: str, now: datetime, warnings: list[str]) -> History:
+def _record_warnings(record: Record, place: str) -> list[str]:
+    warnings = []
+    if record.ignored:
+        warnings.append(_ignored_warning(f"badges.json from {place}", record.ignored))
+    warnings += _dropped_warning(f"badges.json from {place}", record.dropped)
+    if record.ahead > SKEW:
+        hours = record.ahead.total_seconds() / 3600
+        warnings.append(
+            f"the previous badges.json from {place} has counts dated {hours:.1f} hours after"
+            " this machine's clock (a clock ahead wrote them, or this one is behind): their"
+            " times are not believed, and they stand in for no count"
+        )
+    return warnings
+
+
+def _history(data: bytes | None, place: str, config: Config, warnings: list[str]) -> History:
     if data is None:
         return History()
     try:
-        history, ignored = parse_history(data.decode("utf-8", "replace"), now)
-    except FromTheFuture as exc:
-        raise RecordError(
-            f"the previous history.json from {place} is ahead of this machine's clock: {exc};"
-            " nothing was written (check the clock; to start the history afresh, move it away)"
-        ) from exc
+        history, ignored, dropped = parse_history(data.decode("utf-8", "replace"), config.names)
     except ValueError as exc:
         warnings.append(f"ignoring the previous history.json from {place}: {exc}")
         return History()
     if ignored:
         warnings.append(_ignored_warning(f"history.json from {place}", ignored))
+    warnings += _dropped_warning(f"history.json from {place}", dropped)
     return history
+
+
+def _known_from_history(history: History, config: Config) -> dict[str, RoomState]:
+    """Without badges.json, the rooms of its discover: services the history holds: known
+    before, so that they keep their files (as unlisted if the service lists them no more)."""
+    entries = {entry.service: entry for entry in config.discover}
+    listed = {room.jid for room in config.rooms}
+    return {
+        jid: RoomState(jid, "unknown", None, service=jid.rpartition("@")[2])
+        for jid in history.rooms
+        if jid not in listed and jid.rpartition("@")[2] in entries
+    }
 
 
 def _ignored_warning(what: str, ignored: tuple[str, ...]) -> str:
@@ -201,9 +175,10 @@ def _ignored_warning(what: str, ignored: tuple[str, ...]) -> str:
     return f"ignored (parts of) {len(ignored)} entries of the previous {what}: {shown}{more}"
 
 
-def _clock_warning(place: str, ahead: timedelta) -> str:
-    minutes = round(ahead.total_seconds() / 60)
-    return (
-        f"the previous badges.json from {place} has counts from {minutes} minutes after this"
-        " machine's clock (a clock set back, or another machine's ahead): they are read as now"
-    )
+def _dropped_warning(what: str, dropped: Dropped) -> list[str]:
+    if not dropped.count:
+        return []
+    return [
+        f"dropped {dropped.count} rooms of the previous {what} that rooms.yaml does not name"
+        f" (or more than its discover: limits allow), e.g. {dropped.example[:80]}"
+    ]

@@ -13,12 +13,14 @@ bytes.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from badgegen.config.model import RoomNames
 
 # A key, then a flat object: strings (escapes allowed), and anything but braces and quotes.
 _ENTRY = re.compile(
@@ -29,6 +31,7 @@ _ENTRY = re.compile(
 _KEY = re.compile(r'(?<=[{,\s])"((?:[^"\\]++|\\.)*+)"\s*+:')
 _VERSION = re.compile(r'"version"\s*+:\s*+(\d{1,9})(?=\s*+[,}])')
 MAX_KEY_LENGTH = 4096
+_CONTROLS = re.compile("[\x00-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,25 +45,111 @@ class Entry:
 def entries(text: str) -> Iterator[Entry]:
     """Every flat-object entry in text, in order, whatever surrounds it."""
     for match in _ENTRY.finditer(text):
-        raw_key = match.group("key")
-        if len(raw_key) > MAX_KEY_LENGTH:
-            continue
-        try:
-            key = json.loads(f'"{raw_key}"')
-        except ValueError:
-            continue
-        yield Entry(key, match.group("value"))
+        key = _key(match.group("key"))
+        if key is not None:
+            yield Entry(key, match.group("value"))
+
+
+@dataclass(slots=True)
+class Dropped:
+    """The entries of rooms a configuration does not name: how many, and the first one."""
+
+    count: int = 0
+    example: str = ""
+
+    def add(self, key: str) -> None:
+        self.count += 1
+        self.example = self.example or key
+
+
+def every_room(_jid: str) -> bool:
+    """A filter that takes every room: for reading a record whatever names it."""
+    return True
+
+
+def named_entries(text: str, names: Callable[[str], bool]) -> Iterator[Entry]:
+    """The room entries (keys with an @) of the rooms names takes, in order; the others
+    cost no more than the scan."""
+    for entry in entries(text):
+        if "@" in entry.key and names(entry.key):
+            yield entry
 
 
 def room_keys(text: str) -> set[str]:
     """Every key that looks like a room JID (holds an @), whatever its value."""
-    found = set()
+    return set(iter_room_keys(text))
+
+
+def iter_room_keys(text: str) -> Iterator[str]:
+    """Every key that looks like a room JID (holds an @), whatever its value, in order."""
     for match in _KEY.finditer(text):
         raw = match.group(1)
-        if "@" in raw and len(raw) <= MAX_KEY_LENGTH:
-            with contextlib.suppress(ValueError):
-                found.add(json.loads(f'"{raw}"'))
-    return found
+        if "@" in raw and (key := _key(raw)) is not None:
+            yield key
+
+
+@dataclass(frozen=True, slots=True)
+class Rooms:
+    """A record's room entries as a run may use them: those kept (rooms the configuration
+    names, within its discover: limits), and the rest: dropped (counted, one example) or
+    unread (named, but their value is no flat object: how many, the first few)."""
+
+    kept: tuple[Entry, ...]
+    dropped: Dropped
+    unread: int = 0
+    unread_shown: tuple[str, ...] = ()
+
+
+def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
+    """The room entries of text, sorted as Rooms says; memory for the kept ones only.
+
+    Args:
+        text: the record's content.
+        names: the rooms the configuration names; None: every room (for reading only).
+        shown: how many unread keys to name.
+    """
+    taken: Callable[[str], bool] = names or every_room
+    dropped, kept, read = Dropped(), list[Entry](), set[str]()
+    per_service, capped = Counter[str](), set[str]()
+    for entry in named_entries(text, taken):
+        service = entry.key.rpartition("@")[2]
+        most = names.most_found(entry.key) if names is not None else None
+        if most is not None and per_service[service] >= most:
+            capped.add(service)  # its found and left rooms: twice its limit, no more
+            dropped.add(entry.key)
+            continue
+        per_service[service] += most is not None
+        read.add(entry.key)
+        kept.append(entry)
+    unread, unread_shown = 0, list[str]()
+    for key in iter_room_keys(text):
+        if key in read or key.rpartition("@")[2] in capped:
+            continue
+        if not taken(key):
+            dropped.add(key)
+        elif (unread := unread + 1) <= shown:
+            unread_shown.append(key)
+    return Rooms(tuple(kept), dropped, unread, tuple(unread_shown))
+
+
+def unread_reasons(rooms: Rooms, shown: Callable[[str], str], reason: str) -> tuple[str, ...]:
+    """ "room: reason" for each unread entry named, and "N more rooms: reason" for the rest."""
+    said = tuple(f"{shown(key)}: {reason}" for key in rooms.unread_shown)
+    more = rooms.unread - len(rooms.unread_shown)
+    return said + ((f"{more} more rooms: {reason}",) if more > 0 else ())
+
+
+def _key(raw: str) -> str | None:
+    """A key as JSON wrote it, decoded; None when it is too long or no JSON string."""
+    if len(raw) > MAX_KEY_LENGTH or _CONTROLS.search(raw):
+        return None  # JSON writes a control character escaped: this is none of ours
+    if "\\" not in raw:
+        return raw  # nothing to decode: most keys, and the cheap way through a flood of them
+    try:
+        key = json.loads(f'"{raw}"')
+    except ValueError:
+        return None
+    return key if isinstance(key, str) else None
 
 
 def has_object(text: str, name: str) -> bool:

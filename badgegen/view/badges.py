@@ -38,15 +38,17 @@ def badge_for(room: Room, state: RoomState) -> Badge:
 
 
 UNLISTED_MESSAGE = "no longer listed"
+OVER_LIMIT_MESSAGE = "no longer counted"
 
 
-def unlisted_badge(room: Room, state: RoomState) -> Badge:
-    """The badge of a room its service no longer lists: its label, "no longer listed"."""
+def unlisted_badge(room: Room, state: RoomState, *, over_limit: bool = False) -> Badge:
+    """The badge of a room that left the page: its label, and "no longer listed" (its
+    service lists it no more) or "no longer counted" (beyond its discover: limit)."""
     look = room.appearance
     return badge_in_look(
         look,
         label_for(room, state.name),
-        UNLISTED_MESSAGE,
+        OVER_LIMIT_MESSAGE if over_limit else UNLISTED_MESSAGE,
         look.unknown_color,
         id_suffix(room.jid),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from badgegen.config import Room
-from badgegen.core.counts import Count
+from badgegen.core.counts import Count, Problem
 from badgegen.core.occupancy import HOURS, QUARTER_HOURS, History, LastCount, last_count
 from badgegen.core.results import RoomResult
 from badgegen.core.state import RoomState
@@ -63,7 +63,9 @@ def view_rooms(
 def view_room(result: RoomResult, history: History, checked_at: datetime) -> RoomView:
     """One room's view (see view_rooms)."""
     room, state = result.room, result.state
-    badge = badge_for(room, state) if result.asked else unlisted_badge(room, state)
+    badge = badge_for(room, state)
+    if not result.asked:
+        badge = unlisted_badge(room, state, over_limit=result.count.problem is Problem.OVER_LIMIT)
     trend = None
     if room.trend:
         day, week = history.values(room.jid, QUARTER_HOURS), history.values(room.jid, HOURS)

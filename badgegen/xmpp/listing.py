@@ -11,15 +11,15 @@ bounded, and a service that never ends costs its own entry only.
 
 from __future__ import annotations
 
-import asyncio
 import time
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement
 
 from slixmpp import ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout
 
 from badgegen.config import Discover
-from badgegen.core.discovery import DiscoveryPlan, Listing
+from badgegen.core.discovery import Listing
 from badgegen.text.jids import parse_jid
 from badgegen.text.untrusted import server_text
 from badgegen.xmpp.conditions import DEFINED_CONDITIONS
@@ -31,8 +31,9 @@ PAGE = 100
 # Items read from one service in all, and pages asked: twice the most rooms a run badges.
 MAX_ITEMS_READ = 20_000
 MAX_PAGES = MAX_ITEMS_READ // PAGE
-# A listing may take this share of the time left in the run (counting needs the rest).
-SHARE_OF_RUN = 1 / 3
+# A listing may take this share of the time left in the run when it starts: its rooms are
+# counted after it, and the rooms that do not depend on it are counted meanwhile.
+SHARE_OF_RUN = 1 / 2
 MAX_RSM_TOKEN = 1024
 MAX_JID_LENGTH = 3071  # RFC 7622's three parts of 1,023 bytes and their separators
 # Bare domains kept from a listing (named when a server is asked instead of its MUC
@@ -40,17 +41,29 @@ MAX_JID_LENGTH = 3071  # RFC 7622's three parts of 1,023 bytes and their separat
 MAX_SERVICES_KEPT, MAX_SERVICES_READ = 5, 20
 
 
-async def list_services(
-    client: ClientXMPP, plan: DiscoveryPlan, timeout: float, deadline_at: float
-) -> tuple[Listing, ...]:
-    """Every entry's service listed at once, each bounded in pages, items and time."""
+def listing_until(deadline_at: float) -> float:
+    """When a listing starting now must end: its share of the run, never past the deadline."""
     now = time.monotonic()
-    until = min(deadline_at, now + max(timeout * 3, (deadline_at - now) * SHARE_OF_RUN))
-    listings = [
-        list_rooms(client, entry, plan.reading(entry), plan.skip, timeout, until)
-        for entry in plan.entries
-    ]
-    return tuple(await asyncio.gather(*listings))
+    return now + max(0.0, deadline_at - now) * SHARE_OF_RUN
+
+
+@dataclass(slots=True)
+class _Reading:
+    """A listing under way: the wanted rooms and the domains read, pages and items."""
+
+    rooms: dict[str, None] = field(default_factory=dict)
+    services: dict[str, None] = field(default_factory=dict)  # bare domains: what a server lists
+    tokens: set[str] = field(default_factory=set)  # every page token seen
+    pages: int = 0
+    items: int = 0
+
+    def listing(self, service: str, problem: str | None = None) -> Listing:
+        services = tuple(self.services)[:MAX_SERVICES_KEPT]
+        return Listing(service, tuple(self.rooms), problem, services=services)
+
+    def read_so_far(self) -> str:
+        """ "after 4 pages (400 items)", or "" before the first."""
+        return f" after {self.pages} pages ({self.items} items)" if self.pages else ""
 
 
 async def list_rooms(
@@ -62,36 +75,88 @@ async def list_rooms(
     until: float,
 ) -> Listing:
     """The public rooms entry.service lists that entry wants, up to most (the rooms in
-    skip, which rooms.yaml lists itself, aside)."""
-    rooms: dict[str, None] = {}
-    services: dict[str, None] = {}  # bare domains listed: what a server lists
-    after: str | None = None
-    read = 0
-    for _page in range(MAX_PAGES):
-        wait = min(timeout, until - time.monotonic())
-        if wait <= 0:
-            return Listing(entry.service, tuple(rooms), "the listing took too long")
-        try:
-            reply = await _ask(client, entry.service, after, wait)
-        except IqTimeout:
-            return Listing(entry.service, tuple(rooms), f"no answer within {wait:.0f} s")
-        except IqError as exc:
-            return Listing(entry.service, tuple(rooms), _refusal(exc))
-        items, last = _page_of(reply, MAX_ITEMS_READ - read)
-        read += len(items)
-        for jid in _rooms_of(items, entry.service):
-            if entry.wants(jid) and jid not in skip:
-                rooms.setdefault(jid)
-        if len(services) < MAX_SERVICES_KEPT:
-            services.update(dict.fromkeys(_domains_of(items[:MAX_SERVICES_READ])))
-        if len(rooms) >= most:
-            return Listing(entry.service, tuple(rooms)[:most], truncated=True)
-        if last is None or last == after or not items or read >= MAX_ITEMS_READ:
-            return Listing(
-                entry.service, tuple(rooms), services=tuple(services)[:MAX_SERVICES_KEPT]
-            )
-        after = last
-    return Listing(entry.service, tuple(rooms), services=tuple(services)[:MAX_SERVICES_KEPT])
+    skip, which rooms.yaml lists itself, aside), read until `until` at the latest.
+
+    A listing cut short (no answer, a refusal, a bound of pages, items or time, a page
+    token seen before) says so in its problem, in words true to what happened.
+    """
+    reading, after = _Reading(), None
+    share = until - time.monotonic()
+    try:
+        while True:
+            reply = await _next_page(client, entry.service, after, reading, timeout, until, share)
+            last = _take_page(reading, reply, entry, skip)
+            if len(reading.rooms) >= most:
+                return Listing(entry.service, tuple(reading.rooms)[:most], truncated=True)
+            if last is None:
+                return reading.listing(entry.service)
+            if last in reading.tokens:
+                raise _Cut(f"the listing loops: page {reading.pages} repeats a page token")
+            reading.tokens.add(last)
+            after = last
+    except _Cut as cut:
+        return reading.listing(entry.service, str(cut))
+
+
+class _Cut(Exception):
+    """Why a listing stops before its end, in words true to what happened."""
+
+
+async def _next_page(
+    client: ClientXMPP,
+    service: str,
+    after: str | None,
+    reading: _Reading,
+    timeout: float,
+    until: float,
+    share: float,
+) -> Element:
+    """The page after `after`, if the listing's bounds allow one and it comes in time.
+
+    Raises:
+        _Cut: a bound was reached, or the service did not answer or refused.
+    """
+    if (problem := _bound_reached(reading)) is not None:
+        raise _Cut(problem)
+    wait = min(timeout, until - time.monotonic())
+    if wait <= 0:
+        raise _Cut(_out_of_time(reading, share))
+    try:
+        return await _ask(client, service, after, wait)
+    except IqTimeout:
+        if wait < timeout:  # the listing's share of the run ran out, not the timeout
+            raise _Cut(_out_of_time(reading, share)) from None
+        raise _Cut(f"no answer within {wait:.0f} s{reading.read_so_far()}") from None
+    except IqError as exc:
+        raise _Cut(_refusal(exc) + reading.read_so_far()) from None
+
+
+def _take_page(
+    reading: _Reading, reply: Element, entry: Discover, skip: frozenset[str]
+) -> str | None:
+    """Add a page's wanted rooms and domains to reading; its RSM <last/> (None: the end)."""
+    items, last = _page_of(reply, MAX_ITEMS_READ - reading.items)
+    reading.pages += 1
+    reading.items += len(items)
+    for jid in _rooms_of(items, entry.service):
+        if entry.wants(jid) and jid not in skip:
+            reading.rooms.setdefault(jid)
+    if len(reading.services) < MAX_SERVICES_KEPT:
+        reading.services.update(dict.fromkeys(_domains_of(items[:MAX_SERVICES_READ])))
+    return last if items else None
+
+
+def _bound_reached(reading: _Reading) -> str | None:
+    """Why reading must stop before the next page, when it must: a bound of the listing."""
+    if reading.pages >= MAX_PAGES:
+        return f"cut after {MAX_PAGES} pages (the most read from one service)"
+    if reading.items >= MAX_ITEMS_READ:
+        return f"cut after {MAX_ITEMS_READ} items (the most read from one service)"
+    return None
+
+
+def _out_of_time(reading: _Reading, share: float) -> str:
+    return f"cut{reading.read_so_far()}: its share of the run ({share:.1f} s) ran out"
 
 
 async def _ask(client: ClientXMPP, service: str, after: str | None, wait: float) -> Element:

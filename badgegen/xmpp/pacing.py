@@ -68,6 +68,11 @@ class _Domain:
     shrunk_at: float = float("-inf")
     failure: Count | None = None  # what its remaining rooms get, once it is dead
 
+    def failed(self, jid: str) -> Count:
+        """What a room of this dead domain gets, unasked."""
+        assert self.failure is not None
+        return Count(jid, None, self.failure.problem, self.failure.detail)
+
 
 @dataclass(slots=True)
 class Pacer:
@@ -83,11 +88,22 @@ class Pacer:
     def of(cls, rooms: Iterable[Room], concurrency: int, timeout: float) -> Pacer:
         """A pacer for rooms, in their order, within concurrency queries in flight."""
         pacer = cls(concurrency, timeout)
-        for index, room in enumerate(rooms):
-            job = Job(index, room)
-            start = min(START_WINDOW, concurrency)
-            pacer.domains.setdefault(job.domain, _Domain(deque(), start)).queue.append(job)
+        pacer.add(rooms)  # a new pacer has no dead domain: none is settled at once
         return pacer
+
+    def add(self, rooms: Iterable[Room], first: int = 0) -> list[tuple[int, Count]]:
+        """Queue rooms, numbered from first in the run's order (rooms found while counting);
+        return those settled at once: the rooms of a domain already dead get its failure."""
+        settled = []
+        for index, room in enumerate(rooms, first):
+            job = Job(index, room)
+            start = min(START_WINDOW, self.concurrency)
+            domain = self.domains.setdefault(job.domain, _Domain(deque(), start))
+            if domain.failure is not None:
+                settled.append((index, domain.failed(room.jid)))
+            else:
+                domain.queue.append(job)
+        return settled
 
     def next_job(self) -> Job | None:
         """The next room to ask, round-robin over the domains with room in their window.
@@ -191,12 +207,7 @@ class Pacer:
 
     def _drain(self, domain: _Domain) -> list[tuple[int, Count]]:
         """Settle every room still queued on a dead domain with its failure."""
-        failure = domain.failure
-        assert failure is not None
-        settled = [
-            (job.index, Count(job.room.jid, None, failure.problem, failure.detail))
-            for job in domain.queue
-        ]
+        settled = [(job.index, domain.failed(job.room.jid)) for job in domain.queue]
         domain.queue.clear()
         return settled
 

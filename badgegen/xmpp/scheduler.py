@@ -7,22 +7,19 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from slixmpp import ClientXMPP
 
-from badgegen.config import Room
+from badgegen.config import Discover
 from badgegen.config.login import Login
 from badgegen.core.connection import Connection
 from badgegen.core.counting import Counted, Counter, CountRequest
-from badgegen.core.counts import Count, Problem
-from badgegen.core.discovery import Found, Listing
+from badgegen.core.discovery import DiscoveryPlan, Listing
 from badgegen.errors import Interrupted, XmppError
-from badgegen.xmpp.disco import DiscoQueries
-from badgegen.xmpp.join import count_by_joining
-from badgegen.xmpp.listing import list_services
-from badgegen.xmpp.pacing import Job, Pacer
+from badgegen.xmpp.listing import list_rooms, listing_until
+from badgegen.xmpp.queries import Counting, Listed, Progress
 from badgegen.xmpp.session import close, make_client, start_session
 from badgegen.xmpp.unsolicited import Unsolicited
 from badgegen.xmpp.waits import within
@@ -32,9 +29,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-# Called with (rooms done, rooms in all) as each room is settled.
-Progress = Callable[[int, int], None]
 
 
 def xmpp_counter(connection: Connection, progress: Progress | None = None) -> Counter:
@@ -118,39 +112,36 @@ async def _count_all(
     client = make_client(login, options, joining=joining)
     unsolicited = Unsolicited(client, str(client.boundjid.domain))
     try:
-        await start_session(client, login, options, deadline_at)
+        await start_session(client, login, options, deadline_at, request.out_of_time())
         if time.monotonic() >= deadline_at:
             # Logged in at the last moment: no room was asked, so none may change.
-            raise XmppError("logged in only when the run's deadline was reached (see --deadline)")
-        listings: tuple[Listing, ...] = ()
-        found = Found()
-        if plan is not None:
-            listings = await list_services(client, plan, options.timeout, deadline_at)
-            found = plan.choose_all(listings)
-        rooms = (*request.rooms, *found.rooms)
-        counts = await _count_rooms(client, rooms, options, deadline_at, progress)
+            raise XmppError(f"logged in only when {request.out_of_time()}; no room was asked")
+        counting = Counting(client, options, progress)
+        counting.add(request.rooms)
+        listings = _Listings(client, plan, counting, options.timeout, deadline_at)
+        await _count_rooms(client, counting, listings, options, deadline_at)
     finally:
         client.cancel_connection_attempt()
         await close(client)
         unsolicited.report()
-    return Counted(counts, found, listings)
+    return listings.counted(request, counting)
 
 
 async def _count_rooms(
     client: ClientXMPP,
-    rooms: tuple[Room, ...],
+    counting: Counting,
+    listings: _Listings,
     options: Connection,
     deadline_at: float,
-    progress: Progress | None,
-) -> tuple[Count, ...]:
-    """Ask every room, paced per domain (see pacing), until all are settled or the deadline."""
-    counting = _Counting(client, rooms, options, progress)
+) -> None:
+    """Ask every room, paced per domain (see pacing), and the rooms each listing adds as it
+    ends, until all are settled or the deadline."""
     client.add_event_handler("disconnected", counting.on_disconnected)
     try:
-        while counting.unsettled and not counting.lost:
+        while (counting.unsettled or listings.pending) and not counting.lost:
             counting.start_what_pacing_allows()
             remaining = deadline_at - time.monotonic()
-            if remaining <= 0 or counting.pacer.in_flight == 0:
+            if remaining <= 0 or (counting.pacer.in_flight == 0 and not listings.pending):
                 break
             try:
                 ending = await within(remaining, counting.ended.get())
@@ -158,90 +149,76 @@ async def _count_rooms(
                 break
             if ending is None:  # the connection dropped
                 break
-            counting.settle(*ending, may_retry=time.monotonic() + options.timeout < deadline_at)
+            if isinstance(ending, Listed):
+                listings.take(ending)
+            else:
+                may_retry = time.monotonic() + options.timeout < deadline_at
+                counting.settle(*ending, may_retry=may_retry)
     finally:  # also when the run itself is cancelled (SIGINT, SIGTERM)
         client.del_event_handler("disconnected", counting.on_disconnected)
+        await listings.cancel()
         await counting.cancel_queries()
-    return counting.results()
 
 
-class _Counting:
-    """One run's queries: what is in flight, what has ended, what is settled."""
+class _Listings:
+    """The plan's listings, each under way beside the counting: the rooms on the page before
+    are counted at once, a listing's new rooms as soon as it ends."""
 
     def __init__(
         self,
         client: ClientXMPP,
-        rooms: tuple[Room, ...],
-        options: Connection,
-        progress: Progress | None,
+        plan: DiscoveryPlan | None,
+        counting: Counting,
+        timeout: float,
+        deadline_at: float,
     ) -> None:
-        self.client, self.rooms, self.progress = client, rooms, progress
-        self.timeout = options.timeout
-        self.pacer = Pacer.of(rooms, options.concurrency, options.timeout)
-        self.queries = DiscoQueries(client, self._late_reply)
-        self.settled: dict[int, Count] = {}
-        self.ended: asyncio.Queue[tuple[Job, Count] | None] = asyncio.Queue()
+        self.plan, self.counting = plan, counting
+        self.done: dict[str, Listing] = {}
         self.running: set[asyncio.Task[None]] = set()
-        self.lost: list[Any] = []
-
-    @property
-    def unsettled(self) -> bool:
-        """Whether some room still waits for its result."""
-        return len(self.settled) < len(self.rooms)
-
-    def on_disconnected(self, reason: Any) -> None:
-        """The connection dropping ends the wait for replies at once."""
-        self.lost.append(reason)
-        self.ended.put_nowait(None)
-
-    def start_what_pacing_allows(self) -> None:
-        """Send every query the pacer lets go now."""
-        while (job := self.pacer.next_job()) is not None:
-            task = asyncio.create_task(self._ask(job))
+        if plan is None:
+            return
+        until = listing_until(deadline_at)
+        for entry in plan.entries:
+            counting.add(plan.early(entry))
+            listing = list_rooms(client, entry, plan.reading(entry), plan.skip, timeout, until)
+            task = asyncio.create_task(self._list(entry, listing))
             self.running.add(task)
             task.add_done_callback(self.running.discard)
 
-    def _late_reply(self, room: str) -> None:
-        self.pacer.late_reply(room, time.monotonic())
+    @property
+    def pending(self) -> bool:
+        """Whether some listing has not ended yet."""
+        return self.plan is not None and len(self.done) < len(self.plan.entries)
 
-    async def _ask(self, job: Job) -> None:
-        self.ended.put_nowait(
-            (job, await _count_room(self.client, self.queries, job, self.timeout))
-        )
+    async def _list(self, entry: Discover, listing: Coroutine[Any, Any, Listing]) -> None:
+        try:
+            listed = await listing
+        except Exception as exc:  # a hostile reply must cost its own listing only
+            log.debug("%s: the listing's error in full", entry.service, exc_info=True)
+            listed = Listing(entry.service, (), f"unexpected {type(exc).__name__}")
+        self.counting.ended.put_nowait(Listed(entry, listed))
 
-    def settle(self, job: Job, count: Count, *, may_retry: bool) -> None:
-        """Hand an ended query to the pacer; record the rooms it settles."""
-        settled_now = self.pacer.settle(job, count, time.monotonic(), may_retry)
-        if not settled_now:
-            log.debug("%s: timed out; asking once more", job.room.jid)
-        for index, settled in settled_now:
-            self.settled[index] = settled
-            log.debug("%s: %s", self.rooms[index].jid, settled.describe())
-            if self.progress:
-                self.progress(len(self.settled), len(self.rooms))
+    def take(self, listed: Listed) -> None:
+        """A listing ended: count the rooms it adds."""
+        assert self.plan is not None
+        self.done[listed.entry.service] = listed.listing
+        self.counting.add(self.plan.choose(listed.entry, listed.listing).rooms)
 
-    async def cancel_queries(self) -> None:
-        """Stop every query still in flight."""
+    async def cancel(self) -> None:
+        """Stop every listing still under way."""
         for task in self.running:
             task.cancel()
         await asyncio.gather(*self.running, return_exceptions=True)
 
-    def results(self) -> tuple[Count, ...]:
-        """Every room's count, in order; unsettled rooms say why (deadline, connection lost)."""
-        problem = Problem.CONNECTION_LOST if self.lost else Problem.TIMEOUT
-        detail = "run deadline reached" if problem is Problem.TIMEOUT else ""
-        unfinished = [Count(room.jid, None, problem, detail) for room in self.rooms]
-        return tuple(self.settled.get(index, unfinished[index]) for index in range(len(self.rooms)))
-
-
-async def _count_room(client: ClientXMPP, queries: DiscoQueries, job: Job, timeout: float) -> Count:
-    """One room's count; whatever goes wrong while handling it costs that room only."""
-    room = job.room
-    try:
-        if room.method == "join":
-            return await count_by_joining(client, room.jid, timeout)
-        return await queries.count(room.jid, timeout, resend=job.resend)
-    except Exception as exc:  # a hostile reply must not stop the other workers
-        log.warning("%s: unexpected error while counting: %s", room.jid, type(exc).__name__)
-        log.debug("%s: the error in full", room.jid, exc_info=True)
-        return Count(room.jid, None, Problem.ERROR, f"unexpected {type(exc).__name__}")
+    def counted(self, request: CountRequest, counting: Counting) -> Counted:
+        """The request's rooms and those found, with their counts; a listing that had not
+        ended by the deadline is one that failed."""
+        if self.plan is None:
+            return Counted(counting.counts(request.rooms))
+        late = "no whole listing before the run's deadline"
+        listings = tuple(
+            self.done.get(entry.service) or Listing(entry.service, (), late)
+            for entry in self.plan.entries
+        )
+        found = self.plan.choose_all(listings)
+        return Counted(counting.counts((*request.rooms, *found.rooms)), found, listings)

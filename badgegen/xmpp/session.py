@@ -43,7 +43,11 @@ def make_client(login: Login, options: Connection, *, joining: bool = False) -> 
 
 
 async def start_session(
-    client: ClientXMPP, login: Login, options: Connection, deadline_at: float
+    client: ClientXMPP,
+    login: Login,
+    options: Connection,
+    deadline_at: float,
+    out_of_time: str = "the run's deadline was reached (see --deadline)",
 ) -> None:
     """Connect and log in, trying each route in turn, every wait bounded.
 
@@ -52,7 +56,8 @@ async def start_session(
     no wait goes past deadline_at. A route that cannot be reached or does not
     speak XMPP gives way to the next; a refusal by the server (a stream
     error, a failed login, a certificate it cannot prove) ends the attempt.
-    A see-other-host redirect is followed once.
+    A see-other-host redirect is followed once. out_of_time says why a route was
+    not tried once deadline_at has passed.
 
     Raises:
         XmppError: no session; the message names what the user asked for
@@ -64,7 +69,7 @@ async def start_session(
     watcher.attach()
     try:
         routes = await _routes(client, options, deadline_at)
-        await _first_session(client, watcher, routes, options, deadline_at)
+        await _first_session(client, watcher, routes, options, (deadline_at, out_of_time))
     finally:
         watcher.detach()
     if not _is_encrypted(client):
@@ -92,16 +97,18 @@ async def _first_session(
     watcher: SessionWatcher,
     routes: list[Route],
     options: Connection,
-    deadline_at: float,
+    deadline: tuple[float, str],
 ) -> None:
-    """Try the routes in order until one gives a session; raise XmppError when none does."""
+    """Try the routes in order until one gives a session, until deadline (when, and the
+    words for it); raise XmppError when none does."""
+    deadline_at, out_of_time = deadline
     tried: list[str] = []
     redirected = False
     queue = list(routes)
     while queue:
         route = queue.pop(0)
         if time.monotonic() >= deadline_at:
-            tried.append(f"{route.describe()}: not tried, the run's deadline was reached")
+            tried.append(f"{route.describe()}: not tried, {out_of_time}")
             break
         failure = await _try_route(client, watcher, route, options, deadline_at)
         if failure is None:

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from badgegen.config import load_rooms
 from badgegen.core.counts import Count
@@ -43,6 +44,10 @@ class Site:
         self.site = folder / "site"
 
     def refresh(self, listing: Listing, counts: dict[str, int | Count | None]) -> int:
+        return self.run(listing, counts).exit_code
+
+    def run(self, listing: Listing, counts: dict[str, int | Count | None]) -> Result:
+        """A refresh as the workflow runs it; its site published when it exits 0 or 3."""
         self.runs += 1
         out = self.folder / f"run{self.runs}"
         args = ["refresh", "--config", str(self.folder / "rooms.yaml"), "--out", str(out)]
@@ -52,7 +57,7 @@ class Site:
         if result.exit_code in (0, 3):
             shutil.rmtree(self.site, ignore_errors=True)
             shutil.copytree(out, self.site)
-        return result.exit_code
+        return result
 
     def status(self, jid: str) -> str | None:
         room = json.loads((self.site / "badges.json").read_text())["rooms"].get(jid)
@@ -118,13 +123,17 @@ def test_a_room_now_hidden_leaves(tmp_path: Path) -> None:
     assert B not in site.page()
 
 
-def test_a_discover_entry_removed_keeps_its_rooms_files(tmp_path: Path) -> None:
+def test_a_discover_entry_removed_drops_its_rooms_with_a_warning(tmp_path: Path) -> None:
+    """The record describes only rooms rooms.yaml names: once the entry is taken out, its
+    rooms leave the record and the site, said once (a record cannot make up rooms)."""
     site = Site(tmp_path)
     site.refresh(Listing(SERVICE, (B, C)), {B: 2, C: 3})
     (tmp_path / "rooms.yaml").write_text(f"account: {{jid: bot@example.net}}\nrooms:\n  - {A}\n")
-    assert site.refresh(Listing(SERVICE, ()), {A: 1}) == 0
-    assert [site.status(jid) for jid in (B, C)] == ["unlisted", "unlisted"]
-    assert (site.site / f"{B}.svg").is_file()
+    result = site.run(Listing(SERVICE, ()), {A: 1})
+    assert result.exit_code == 0
+    assert [site.status(jid) for jid in (B, C)] == [None, None]
+    assert not (site.site / f"{B}.svg").exists()
+    assert "dropped 2 rooms of the previous badges.json" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -229,3 +238,25 @@ def test_a_poisoned_record_cannot_break_later_runs(tmp_path: Path) -> None:
     assert sorted(path.name for path in site.site.glob("*.svg") if "chart" not in path.name) == [
         f"{A}.svg", f"{B}.svg",
     ]  # fmt: skip
+
+
+def test_lowering_limit_says_why_rooms_left_the_page(tmp_path: Path) -> None:
+    """limit: lowered while the service still lists every room: the rooms past the new limit
+    keep their files, with a badge that says they are no longer counted (not that the
+    service stopped listing them), and the run's summary says why."""
+    site = Site(tmp_path)
+    d, e = f"d@{SERVICE}", f"e@{SERVICE}"
+    listing = Listing(SERVICE, (B, C, d, e))
+    counts: dict[str, int | Count | None] = {A: 1, B: 2, C: 3, d: 4, e: 5}
+    assert site.refresh(listing, counts) == 0
+    rooms_yaml = tmp_path / "rooms.yaml"
+    rooms_yaml.write_text(rooms_yaml.read_text() + "    limit: 2\n")
+    result = site.run(listing, counts)
+    assert result.exit_code == 0, result.output
+    kept, past = [B, C], [d, e]
+    assert [site.status(jid) for jid in kept] == ["counted", "counted"]
+    assert [site.status(jid) for jid in past] == ["unlisted", "unlisted"]
+    assert 'aria-label="found: no longer counted"' in site.badge(d)
+    assert "no longer listed" not in site.badge(e)
+    said = f"2 rooms beyond their discover: limit keep their badges, which say so ({d}, {e})"
+    assert said in result.stdout

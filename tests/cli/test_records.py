@@ -20,8 +20,9 @@ import pytest
 import trustme
 from click.testing import Result
 
-from badgegen.config import Room
+from badgegen.config import Config, Room
 from badgegen.core.counts import Count, Problem
+from badgegen.core.occupancy import History
 from badgegen.core.results import settle
 from badgegen.core.state import RoomState
 from badgegen.errors import EXIT_RECORD_UNREADABLE, RecordError
@@ -29,6 +30,7 @@ from badgegen.publish import lock_directory
 from badgegen.reading import describe_size
 from badgegen.record import Previous, load_previous_run
 from badgegen.record.badges_json import parse_state, record_limit, state_json
+from badgegen.record.history_json import history_json
 from badgegen.text.untrusted import MAX_NAME_CODE_POINTS, MAX_URL_LENGTH
 from tests.conftest import FakeCounter, run_cli
 
@@ -138,8 +140,12 @@ def trusted(authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
 
 
+# The rooms.yaml these records are read for: it names the one room of RECORD.
+CONFIG = Config(Path("rooms.yaml"), (Room("a@b"),))
+
+
 def load(source: str | None, folder: Path, seconds: float = 10) -> Previous:
-    return load_previous_run(source, folder, NOW, 2, seconds)
+    return load_previous_run(source, folder, NOW, CONFIG, seconds)
 
 
 def test_default_is_the_output_directory(tmp_path: Path) -> None:
@@ -154,7 +160,8 @@ def test_https_with_a_trusted_certificate(https_url: str, tmp_path: Path) -> Non
     """A published badges.json is fetched over verified TLS, redirects within https followed."""
     for path in ("/badges.json", "/to-https"):
         loaded = load(f"{https_url}{path}", tmp_path)
-        assert (loaded.states, loaded.warnings) == ({"a@b": RoomState("a@b", "counted", 3)}, ())
+        assert loaded.states == {"a@b": RoomState("a@b", "counted", 3)}
+        assert "history.json is missing beside" in loaded.warnings[0]  # the host has none
 
 
 def test_an_untrusted_certificate_ends_the_run(https_url: str, tmp_path: Path) -> None:
@@ -164,9 +171,15 @@ def test_an_untrusted_certificate_ends_the_run(https_url: str, tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("trusted")
-def test_not_there_yet_is_a_first_run(https_url: str, tmp_path: Path) -> None:
-    """404 is the one failure that means a first run: no states, no warning."""
-    assert load(f"{https_url}/gone.json", tmp_path) == Previous()
+def test_not_there_yet_is_a_first_run_said(https_url: str, tmp_path: Path) -> None:
+    """404 is the one failure that means a first run: no states, and a warning (a mistyped
+    --previous would otherwise restart the history on every run without a word)."""
+    previous = load(f"{https_url}/gone.json", tmp_path)
+    assert (previous.states, previous.history) == ({}, History())
+    assert previous.warnings == (
+        f"--previous: {https_url}/gone.json finds nothing (404): counting as a first run; if"
+        " the badges were published there, check the address",
+    )
 
 
 @pytest.mark.usefixtures("trusted")
@@ -352,10 +365,15 @@ def test_what_a_run_writes_the_next_can_read(tmp_path: Path) -> None:
     text = state_json(results, NOW)
     assert len(text.encode()) <= record_limit(0)  # a config of any size reads it
     (tmp_path / "badges.json").write_text(text)
-    loaded = load_previous_run(None, tmp_path, NOW, 0, 0)
+    (tmp_path / "history.json").write_text(history_json(History()))
+    config = Config(Path("rooms.yaml"), tuple(rooms[:1]))  # a config of any size reads it
+    loaded = load_previous_run(None, tmp_path, NOW, Config(Path("rooms.yaml"), tuple(rooms)), 0)
     assert loaded.warnings == ()
     assert len(loaded.states) == len(rooms)
     assert parse_state(text, NOW).states == loaded.states
+    shrunk = load_previous_run(None, tmp_path, NOW, config, 0)
+    assert list(shrunk.states) == [rooms[0].jid]  # the others dropped, said once
+    assert len(shrunk.warnings) == 1
 
 
 @pytest.mark.usefixtures("trusted")
@@ -367,4 +385,8 @@ def test_a_poisoned_history_beside_a_good_record(https_url: str, tmp_path: Path)
     (warning,) = loaded.warnings
     assert warning.startswith(f"ignoring the previous history.json from {https_url}/h/history.json")
     plain = load(f"{https_url}/badges.json", tmp_path)
-    assert (plain.history.rooms, plain.warnings) == ({}, ())  # none there: no warning
+    assert plain.history.rooms == {}
+    assert plain.warnings == (  # the history is not restarted silently
+        f"{https_url}/history.json is missing beside {https_url}/badges.json: the history"
+        " starts again from this run (was it left out when the record was published?)",
+    )

@@ -676,8 +676,27 @@ def test_counting_leaves_time_to_write_by_the_deadline(tmp_path: Path) -> None:
     assert refresh(config, counter, "--deadline", "30").exit_code == 0
     after = time.monotonic()
     reserve = WRITE_RESERVE + WRITE_RESERVE_PER_ROOM * 2000
+    assert counter.reserved == pytest.approx(reserve)
     # The command takes its start between the two readings of the clock.
     assert before + 30 - reserve <= counter.until <= after + 30 - reserve
+
+
+def test_the_write_reserve_leaves_counting_the_larger_part(tmp_path: Path) -> None:
+    """discover: limits that would keep back more than the whole --deadline for writing: at
+    most a third of it is kept, and the run's words say how much when counting runs out."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(
+        "account: {jid: bot@example.org}\nrooms: [lobby@conference.example.org]\n"
+        "discover:\n  - service: conference.example.org\n    limit: 5000\n"
+    )
+    counter = FakeCounter({"lobby@conference.example.org": 1})
+    assert refresh(config, counter, "--deadline", "3").exit_code == 0
+    assert 0 < counter.reserved <= 1.0  # not 0.5 + 1.5 ms x 10,000 rooms = 15.5 s
+    words = CountRequest((), reserved=counter.reserved).out_of_time()
+    assert words == (
+        f"the time for counting ran out ({counter.reserved:.1f} s of --deadline is kept for"
+        " writing the files)"
+    )
 
 
 def test_a_record_that_cannot_be_fetched_ends_the_run_before_writing(config: Path) -> None:
@@ -730,7 +749,7 @@ def test_history_of_a_history_from_beyond_the_year_9999(config: Path) -> None:
     result = run_cli(args)
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-    assert "ahead of this machine's clock" in result.stderr
+    assert "beyond the year 9999" in result.stderr
 
 
 def test_near_misses_get_the_nearest_name(tmp_path: Path) -> None:

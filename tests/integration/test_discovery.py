@@ -20,10 +20,12 @@ import pytest
 from badgegen.config import Discover, Room
 from badgegen.config.login import Login, Secret
 from badgegen.core.connection import Connection
+from badgegen.core.counting import CountRequest
 from badgegen.core.counts import Count
 from badgegen.core.discovery import DiscoveryPlan, Found, entered
 from badgegen.core.state import RoomState
 from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.xmpp import count_rooms
 from badgegen.xmpp.listing import MAX_PAGES
 from sandbox.component import LISTED_ROOMS, SlowRooms
 from sandbox.servers import SandboxServer
@@ -219,3 +221,45 @@ def test_a_silent_service_keeps_the_rooms_it_listed_before(
     assert counted.counts[0].occupants == 2
     assert "no answer" in counted.found.warnings[0]
     assert counted.found.listed == frozenset()
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_a_looping_listing_is_cut_and_removes_no_room(
+    server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """Page tokens that go back and forth: the listing stops at the first token seen again,
+    says it loops, and the room on the page before stays."""
+    slow.listing = "looping"
+    known = slow.jid("count-2-known")
+    before = {
+        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
+    }
+    plan = DiscoveryPlan.of((entry(server.component_domain, limit=500),), before, ())
+    counted = discovered(login(account), plan, options(server))
+    assert slow.pages_asked == 3
+    assert known in [room.jid for room in counted.found.rooms]
+    assert "the listing loops: page 3 repeats a page token" in counted.found.warnings[0]
+    assert counted.found.listed == frozenset()
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_a_slow_listing_holds_up_no_other_room(
+    server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """Pages that never end, each answered just inside --timeout: rooms.yaml's rooms and the
+    rooms on the page before are counted meanwhile; the listing stops at its share of the
+    run and says so (not "no answer")."""
+    slow.listing, slow.page_delay = "endless", 1.5
+    known = slow.jid("count-2-known")
+    before = {
+        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
+    }
+    configured = tuple(Room(slow.jid(f"count-{number}-configured")) for number in range(3))
+    plan = DiscoveryPlan.of((entry(server.component_domain),), before, configured)
+    request = CountRequest(configured, plan)
+    counted = count_rooms(login(account), request, options(server, timeout=2.0, deadline=6.0))
+    by_jid = dict(zip((room.jid for room in counted.rooms(request)), counted.counts, strict=True))
+    assert [by_jid[room.jid].occupants for room in configured] == [0, 1, 2]
+    assert by_jid[known].occupants == 2
+    assert "its share of the run" in counted.found.warnings[0]
+    assert "no answer" not in counted.found.warnings[0]

@@ -51,14 +51,46 @@ def test_a_failed_listing_asks_the_rooms_on_the_page_first() -> None:
 
 
 def test_a_failed_listing_says_what_is_counted_instead() -> None:
-    """With rooms on the page, those are counted; on a first run, none: each said so."""
-    listing = Listing(X, (), "no answer within 10 s")
-    before = found_rooms([Discover(X, Room(""))], [listing], {X: [f"old@{X}"]}, [])
-    first = found_rooms([Discover(X, Room(""))], [listing], {}, [])
-    assert before.warnings == (
-        f"{X}: no answer within 10 s; counting the 1 rooms it listed before, and no room leaves",
-    )
-    assert first.warnings == (f"{X}: no answer within 10 s; no room of it is counted this run",)
+    """The rooms on the page before and those read are counted, none leaves: each said so."""
+    silent, cut = Listing(X, (), "no answer"), Listing(X, (f"new@{X}",), "cut after 200 pages")
+    warnings = [
+        found_rooms([Discover(X, Room(""))], [listing], before, []).warnings[0]
+        for listing, before in (
+            (silent, {X: [f"old@{X}"]}), (silent, {}), (cut, {X: [f"old@{X}"]}), (cut, {})
+        )
+    ]  # fmt: skip
+    assert warnings == [
+        f"{X}: no answer; the 1 rooms on the page before are counted, and none leaves the page",
+        f"{X}: no answer; no room of it is counted this run",
+        f"{X}: cut after 200 pages; the 1 rooms on the page before and 1 more read are counted,"
+        " and none leaves the page",
+        f"{X}: cut after 200 pages; the 1 rooms read are counted, and none leaves the page",
+    ]
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        Listing(X, (f"a@{X}",), "the listing loops: a page token came back"),
+        Listing(X, (f"a@{X}",), truncated=True),
+    ],
+)
+def test_a_listing_that_is_not_whole_removes_no_room(listing: Listing) -> None:
+    """Cut at a bound, at a looping token, or at the limit: the rooms on the page stay."""
+    entry = Discover(X, Room(""), limit=3)
+    found = found_rooms([entry], [listing], {X: [f"old1@{X}", f"old2@{X}"]}, [])
+    assert [room.jid for room in found.rooms] == [f"old1@{X}", f"old2@{X}", f"a@{X}"]
+    assert found.listed == frozenset()
+
+
+def test_rooms_past_a_lowered_limit_are_over_it_not_gone() -> None:
+    """limit: lowered from 4 to 2: the rooms on the page that are still listed but past the
+    limit are over it (their badges say so), not "no longer listed"."""
+    entry = Discover(X, Room(""), limit=2)
+    on_page = [f"r{number}@{X}" for number in range(4)]
+    found = found_rooms([entry], [Listing(X, (*on_page[::-1], f"new@{X}"))], {X: on_page}, [])
+    assert [room.jid for room in found.rooms] == on_page[:2]
+    assert found.over_limit == frozenset(on_page[2:])
 
 
 def test_the_rooms_on_the_page_come_first_wherever_the_service_lists_them() -> None:
@@ -81,15 +113,16 @@ def test_rooms_that_left_are_kept_per_service_never_at_anothers_cost() -> None:
     churning = {f"r{n}@{X}": state(f"r{n}@{X}", X, hours_ago=n) for n in range(5)}
     quiet = {f"q{n}@{Y}": state(f"q{n}@{Y}", Y, hours_ago=100 + n) for n in range(3)}
     entries = (Discover(X, Room(""), limit=2), Discover(Y, Room(""), limit=10))
-    gone = left(entries, Room(""), {**churning, **quiet}, frozenset())
+    gone = left(entries, {**churning, **quiet}, frozenset())
     assert sorted(room.jid for room, _state in gone) == sorted(
         [f"r0@{X}", f"r1@{X}", *quiet]  # the newest two of x, all of y
     )
 
 
-def test_a_room_of_a_removed_entry_keeps_the_look_of_defaults() -> None:
-    look = Room("", label="ours")
-    ((room, _before),) = left((), look, {f"a@{X}": state(f"a@{X}", X)}, frozenset())
+def test_a_room_that_left_keeps_its_entrys_look() -> None:
+    """Its files are written again with the options of the entry that found it."""
+    entry = Discover(X, Room("", label="ours"))
+    ((room, _before),) = left((entry,), {f"a@{X}": state(f"a@{X}", X)}, frozenset())
     assert (room.jid, room.file, room.label, room.service) == (f"a@{X}",) * 2 + ("ours", X)
 
 

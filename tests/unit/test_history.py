@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgegen.core.occupancy import DAYS, HOURS, QUARTER_HOURS, TIERS, History, add_run, merged
+from badgegen.core.occupancy import (
+    DAYS,
+    HOURS,
+    QUARTER_HOURS,
+    SKEW,
+    TIERS,
+    History,
+    add_run,
+    merged,
+)
 from tests.properties import examples
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
@@ -79,7 +89,8 @@ def test_a_long_pause_keeps_what_came_before_it() -> None:
 
 
 def test_a_clock_step_back_reopens_nothing() -> None:
-    """A run behind the newest bucket counts into it and says how far behind it was."""
+    """A run behind the newest bucket by SKEW at most (two machines' clocks) counts into it
+    and says how far behind it was."""
     history = run(run(History(), 0, 5), 16, 6)  # quarters 0 and 15
     recorded = add_run(history, {ROOM: 8}, START + timedelta(minutes=14, seconds=59))
     assert recorded.behind == timedelta(seconds=1)  # behind the 00:15 bucket
@@ -90,6 +101,35 @@ def test_a_clock_step_back_reopens_nothing() -> None:
     midnight = add_run(history, {ROOM: 3}, START - timedelta(seconds=15))
     assert known(midnight.history, DAYS) == [4]  # (5 + 3) / 2; yesterday is not reopened
     assert add_run(history, {ROOM: 1}, START + timedelta(hours=2)).behind == timedelta(0)
+
+
+@pytest.mark.parametrize("ahead", [timedelta(hours=2), timedelta(days=10), timedelta(days=400)])
+def test_one_run_with_its_clock_ahead_holds_no_later_run_up(ahead: timedelta) -> None:
+    """A run hours to a year ahead, then a day of hourly runs with the right clock: the
+    history is moved back to the right time once, and every later run keeps its count in
+    its own hour and quarter hour (none pressed into the wrong run's bucket)."""
+    history = run(History(), 0, 5)
+    history = add_run(history, {ROOM: 9}, START + ahead).history  # the wrong clock
+    moved = add_run(history, {ROOM: 1}, START + timedelta(hours=1))
+    assert moved.redated > SKEW
+    assert moved.behind == timedelta(0)
+    history = moved.history
+    for hour in range(2, 25):
+        recorded = add_run(history, {ROOM: hour}, START + timedelta(hours=hour))
+        assert (recorded.behind, recorded.redated) == (timedelta(0), timedelta(0))
+        history = recorded.history
+    assert known(history, HOURS)[-23:] == list(range(2, 25))
+    assert history.newest == START + timedelta(hours=24)
+    assert known(history, QUARTER_HOURS)[-23:] == list(range(2, 25))
+
+
+def test_a_clock_behind_by_more_than_the_skew_moves_the_history_back() -> None:
+    """A run an hour behind the history: moved back to its time, told how far."""
+    history = run(History(), 60, 5)
+    recorded = add_run(history, {ROOM: 7}, START)
+    assert (recorded.behind, recorded.redated) == (timedelta(0), timedelta(hours=1))
+    assert recorded.history.newest == START
+    assert known(recorded.history, QUARTER_HOURS) == [7]  # this run's count in its quarter
 
 
 def test_rooms_no_longer_listed_stay_a_week() -> None:
@@ -153,7 +193,8 @@ GAPS = st.sampled_from([0, 60, 5 * 60, 15 * 60, 3600, 23 * 3600, 86400, 3 * 8640
 @given(
     st.lists(
         st.tuples(
-            GAPS | st.integers(-3600, 10 * 86400),
+            # Steps back as far as SKEW: two machines' clocks (further: see below).
+            GAPS | st.integers(-int(SKEW.total_seconds()), 10 * 86400),
             st.none() | st.integers(0, 50),
         ),
         min_size=1,
@@ -161,10 +202,11 @@ GAPS = st.sampled_from([0, 60, 5 * 60, 15 * 60, 3600, 23 * 3600, 86400, 3 * 8640
     )
 )
 def test_every_bucket_holds_what_the_counts_say(steps: list[tuple[int, int | None]]) -> None:
-    """Any cadence, pause and clock step: every bucket in each window is what the model says."""
+    """Any cadence, pause and skew between clocks: every bucket in each window is what the
+    model says."""
     history, now, newest, runs = History(), int(START.timestamp()), 0, []
     for gap, count in steps:
-        now += gap
+        now = max(now + gap, newest - int(SKEW.total_seconds()))  # never further behind
         history = add_run(history, {ROOM: count}, datetime.fromtimestamp(now, UTC)).history
         newest = max(newest, now - now % 900)
         runs.append((max(now, newest), count))
@@ -210,3 +252,26 @@ def test_merging_nothing_changes_nothing() -> None:
     """An empty history (none published) leaves ours as it is."""
     history = run(History(), 3, 4)
     assert merged(history, History()) == history
+
+
+@examples(300)
+@given(
+    st.lists(
+        st.tuples(st.integers(-400 * 86400, 400 * 86400), st.integers(0, 50)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_no_clock_step_loses_the_run_after_it(steps: list[tuple[int, int]]) -> None:
+    """Clocks stepping back and forth by up to a year: every run records its count in the
+    newest quarter hour, which is its own unless its clock is within SKEW behind it."""
+    history, now = History(), int(START.timestamp())
+    for gap, count in steps:
+        now += gap
+        at = datetime.fromtimestamp(now, UTC)
+        newest_before = history.newest
+        history = add_run(history, {ROOM: count}, at).history
+        own = at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
+        assert values(history, QUARTER_HOURS)[-1] == count
+        if newest_before is None or not timedelta(0) < newest_before - own <= SKEW:
+            assert history.newest == own

@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from badgegen.config import Config, Discover, Room
 from badgegen.core.occupancy import TIERS, History, add_run
-from badgegen.errors import RecordError
 from badgegen.record import load_previous_run
 from badgegen.record.badges_json import SUPPORTED_ROOMS
-from badgegen.record.history_json import (
-    FromTheFuture,
-    history_json,
-    history_limit,
-    parse_history,
-    within_capacity,
-)
+from badgegen.record.history_json import history_json, history_limit, parse_history, within_capacity
+from badgegen.record.scan import Dropped
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 ROOM = "lobby@conference.example.org"
@@ -30,22 +25,39 @@ def recorded(counts: Mapping[str, int | None], at: datetime = NOW) -> History:
     return add_run(History(), counts, at).history
 
 
+def config(*jids: str, discover: tuple[Discover, ...] = ()) -> Config:
+    """A rooms.yaml listing jids, with discover entries."""
+    return Config(Path("rooms.yaml"), tuple(Room(jid) for jid in jids), discover=discover)
+
+
 def test_round_trip_and_unchanged_counts_write_the_same_bytes() -> None:
     """What a run writes, the next reads back whole; the same count later is the same file."""
     history = recorded({ROOM: 4})
     text = history_json(history)
-    assert parse_history(text, NOW) == (history, ())
+    assert parse_history(text) == (history, (), Dropped())
     same = add_run(history, {ROOM: 4}, NOW + timedelta(minutes=5)).history
     assert history_json(same) == text
 
 
-def test_rooms_taken_out_of_rooms_yaml_are_read_too() -> None:
-    """A shrunk rooms.yaml costs the kept rooms nothing: every room's series is read."""
+def test_a_history_describes_only_the_rooms_rooms_yaml_names() -> None:
+    """A shrunk rooms.yaml (or a history another wrote) costs the kept rooms nothing: the
+    rooms it does not name are dropped, counted for one warning."""
     rooms = {f"room{i}@x.example": i for i in range(300)}
     text = history_json(recorded(rooms))
-    history, ignored = parse_history(text, NOW)
-    assert (len(history.rooms), ignored) == (300, ())
     assert len(text.encode()) <= history_limit(10)
+    history, ignored, dropped = parse_history(text, config("room7@x.example").names)
+    assert (list(history.rooms), ignored) == (["room7@x.example"], ())
+    assert (dropped.count, dropped.example) == (299, "room0@x.example")
+
+
+def test_a_discover_service_keeps_twice_its_limit_at_most() -> None:
+    """Its rooms on the page and those that left: twice its limit; the rest dropped."""
+    rooms = {f"r{i}@muc.example": 1 for i in range(50)}
+    entry = Discover("muc.example", Room(""), limit=10)
+    history, _, dropped = parse_history(
+        history_json(recorded(rooms)), config(discover=(entry,)).names
+    )
+    assert (len(history.rooms), dropped.count) == (20, 30)
 
 
 def test_size_at_ten_thousand_rooms_is_bounded() -> None:
@@ -85,7 +97,7 @@ def test_capacity_keeps_listed_rooms_then_the_latest_retired() -> None:
 def test_hostile_files_are_refused_whole(text: str) -> None:
     """Anything but a version 1 history with its three tiers is a ValueError (a warning)."""
     with pytest.raises(ValueError):  # noqa: PT011 (the message is the warning)
-        parse_history(text, NOW)
+        parse_history(text)
 
 
 def test_tiers_must_end_together() -> None:
@@ -93,24 +105,26 @@ def test_tiers_must_end_together() -> None:
     document = json.loads(history_json(recorded({ROOM: 1})))
     document["tiers"]["1h"]["end"] -= 3600
     with pytest.raises(ValueError, match="do not end together"):
-        parse_history(json.dumps(document), NOW)
+        parse_history(json.dumps(document))
 
 
-def test_a_history_far_in_the_future_is_refused_as_a_clock_problem(tmp_path: Path) -> None:
-    """Tier ends 3600 x 10^12 s away, or a year ahead: refused; a refresh ends with status 7."""
+def test_a_history_from_the_future_is_read_and_never_blocks(tmp_path: Path) -> None:
+    """A year ahead: read as it is (the run moves it back, see test_history); tier ends past
+    the year 9999 are no history: a warning, and it starts again. Never status 7."""
     ahead = history_json(recorded({ROOM: 1}, NOW + timedelta(days=365)))
-    with pytest.raises(FromTheFuture):
-        parse_history(ahead, NOW)
+    history, ignored, _ = parse_history(ahead)
+    assert (list(history.rooms), ignored) == ([ROOM], ())
     document = json.loads(ahead)
     for tier in TIERS:
         document["tiers"][tier.name]["end"] = 86400 * 10**12
+    (tmp_path / "badges.json").write_text('{"version": 1, "rooms": {}}')
     (tmp_path / "history.json").write_text(json.dumps(document))
-    with pytest.raises(RecordError, match=r"ahead of this machine's clock: .* the year 9999"):
-        load_previous_run(None, tmp_path, NOW, 1, 0)
-    document["tiers"]["1h"]["end"] = 3600 * 10**12  # one tier alone: no history at all
-    (tmp_path / "history.json").write_text(json.dumps(document))
-    (warning,) = load_previous_run(None, tmp_path, NOW, 1, 0).warnings
-    assert warning.startswith("ignoring the previous history.json")
+    previous = load_previous_run(None, tmp_path, NOW, config(ROOM), 0)
+    assert previous.history == History()
+    assert previous.warnings == (
+        f"ignoring the previous history.json from {tmp_path / 'history.json'}: history.json's"
+        " newest bucket is beyond the year 9999",
+    )
 
 
 def test_a_poisoned_room_costs_that_room_only() -> None:
@@ -121,7 +135,7 @@ def test_a_poisoned_room_costs_that_room_only() -> None:
     document["rooms"]["huge@x.example"] = {"15m": ["HUGE"]}
     text = json.dumps(document).replace('"x"', "[" * 50_000 + "]" * 50_000)
     text = text.replace('"HUGE"', "9" * 4400)  # past int()'s own limit of 4,300 digits
-    history, ignored = parse_history(text, NOW)
+    history, ignored, _ = parse_history(text)
     assert set(history.rooms) == {ROOM}
     assert [line.split(":")[0] for line in ignored] == ["evil@x.example", "huge@x.example"]
 
@@ -132,7 +146,7 @@ def test_a_history_of_empty_lists_costs_little_memory() -> None:
         '"rooms":{', '"rooms":{"junk@x.example":' + "[]," * 2_000_000 + "[],", 1
     )
     tracemalloc.start()
-    history, _ = parse_history(text, NOW)
+    history, _, _ = parse_history(text)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert set(history.rooms) == {ROOM}

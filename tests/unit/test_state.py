@@ -10,6 +10,7 @@ import pytest
 
 from badgegen.config import Room
 from badgegen.core.counts import Count, Problem
+from badgegen.core.occupancy import SKEW
 from badgegen.core.results import settle
 from badgegen.core.state import RoomState, resolve_state
 from badgegen.record.badges_json import parse_state, state_json
@@ -137,18 +138,23 @@ def test_nonsense_entries_are_skipped() -> None:
     ("ahead", "counted_at"),
     [
         (timedelta(minutes=3), NOW),  # a clock a little behind the record's: read as now
-        (timedelta(days=30), NOW),  # a clock set back a month
-        (timedelta(days=32), None),  # further: not believed
+        (SKEW, NOW),  # two machines' clocks apart by as much as they may be
+        (SKEW + timedelta(seconds=1), None),  # further: its time is not believed
+        (timedelta(days=30), None),  # a count dated a month ahead is never shown as fresh
     ],
 )
 def test_times_ahead_of_the_clock(ahead: timedelta, counted_at: datetime | None) -> None:
-    """A count from a clock ahead of this one was, as far as this run can tell, taken now."""
+    """A count dated after this run's clock: taken now, as far as it can tell, within SKEW;
+    later, its time is not believed (it stands in for no failed count), and said."""
     stamp = (NOW + ahead).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = '{"version": 1, "rooms": {"a@b": {"status": "counted", "occupants": 2,'
     text += f' "counted_at": "{stamp}"}}}}}}'
     record = parse_state(text, NOW)
     assert record.states["a@b"].counted_at == counted_at
-    assert record.ahead == (ahead if counted_at else timedelta(0))
+    assert record.ahead == ahead
+    before = record.states["a@b"]
+    failed = resolve_state(Count("a@b", None, Problem.TIMEOUT), before, NOW, timedelta(hours=1))
+    assert failed.status == ("stale" if counted_at else "unknown")
 
 
 POISONS = {

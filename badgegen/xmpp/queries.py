@@ -1,0 +1,124 @@
+"""One run's room queries: what is in flight, what has ended, what is settled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slixmpp import ClientXMPP
+
+from badgegen.config import Discover, Room
+from badgegen.core.connection import Connection
+from badgegen.core.counts import Count, Problem
+from badgegen.core.discovery import Listing
+from badgegen.xmpp.disco import DiscoQueries
+from badgegen.xmpp.join import count_by_joining
+from badgegen.xmpp.pacing import Job, Pacer
+
+log = logging.getLogger(__name__)
+
+# Called with (rooms done, rooms in all) as each room is settled.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A listing that ended, for the counting loop."""
+
+    entry: Discover
+    listing: Listing
+
+
+class Counting:
+    """One run's queries: what is in flight, what has ended, what is settled."""
+
+    def __init__(self, client: ClientXMPP, options: Connection, progress: Progress | None) -> None:
+        self.client, self.progress = client, progress
+        self.rooms: list[Room] = []
+        self.numbers: dict[str, int] = {}  # each room's place in rooms, by JID
+        self.timeout = options.timeout
+        self.pacer = Pacer(options.concurrency, options.timeout)
+        self.queries = DiscoQueries(client, self._late_reply)
+        self.settled: dict[int, Count] = {}
+        self.ended: asyncio.Queue[tuple[Job, Count] | Listed | None] = asyncio.Queue()
+        self.running: set[asyncio.Task[None]] = set()
+        self.lost: list[Any] = []
+
+    @property
+    def unsettled(self) -> bool:
+        """Whether some room still waits for its result."""
+        return len(self.settled) < len(self.rooms)
+
+    def add(self, rooms: Iterable[Room]) -> None:
+        """Count rooms too (those already counted or queued aside)."""
+        new = [room for room in dict.fromkeys(rooms) if room.jid not in self.numbers]
+        for number, room in enumerate(new, len(self.rooms)):
+            self.numbers[room.jid] = number
+        first = len(self.rooms)
+        self.rooms += new
+        self._record(self.pacer.add(new, first))
+
+    def on_disconnected(self, reason: Any) -> None:
+        """The connection dropping ends the wait for replies at once."""
+        self.lost.append(reason)
+        self.ended.put_nowait(None)
+
+    def start_what_pacing_allows(self) -> None:
+        """Send every query the pacer lets go now."""
+        while (job := self.pacer.next_job()) is not None:
+            task = asyncio.create_task(self._ask(job))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
+
+    def _late_reply(self, room: str) -> None:
+        self.pacer.late_reply(room, time.monotonic())
+
+    async def _ask(self, job: Job) -> None:
+        self.ended.put_nowait((job, await count_room(self.client, self.queries, job, self.timeout)))
+
+    def settle(self, job: Job, count: Count, *, may_retry: bool) -> None:
+        """Hand an ended query to the pacer; record the rooms it settles."""
+        settled_now = self.pacer.settle(job, count, time.monotonic(), may_retry)
+        if not settled_now:
+            log.debug("%s: timed out; asking once more", job.room.jid)
+        self._record(settled_now)
+
+    def _record(self, settled_now: list[tuple[int, Count]]) -> None:
+        for index, settled in settled_now:
+            self.settled[index] = settled
+            log.debug("%s: %s", self.rooms[index].jid, settled.describe())
+            if self.progress:
+                self.progress(len(self.settled), len(self.rooms))
+
+    async def cancel_queries(self) -> None:
+        """Stop every query still in flight."""
+        for task in self.running:
+            task.cancel()
+        await asyncio.gather(*self.running, return_exceptions=True)
+
+    def counts(self, rooms: Iterable[Room]) -> tuple[Count, ...]:
+        """Each room's count, in the order given; unsettled rooms say why (deadline,
+        connection lost)."""
+        problem = Problem.CONNECTION_LOST if self.lost else Problem.TIMEOUT
+        detail = "run deadline reached" if problem is Problem.TIMEOUT else ""
+        return tuple(
+            self.settled.get(self.numbers.get(room.jid, -1), Count(room.jid, None, problem, detail))
+            for room in rooms
+        )
+
+
+async def count_room(client: ClientXMPP, queries: DiscoQueries, job: Job, timeout: float) -> Count:
+    """One room's count; whatever goes wrong while handling it costs that room only."""
+    room = job.room
+    try:
+        if room.method == "join":
+            return await count_by_joining(client, room.jid, timeout)
+        return await queries.count(room.jid, timeout, resend=job.resend)
+    except Exception as exc:  # a hostile reply must not stop the other workers
+        log.warning("%s: unexpected error while counting: %s", room.jid, type(exc).__name__)
+        log.debug("%s: the error in full", room.jid, exc_info=True)
+        return Count(room.jid, None, Problem.ERROR, f"unexpected {type(exc).__name__}")
