@@ -31,7 +31,6 @@ c2s_interfaces = {{ "127.0.0.1" }}
 c2s_ports = {{ {c2s_port} }}
 s2s_interfaces = {{ "{s2s_address}" }}
 s2s_ports = {{ {s2s_port} }}
-component_ports = {{}}
 c2s_direct_tls_ports = {{}}
 s2s_direct_tls_ports = {{}}
 legacy_ssl_ports = {{}}

@@ -54,13 +54,17 @@ class Counting:
         return len(self.settled) < len(self.rooms)
 
     def add(self, rooms: Iterable[Room]) -> None:
-        """Count rooms too (those already counted or queued aside)."""
-        new = [room for room in dict.fromkeys(rooms) if room.jid not in self.numbers]
-        for number, room in enumerate(new, len(self.rooms)):
-            self.numbers[room.jid] = number
+        """Count rooms too, each as asked (the same JID twice is asked twice)."""
+        new = list(rooms)
         first = len(self.rooms)
+        for number, room in enumerate(new, first):
+            self.numbers.setdefault(room.jid, number)
         self.rooms += new
         self._record(self.pacer.add(new, first))
+
+    def add_new(self, rooms: Iterable[Room]) -> None:
+        """Count the rooms not asked yet (a room a listing adds may be counted already)."""
+        self.add(room for room in dict.fromkeys(rooms) if room.jid not in self.numbers)
 
     def on_disconnected(self, reason: Any) -> None:
         """The connection dropping ends the wait for replies at once."""
@@ -100,15 +104,19 @@ class Counting:
             task.cancel()
         await asyncio.gather(*self.running, return_exceptions=True)
 
-    def counts(self, rooms: Iterable[Room]) -> tuple[Count, ...]:
-        """Each room's count, in the order given; unsettled rooms say why (deadline,
-        connection lost)."""
+    def counts(self, first: int, found: Iterable[Room]) -> tuple[Count, ...]:
+        """The first rooms added's counts, in their order, then those of the rooms found (by
+        JID); unsettled rooms say why (deadline, connection lost)."""
+        asked = [(number, self.rooms[number].jid) for number in range(first)]
+        asked += [(self.numbers.get(room.jid, -1), room.jid) for room in found]
+        return tuple(self._count(number, jid) for number, jid in asked)
+
+    def _count(self, number: int, jid: str) -> Count:
+        if number in self.settled:
+            return self.settled[number]
         problem = Problem.CONNECTION_LOST if self.lost else Problem.TIMEOUT
         detail = "run deadline reached" if problem is Problem.TIMEOUT else ""
-        return tuple(
-            self.settled.get(self.numbers.get(room.jid, -1), Count(room.jid, None, problem, detail))
-            for room in rooms
-        )
+        return Count(jid, None, problem, detail)
 
 
 async def count_room(client: ClientXMPP, queries: DiscoQueries, job: Job, timeout: float) -> Count:

@@ -179,7 +179,7 @@ class _Listings:
             return
         until = listing_until(deadline_at)
         for entry in plan.entries:
-            counting.add(plan.early(entry))
+            counting.add_new(plan.early(entry))
             listing = list_rooms(client, entry, plan.reading(entry), plan.skip, timeout, until)
             task = asyncio.create_task(self._list(entry, listing))
             self.running.add(task)
@@ -202,7 +202,7 @@ class _Listings:
         """A listing ended: count the rooms it adds."""
         assert self.plan is not None
         self.done[listed.entry.service] = listed.listing
-        self.counting.add(self.plan.choose(listed.entry, listed.listing).rooms)
+        self.counting.add_new(self.plan.choose(listed.entry, listed.listing).rooms)
 
     async def cancel(self) -> None:
         """Stop every listing still under way."""
@@ -213,12 +213,13 @@ class _Listings:
     def counted(self, request: CountRequest, counting: Counting) -> Counted:
         """The request's rooms and those found, with their counts; a listing that had not
         ended by the deadline is one that failed."""
+        first = len(request.rooms)  # added first, as asked
         if self.plan is None:
-            return Counted(counting.counts(request.rooms))
+            return Counted(counting.counts(first, ()))
         late = "no whole listing before the run's deadline"
         listings = tuple(
             self.done.get(entry.service) or Listing(entry.service, (), late)
             for entry in self.plan.entries
         )
         found = self.plan.choose_all(listings)
-        return Counted(counting.counts((*request.rooms, *found.rooms)), found, listings)
+        return Counted(counting.counts(first, found.rooms), found, listings)

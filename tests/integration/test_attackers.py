@@ -72,7 +72,7 @@ def test_a_slow_domain_does_not_hold_up_the_others(
         options = Connection(
             f"127.0.0.1:{server.port}", server.ca_file, timeout=3, deadline=60, concurrency=64
         )
-        with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.scheduler"):
+        with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.queries"):
             counts = counts_of(Login(account, Secret(PASSWORD)), rooms, options)
     assert [count.occupants for count in counts] == [1] * 100 + [i % 3 for i in range(HEALTHY)]
     settled = [record.getMessage().split(":")[0] for record in caplog.records

@@ -118,7 +118,7 @@ def test_a_slow_domain_costs_its_own_rooms_only(
     with SlowRooms(lab.rooms) as slow, Occupants(other, samples) as healthy:
         late = [Room(slow.jid(f"late-2.6-lab{index}")) for index in range(100)]
         fast = [Room(healthy.room_jid(sample.name)) for sample in samples]
-        with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.scheduler"):
+        with caplog.at_level(logging.DEBUG, logger="badgegen.xmpp.queries"):
             counts = counts_of(login, late + fast, options(lab, timeout=5, deadline=60))
     assert late[0].jid.endswith(f"@{SLOW}")
     assert [count.occupants for count in counts] == [1] * 100 + [s.occupants for s in samples]
