@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -103,18 +103,27 @@ class RoomNames:
 
     listed: frozenset[str]
     entries: Mapping[str, Discover]  # by service
+    found: frozenset[str] | None = None  # when known: the discovered rooms there are
 
     def __call__(self, jid: str) -> bool:
         """Whether rooms.yaml names the room (a record may describe only those)."""
         if jid in self.listed:
             return True
+        if self.found is not None and jid not in self.found:
+            return False
         entry = self.entries.get(jid.rpartition("@")[2])
         return entry is not None and entry.wants(jid)
 
+    def with_found(self, found: Iterable[str]) -> RoomNames:
+        """These names, with only the discovered rooms in found (those of the record read)."""
+        return replace(self, found=frozenset(found))
+
     def most_found(self, jid: str) -> int | None:
-        """How many rooms of jid's discover: service a record may keep: twice its limit (those
-        on the page, and those that left); None for a room under rooms:."""
-        if jid in self.listed:
+        """How many rooms of jid's discover: service a record may keep on the page, and
+        apart from those, how many that left: twice its limit each (a lowered limit leaves
+        rooms past it; they leave as the limit allows); None for a room under rooms:, or
+        when the discovered rooms are known (found bounds them)."""
+        if jid in self.listed or self.found is not None:
             return None
         return 2 * self.entries[jid.rpartition("@")[2]].limit
 

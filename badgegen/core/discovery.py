@@ -25,21 +25,24 @@ from badgegen.core.state import RoomState
 class Listing:
     """What one service listed: room JIDs in its order, and why the list may be short.
 
-    problem is None when the list is whole; otherwise (the listing failed, or was cut:
-    at a bound of pages, items or time, or at a page token seen before) the rooms are
-    what was read before, and the listing removes no room from the page.
+    problem is None when the list is whole, or stopped early on purpose (truncated:
+    every room on the page before was seen, and more new ones than the limit);
+    otherwise (the listing failed, or was cut: at a bound of pages, items or time, or
+    at a page token seen before) the rooms are what was read before, and the
+    listing removes no room from the page.
     """
 
     service: str
     rooms: tuple[str, ...]
     problem: str | None = None
-    truncated: bool = False  # it listed more wanted rooms than the entry's limit
+    truncated: bool = False  # it lists more wanted new rooms than the entry's limit
     services: tuple[str, ...] = ()  # bare domains it listed (a server lists its MUC service)
 
     @property
     def whole(self) -> bool:
-        """Whether every room the service lists was read: only then may a room leave."""
-        return self.problem is None and not self.truncated
+        """Whether the listing says which rooms on the page are still listed: only then
+        may a room leave."""
+        return self.problem is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,8 @@ class Found:
     rooms: tuple[Room, ...] = ()
     listed: frozenset[str] = frozenset()  # services whose listing was whole
     warnings: tuple[str, ...] = ()
-    # Rooms on the page before, still listed, beyond their entry's (lowered) limit.
+    # Rooms the listings list (or, when not whole, on the page before) past their entry's
+    # limit: a room among them that was on the page says it is no longer counted.
     over_limit: frozenset[str] = frozenset()
 
     def joined(self, other: Found) -> Found:
@@ -66,10 +70,11 @@ class Found:
 class DiscoveryPlan:
     """What a run lists and how it chooses the rooms to count from each listing.
 
-    The counter lists each entry's service, up to reading(entry) wanted rooms
-    besides the ones in skip, and counts the rooms choose() returns for it in
-    the same session (those early() returns may be counted before the listing
-    ends): a plan is a value, the counter returns what it found.
+    The counter lists each entry's service until it has seen the rooms on the
+    page before (on_page(entry)) and entry.limit new ones, the ones in skip
+    aside, and counts the rooms choose() returns for it in the same session
+    (those early() returns may be counted before the listing ends): a plan is a
+    value, the counter returns what it found.
     """
 
     entries: tuple[Discover, ...]
@@ -91,10 +96,10 @@ class DiscoveryPlan:
         """The JIDs under rooms:: listed or not, they are no discovered room."""
         return frozenset(room.jid for room in self.configured)
 
-    def reading(self, entry: Discover) -> int:
-        """How many wanted rooms to read from entry's service: its limit, and room for the
-        rooms already on the page (which come first, wherever the service lists them)."""
-        return entry.limit + len(self.known.get(entry.service, ()))
+    def on_page(self, entry: Discover) -> frozenset[str]:
+        """entry's rooms on the page before: a listing reads on until it has seen each (they
+        come first, wherever the service lists them), or to its end."""
+        return frozenset(jid for jid in self.known.get(entry.service, ()) if entry.wants(jid))
 
     def early(self, entry: Discover) -> tuple[Room, ...]:
         """The rooms of entry to count while its service is being listed: those on the page
@@ -124,8 +129,7 @@ class DiscoveryPlan:
             )
         listed = frozenset((entry.service,) if listing.whole else ())
         rooms = tuple(entry.room(jid) for jid in chosen[: entry.limit])
-        over = frozenset(chosen[entry.limit :]) & frozenset(before)
-        return Found(rooms, listed, (*warnings, *skipped), over)
+        return Found(rooms, listed, (*warnings, *skipped), frozenset(chosen[entry.limit :]))
 
     def choose_all(self, listings: Sequence[Listing]) -> Found:
         """Every entry's rooms, in the entries' order (a service not listed failed)."""

@@ -146,8 +146,7 @@ def add_run(history: History, counts: Mapping[str, int | None], now: datetime) -
     """
     moment = int(now.timestamp())
     ahead = history.ends[FINEST.name] - moment if FINEST.name in history.ends else 0
-    if ahead > SKEW.total_seconds():
-        history = redated(history, moment)
+    history = _in_time(history, moment)
     behind = ahead if 0 < ahead <= SKEW.total_seconds() else 0
     moment = max(moment, history.ends.get(FINEST.name, moment))
     rooms = {jid: _copy(tiers) for jid, tiers in history.rooms.items()}
@@ -167,6 +166,31 @@ def redated(history: History, moment: int) -> History:
     values as they were, their times what a clock ahead of moment had made them."""
     ends = {tier.name: moment - moment % tier.step for tier in TIERS if tier.name in history.ends}
     return History(ends, history.rooms)
+
+
+def merged_at(ours: History, theirs: History, now: datetime) -> History:
+    """merged(ours, theirs), as a run at now merges them.
+
+    A history further than SKEW ahead of now was written by a clock ahead: it is moved
+    back to now first (as add_run would). When only theirs is ahead, ours was written
+    after it by a right clock, which moved theirs back already: theirs adds nothing
+    (moved back again, to another time, its values would land in other buckets twice).
+    """
+    moment = int(now.timestamp())
+    if _ahead(theirs, moment) and not _ahead(ours, moment):
+        return ours
+    return merged(_in_time(ours, moment), _in_time(theirs, moment))
+
+
+def _ahead(history: History, moment: int) -> bool:
+    end = history.ends.get(FINEST.name)
+    return end is not None and end - moment > SKEW.total_seconds()
+
+
+def _in_time(history: History, moment: int) -> History:
+    """history, or when ahead of moment by more than SKEW, moved back to end in the quarter
+    hour before moment's (a count at moment then takes none of its buckets)."""
+    return redated(history, moment - FINEST.step) if _ahead(history, moment) else history
 
 
 def merged(ours: History, theirs: History) -> History:

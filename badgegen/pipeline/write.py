@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from badgegen.config import Config
-from badgegen.core.occupancy import History, add_run, merged
+from badgegen.core.occupancy import History, add_run, merged_at
 from badgegen.core.results import RoomResult
 from badgegen.errors import BadgegenError
 from badgegen.pipeline.files import run_files
@@ -83,7 +83,7 @@ def _with_newer_history(
     except BadgegenError as exc:
         warnings.append(f"could not fetch the record again before writing: {exc}")
         return previous.history
-    return merged(again.history, previous.history)
+    return merged_at(again.history, previous.history, output.now)
 
 
 def _behind_warning(seconds: float) -> str:
@@ -98,5 +98,5 @@ def _redated_warning(seconds: float) -> str:
     return (
         f"the history's newest quarter hour was {seconds / 3600:.1f} hours after this machine's"
         " clock (a clock ahead wrote it, or this one is behind): it was moved back, whole, to"
-        " this run's time, so that the runs after it go on from here"
+        " end just before this run, so that the runs after it go on from here"
     )

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from badgegen.config import Config
+from badgegen.config.model import RoomNames
 from badgegen.core.occupancy import SKEW, History
 from badgegen.core.state import RoomState
 from badgegen.errors import RecordError
@@ -59,10 +60,13 @@ def load_previous_run(
     datas = read_all(places, limits, url=url, seconds=min(seconds, FETCH_SECONDS))
     warnings = _missing(source, places, datas[0] is not None, datas[1] is not None)
     states = _states(datas[0], places[0], now, config, warnings)
-    history = _history(datas[1], places[1], config, warnings)
+    # The history of a discovered room goes with its state: those badges.json dropped (past
+    # a limit, or left long ago) take their history along.
+    names = config.names if states is None else config.names.with_found(states)
+    history = _history(datas[1], places[1], names, warnings)
     if datas[0] is None and datas[1] is not None:
         states = _known_from_history(history, config)
-    return Previous(states, history, tuple(warnings))
+    return Previous(states or {}, history, tuple(warnings))
 
 
 def load_states(
@@ -76,7 +80,7 @@ def load_states(
         (data,) = read_all([place], [record_limit(config.capacity)], url=False, seconds=0)
     except RecordError as exc:
         return {}, (str(exc),)
-    return _states(data, place, now, config, warnings), tuple(warnings)
+    return _states(data, place, now, config, warnings) or {}, tuple(warnings)
 
 
 def load_history(out_dir: Path, config: Config) -> tuple[History, tuple[str, ...]]:
@@ -88,7 +92,7 @@ def load_history(out_dir: Path, config: Config) -> tuple[History, tuple[str, ...
         (data,) = read_all([place], [history_limit(config.capacity)], url=False, seconds=0)
     except RecordError as exc:
         return History(), (str(exc),)
-    return _history(data, place, config, warnings), tuple(warnings)
+    return _history(data, place, config.names, warnings), tuple(warnings)
 
 
 def _missing(source: str | None, places: tuple[str, str], states: bool, history: bool) -> list[str]:
@@ -116,14 +120,15 @@ def _missing(source: str | None, places: tuple[str, str], states: bool, history:
 
 def _states(
     data: bytes | None, place: str, now: datetime, config: Config, warnings: list[str]
-) -> dict[str, RoomState]:
+) -> dict[str, RoomState] | None:
+    """The record's states; None when there is no badges.json, or none that can be read."""
     if data is None:
-        return {}
+        return None
     try:
         record = parse_state(data.decode("utf-8", "replace"), now, config.names)
     except ValueError as exc:
         warnings.append(f"ignoring the previous badges.json from {place}: {exc}")
-        return {}
+        return None
     warnings += _record_warnings(record, place)
     return record.states
 
@@ -143,11 +148,11 @@ def _record_warnings(record: Record, place: str) -> list[str]:
     return warnings
 
 
-def _history(data: bytes | None, place: str, config: Config, warnings: list[str]) -> History:
+def _history(data: bytes | None, place: str, names: RoomNames, warnings: list[str]) -> History:
     if data is None:
         return History()
     try:
-        history, ignored, dropped = parse_history(data.decode("utf-8", "replace"), config.names)
+        history, ignored, dropped = parse_history(data.decode("utf-8", "replace"), names)
     except ValueError as exc:
         warnings.append(f"ignoring the previous history.json from {place}: {exc}")
         return History()
@@ -180,5 +185,6 @@ def _dropped_warning(what: str, dropped: Dropped) -> list[str]:
         return []
     return [
         f"dropped {dropped.count} rooms of the previous {what} that rooms.yaml does not name"
-        f" (or more than its discover: limits allow), e.g. {dropped.example[:80]}"
+        f" (or more than its discover: limits allow, or rooms that left and are no longer"
+        f" kept), e.g. {dropped.example[:80]}"
     ]

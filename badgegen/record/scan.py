@@ -31,6 +31,7 @@ _ENTRY = re.compile(
 _KEY = re.compile(r'(?<=[{,\s])"((?:[^"\\]++|\\.)*+)"\s*+:')
 _VERSION = re.compile(r'"version"\s*+:\s*+(\d{1,9})(?=\s*+[,}])')
 MAX_KEY_LENGTH = 4096
+_LEFT = re.compile(r'"status"\s*+:\s*+"unlisted"')
 _CONTROLS = re.compile("[\x00-\x1f]")
 
 
@@ -110,15 +111,18 @@ def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
     """
     taken: Callable[[str], bool] = names or every_room
     dropped, kept, read = Dropped(), list[Entry](), set[str]()
-    per_service, capped = Counter[str](), set[str]()
+    per_service, capped = Counter[tuple[str, bool]](), set[str]()
     for entry in named_entries(text, taken):
         service = entry.key.rpartition("@")[2]
         most = names.most_found(entry.key) if names is not None else None
-        if most is not None and per_service[service] >= most:
-            capped.add(service)  # its found and left rooms: twice its limit, no more
+        # Rooms on the page and rooms that left are capped apart: a record's left rooms,
+        # first in it, never push out the rooms on the page.
+        kind = (service, bool(_LEFT.search(entry.value)))
+        if most is not None and per_service[kind] >= most:
+            capped.add(service)
             dropped.add(entry.key)
             continue
-        per_service[service] += most is not None
+        per_service[kind] += most is not None
         read.add(entry.key)
         kept.append(entry)
     unread, unread_shown = 0, list[str]()

@@ -57,9 +57,16 @@ class _Reading:
     pages: int = 0
     items: int = 0
 
-    def listing(self, service: str, problem: str | None = None) -> Listing:
+    def listing(
+        self, service: str, problem: str | None = None, *, truncated: bool = False
+    ) -> Listing:
         services = tuple(self.services)[:MAX_SERVICES_KEPT]
-        return Listing(service, tuple(self.rooms), problem, services=services)
+        return Listing(service, tuple(self.rooms), problem, truncated, services)
+
+    def enough(self, on_page: frozenset[str], limit: int) -> bool:
+        """Whether every room on the page was seen, and limit new rooms besides."""
+        seen = self.rooms.keys()
+        return on_page <= seen and len(seen - on_page) >= limit
 
     def read_so_far(self) -> str:
         """ "after 4 pages (400 items)", or "" before the first."""
@@ -69,13 +76,14 @@ class _Reading:
 async def list_rooms(
     client: ClientXMPP,
     entry: Discover,
-    most: int,
+    on_page: frozenset[str],
     skip: frozenset[str],
     timeout: float,
     until: float,
 ) -> Listing:
-    """The public rooms entry.service lists that entry wants, up to most (the rooms in
-    skip, which rooms.yaml lists itself, aside), read until `until` at the latest.
+    """The public rooms entry.service lists that entry wants (the rooms in skip, which
+    rooms.yaml lists itself, aside), read until `until` at the latest: to the end, or until
+    every room in on_page was seen and entry.limit new ones (truncated).
 
     A listing cut short (no answer, a refusal, a bound of pages, items or time, a page
     token seen before) says so in its problem, in words true to what happened.
@@ -86,8 +94,8 @@ async def list_rooms(
         while True:
             reply = await _next_page(client, entry.service, after, reading, timeout, until, share)
             last = _take_page(reading, reply, entry, skip)
-            if len(reading.rooms) >= most:
-                return Listing(entry.service, tuple(reading.rooms)[:most], truncated=True)
+            if reading.enough(on_page, entry.limit):
+                return reading.listing(entry.service, truncated=True)
             if last is None:
                 return reading.listing(entry.service)
             if last in reading.tokens:

@@ -180,7 +180,7 @@ class _Listings:
         until = listing_until(deadline_at)
         for entry in plan.entries:
             counting.add_new(plan.early(entry))
-            listing = list_rooms(client, entry, plan.reading(entry), plan.skip, timeout, until)
+            listing = list_rooms(client, entry, plan.on_page(entry), plan.skip, timeout, until)
             task = asyncio.create_task(self._list(entry, listing))
             self.running.add(task)
             task.add_done_callback(self.running.discard)

@@ -1,9 +1,22 @@
-"""The soak's model: what was really counted and published, and the invariants a site must hold.
+"""The soak's model: what each run must leave, from the world's own ground truth.
 
-Independent of badgegen's own code: the expected buckets are computed from
-every count that was published (quarter hours keep the latest count, hours
-the mean of their quarter hours, days the mean of their hours), so a soak
-that finds none of the published values missing proves the history right.
+Nothing here comes from badgegen's code or from what a run published: the counts
+are the occupants the world put in each room, the rooms a listing must find are
+the rooms the world made public, and the rules are the promises the docs make:
+
+- A run that nothing stops (no server down, no record unreachable, no full disk)
+  publishes, and counts every room the server answers, truly.
+- A stale count is one this room really had, counted within the hour.
+- A count a run published stays in the history: every quarter hour of the last
+  day that a run with a right clock counted in holds that run's count, once the
+  clock is right again (a clock ahead by more than 15 minutes does not hold the
+  history up; one ahead by less is caught up with); no value is made up.
+- The newest quarter hour holds the newest count.
+- discover: badges min(limit, public) rooms, all public, the ones on the page first;
+  a room that left keeps its files while no more than `limit:` rooms have left, its
+  badge saying why (no longer listed, or no longer counted when past a lowered limit).
+- Every file a room gets says the same thing: badge, endpoint JSON, trend badge,
+  chart, record, page.
 """
 
 from __future__ import annotations
@@ -11,196 +24,336 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-TIERS = (("15m", 900, 96), ("1h", 3600, 168), ("1d", 86400, 366))
+QUARTER = 900
+DAY_OF_QUARTERS = 96
 STALE_AFTER = timedelta(hours=1)  # the soak's rooms.yaml leaves the default
+SKEW = timedelta(minutes=15)  # how far ahead a clock may be and still be believed
 ALLOWED_DRIFT = timedelta(seconds=30)  # a run's own clock moves on while it runs
+NUMBER_SHOWN = re.compile(r"(?:peak|avg|average) (\d+(?:\.\d+)?)")  # in a trend or a chart
+# Faults after which a run must publish, every room counted truly.
+MUST_PUBLISH = {
+    "none", "clock-back", "clock-ahead", "poisoned-entry", "poisoned-history", "stale-copy",
+    "badges-404", "history-404", "two-runs", "limit-change", "rooms-change",
+}  # fmt: skip
+# Faults after which a run must not publish (refresh may not exit 0 or 3).
+BLOCKING = {"server-down", "previous-unreachable", "previous-5xx", "disk-full"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run as the world made it: when (its clock, and how far off the truth), what the
+    rooms held, which rooms rooms.yaml lists, which discoverable rooms are public."""
+
+    number: int
+    fault: str
+    clock: datetime
+    offset: timedelta
+    truth: dict[str, int]
+    listed: tuple[str, ...]
+    public: frozenset[str]
+    limit: int
+    trends: dict[str, str]
+    # Started from an older record than the last published (two runs from one record): it
+    # knows neither the rooms the other run put on the page nor those that left since.
+    from_older: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"run {self.number} ({self.fault}, {self.clock:%Y-%m-%d %H:%M})"
 
 
 @dataclass
 class Model:
-    """Every count published per room, the newest quarter hour published, and the states."""
+    """What earlier runs published, as the model knows it from the world."""
 
-    counts: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    newest: int = 0  # the start of the newest quarter hour any published run counted in
-    published: dict[str, tuple[int, datetime]] = field(default_factory=dict)  # last count, when
-    tainted: set[str] = field(default_factory=set)  # rooms whose record a fault destroyed
-    # The counts a destroyed record held: a stale copy merged in may bring them back.
-    forgotten: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # Every count each room ever had (the world's), for "never made up".
+    had: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The counts published (verified true), by room and counted_at, for stale counts.
+    published: dict[str, dict[datetime, int]] = field(default_factory=lambda: defaultdict(dict))
+    # Quarter hours that must hold a count: room -> quarter start -> count.
+    kept: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    held_up_until: datetime | None = None  # a clock ahead by less than SKEW wrote up to here
+    on_page: set[str] = field(default_factory=set)  # discovered rooms on the page now
+    # Discovered rooms the site has files for (on the page, or left and kept).
+    with_files: set[str] = field(default_factory=set)
 
-    def clamp(self, moment: datetime) -> int:
-        """Where a run at moment puts its counts: its time, or the newest bucket if behind."""
-        seconds = int(moment.timestamp())
-        return max(seconds, self.newest)
+    def before(self, run: Run) -> None:
+        """A run is about to start: remember what its rooms hold."""
+        for jid, count in run.truth.items():
+            self.had[jid].add(count)
+        if run.offset != timedelta(0):
+            # A clock ahead moves the history with it; one behind counts into the newest
+            # quarter hour: what was kept may rightly move.
+            self.kept.clear()
 
-    def publish(self, clock: datetime, counted: dict[str, int], listed: list[str]) -> None:
-        """A run at clock counted these rooms (of those listed), and its files were deployed."""
-        moment = self.clamp(clock)
-        for jid, count in counted.items():
-            self.counts[jid].append((moment, count))
-            self.published[jid] = (count, clock)
-        self.newest = max(self.newest, moment - moment % 900)
-        self._forget_retired(listed)
+    def forget_history(self, jids: list[str] | None = None) -> None:
+        """A fault destroyed these rooms' history (None: all of it) in the published record."""
+        for jid in list(self.kept) if jids is None else jids:
+            self.kept.pop(jid, None)
 
-    def restored(self, jid: str, found: dict[int, int]) -> dict[int, int]:
-        """The quarter hours found that hold a count of the room's destroyed record."""
-        lost: dict[int, int] = {}
-        for moment, count in self.forgotten.get(jid, []):
-            lost[moment - moment % 900] = count
-        return {start: value for start, value in found.items() if lost.get(start) == value}
+    def record_lost(self, history_rooms: set[str]) -> None:
+        """badges.json is missing for this run: the rooms that left are known from the
+        published history.json only, which holds history_rooms (a room the page had
+        dropped may come back from it, as one that left)."""
+        self.with_files = (self.with_files & self.on_page) | history_rooms
 
-    def forget(self, jids: list[str] | None = None) -> None:
-        """A poison destroyed these rooms' history (None: all of it) in the published record."""
-        for jid in list(self.counts) if jids is None else jids:
-            self.forgotten[jid] += self.counts.pop(jid, [])
-            self.tainted.add(jid)
-        if jids is None:
-            self.newest = 0  # a history started afresh ends where its first run puts it
+    def trace(self, run: Run, status: int) -> str:
+        """One line on a run, after it: what it was asked and what the model holds now."""
+        older = ", from an older record" if run.from_older else ""
+        return (
+            f"{run.label}{older}: exit {status}; limit {run.limit}, public {_short(run.public)};"
+            f" on the page {_short(self.on_page)}, with files {_short(self.with_files)}"
+        )
 
-    def _forget_retired(self, listed: list[str]) -> None:
-        """badgegen keeps a room no longer listed while its last week holds a count."""
-        hour = self.newest - self.newest % 3600
-        for jid in [jid for jid in self.counts if jid not in listed]:
-            if not any(moment >= hour - 167 * 3600 for moment, _ in self.counts[jid]):
-                del self.counts[jid]
-
-    def buckets(
-        self, jid: str, restored: dict[int, int] | None = None
-    ) -> dict[str, dict[int, int]]:
-        """Each tier's expected buckets (start -> value) for a room, within its window.
-
-        restored: quarter hours of a destroyed record that a merged copy brought back.
-        """
-        quarters: dict[int, int] = {}
-        for moment, count in self.counts.get(jid, []):
-            quarters[moment - moment % 900] = count
-        for start, value in (restored or {}).items():
-            quarters.setdefault(start, value)
-        hourly = _means(quarters, 3600)
-        tiers = {"15m": quarters, "1h": hourly, "1d": _means(hourly, 86400)}
-        return {
-            name: {
-                start: value
-                for start, value in tiers[name].items()
-                if (self.newest - self.newest % step) - start < step * length
-            }
-            for name, step, length in TIERS
-        }
-
-
-def _means(values: dict[int, int], step: int) -> dict[int, int]:
-    grouped: dict[int, list[int]] = defaultdict(list)
-    for start, value in values.items():
-        grouped[start - start % step].append(value)
-    return {start: round(sum(vs) / len(vs)) for start, vs in grouped.items()}
-
-
-def check_site(
-    site: Path, model: Model, listed: list[str], truth: dict[str, int], clock: datetime
-) -> list[str]:
-    """Every invariant of a deployed site after a run at clock; the violations, in words."""
-    problems = _files_valid(site, listed)
-    if problems:
+    def expect_ran(self, run: Run, status: int, stderr: str) -> list[str]:
+        """Whether the run ended as its fault allows."""
+        problems = []
+        if run.fault in MUST_PUBLISH and status not in (0, 3):
+            problems.append(f"exit {status} where it must publish: {stderr[-600:]}")
+        if run.fault in BLOCKING and status in (0, 3):
+            problems.append(f"exit {status}: published in spite of {run.fault}")
+        if status == 1 or "Traceback" in stderr:
+            problems.append(f"a bug: {stderr[-1500:]}")
         return problems
-    record = json.loads((site / "badges.json").read_text())
-    history = json.loads((site / "history.json").read_text())
-    for jid in listed:
-        problems += _badge_true(site, jid, record["rooms"][jid], model, truth, clock)
-        problems += _history_kept(jid, history, model)
-    return problems
 
-
-def _files_valid(site: Path, listed: list[str]) -> list[str]:
-    problems = [f"left behind: {path.name}" for path in site.iterdir() if ".tmp" in path.name]
-    try:
-        record = json.loads((site / "badges.json").read_text())
-        history = json.loads((site / "history.json").read_text())
-        page = (site / "index.html").read_text()
-    except (OSError, ValueError) as exc:
-        return [*problems, f"record or page unreadable: {exc}"]
-    if record.get("version") != 1 or set(record.get("rooms", {})) != set(listed):
-        problems.append("badges.json does not list exactly the rooms of rooms.yaml")
-    if history.get("version") != 1:
-        problems.append("history.json is not version 1")
-    problems += [f"index.html does not list {jid}" for jid in listed if jid not in page]
-    for jid in listed:
+    def published_run(self, run: Run, site: Path) -> list[str]:
+        """The run's files were deployed as the site: check them, then learn from them."""
         try:
-            ElementTree.parse(site / f"{jid}.svg")
-        except (OSError, ElementTree.ParseError) as exc:
-            problems.append(f"{jid}.svg: {exc}")
-    return problems
+            record = json.loads((site / "badges.json").read_text())
+            history = json.loads((site / "history.json").read_text())
+            page = (site / "index.html").read_text()
+        except (OSError, ValueError) as exc:
+            return [f"record or page unreadable: {exc}"]
+        leftovers = [path.name for path in site.iterdir() if ".tmp" in path.name]
+        problems = [f"left behind: {name}" for name in leftovers]
+        rooms: dict[str, dict[str, Any]] = record.get("rooms", {})
+        asked = [jid for jid, entry in rooms.items() if entry.get("status") != "unlisted"]
+        problems += self._discovered(run, rooms)
+        for jid in asked:
+            problems += self._room(run, site, jid, rooms[jid], page)
+            problems += self._history(run, jid, rooms[jid], history)
+        for jid, entry in rooms.items():
+            if entry.get("status") == "unlisted":
+                problems += self._gone(run, site, jid, page)
+        self._learn(run, rooms, history)
+        return problems
 
-
-def _badge_true(
-    site: Path,
-    jid: str,
-    entry: dict[str, Any],
-    model: Model,
-    truth: dict[str, int],
-    clock: datetime,
-) -> list[str]:
-    """A badge shows the true count at its time, or says stale (a true earlier one) or unknown."""
-    label = ElementTree.parse(site / f"{jid}.svg").getroot().get("aria-label", "")
-    status, occupants = entry["status"], entry["occupants"]
-    shown = re.search(r": (\d+) online", label)
-    if status == "unknown":
-        return [] if "unknown" in label else [f"{jid}: unknown, but the badge says {label!r}"]
-    if not shown or int(shown.group(1)) != occupants:
-        return [f"{jid}: badges.json says {occupants}, the badge {label!r}"]
-    counted_at = datetime.strptime(entry["counted_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    if status == "counted":
-        if occupants != truth[jid]:
-            return [f"{jid}: shows {occupants} as counted, the room had {truth[jid]}"]
-        if abs(counted_at - clock) > ALLOWED_DRIFT:
-            return [f"{jid}: counted at {counted_at}, the run's clock was {clock}"]
-        return []
-    earlier = {count for _, count in model.counts.get(jid, [])}
-    earlier |= {model.published[jid][0]} if jid in model.published else set()
-    if occupants not in earlier:
-        return [f"{jid}: stale {occupants}, never a published count"]
-    if not clock - counted_at < STALE_AFTER + ALLOWED_DRIFT:
-        return [f"{jid}: stale count from {counted_at} shown at {clock}"]
-    return []
-
-
-def _history_kept(jid: str, history: dict[str, Any], model: Model) -> list[str]:
-    """No value that reached a bucket is lost; none is made up."""
-    stored = history["rooms"].get(jid, {})
-    problems = []
-    found_by_tier = {}
-    for name, step, length in TIERS:
-        end = history["tiers"][name]["end"]
-        values = stored.get(name, [None] * length)
-        found_by_tier[name] = {
-            end - (length - 1 - index) * step: value
-            for index, value in enumerate(values)
-            if value is not None
-        }
-    # A copy merged in after the room's record was destroyed may bring true counts back;
-    # hours and days are then the means of those too.
-    restored = model.restored(jid, found_by_tier["15m"]) if jid in model.tainted else {}
-    expected_by_tier = model.buckets(jid, restored)
-    for name, _step, _length in TIERS:
-        found = found_by_tier[name]
-        expected = expected_by_tier[name]
-        lost = sorted(set(expected.items()) - set(found.items()))[:3]
-        # A bucket the model does not know is made up, unless a fault destroyed the room's
-        # record and a copy (a stale one, merged) brought older true counts back.
-        made = sorted(
-            (start, value)
-            for start, value in found.items()
-            if start not in expected and jid not in model.tainted
-        )[:3]
-        if lost or made:
-            instead = {start: found.get(start) for start, _value in lost}
-            tainted = " (its record was destroyed once)" if jid in model.tainted else ""
+    def _discovered(self, run: Run, rooms: dict[str, dict[str, Any]]) -> list[str]:
+        """discover:'s rooms: as many as the limit allows, all public, the ones on the page
+        first; the rooms of rooms.yaml all there."""
+        problems = [
+            f"{jid}: listed in rooms.yaml, missing" for jid in run.listed if jid not in rooms
+        ]
+        found = {jid for jid, entry in rooms.items() if entry.get("service")}
+        on_page = {jid for jid in found if rooms[jid].get("status") != "unlisted"}
+        if run.fault not in MUST_PUBLISH:
+            return problems  # a listing may fail: it then changes nothing (not checked here)
+        if not on_page <= run.public:
             problems.append(
-                f"{jid} {name}{tainted}: expected but not found {lost} (found there: {instead}),"
-                f" found unexpected {made}"
+                f"discovered rooms on the page that are not public: {on_page - run.public}"
             )
+        if len(on_page) != min(run.limit, len(run.public)):
+            problems.append(
+                f"{len(on_page)} discovered rooms on the page, expected"
+                f" min(limit {run.limit}, {len(run.public)} public)"
+            )
+        if run.from_older:
+            return problems
+        context = (
+            f" (limit {run.limit}; on the page before {_short(self.on_page)}, public"
+            f" {_short(run.public)}; the record: {_statuses(rooms, found)})"
+        )
+        stayed = self.on_page & run.public
+        if len(stayed) >= run.limit and not on_page <= stayed:
+            problems.append(
+                f"new rooms {_short(on_page - stayed)} took the place of rooms on the page"
+                + context
+            )
+        left = self.with_files - on_page - set(run.listed)
+        if len(left) <= run.limit and not left <= found:
+            problems.append(f"rooms that left lost their files: {_short(left - found)}" + context)
+        return problems
+
+    def _room(self, run: Run, site: Path, jid: str, entry: dict[str, Any], page: str) -> list[str]:
+        """One room on the page: its count true, or stale and true then, every file agreeing."""
+        status, occupants = entry.get("status"), entry.get("occupants")
+        problems = _files_agree(site, jid, entry, run.trends.get(jid), self.had[jid])
+        if jid not in page:
+            problems.append(f"{jid}: not on the page")
+        if status == "counted" and occupants != run.truth.get(jid):
+            problems.append(
+                f"{jid}: shows {occupants} as counted, the room had {run.truth.get(jid)}"
+            )
+        elif status in ("stale", "unknown") and run.fault in MUST_PUBLISH:
+            problems.append(f"{jid}: {status} though the server answered ({entry.get('detail')})")
+        elif status == "stale":
+            problems += self._stale(run, jid, entry)
+        if status == "counted" and abs(_time(entry["counted_at"]) - run.clock) > ALLOWED_DRIFT:
+            problems.append(
+                f"{jid}: counted at {entry['counted_at']}, the run's clock was {run.clock}"
+            )
+        return problems
+
+    def _stale(self, run: Run, jid: str, entry: dict[str, Any]) -> list[str]:
+        counted_at = _time(entry["counted_at"])
+        then = self.published[jid].get(counted_at)
+        if then != entry.get("occupants"):
+            return [
+                f"{jid}: stale {entry.get('occupants')} from {counted_at}, published then: {then}"
+            ]
+        if not run.clock - counted_at < STALE_AFTER + ALLOWED_DRIFT:
+            return [f"{jid}: stale count from {counted_at} shown at {run.clock}"]
+        return []
+
+    def _history(
+        self, run: Run, jid: str, entry: dict[str, Any], history: dict[str, Any]
+    ) -> list[str]:
+        """The room's quarter hours: the newest holds this run's count, none is lost or made up."""
+        quarters = _tier(history, jid, "15m", QUARTER, DAY_OF_QUARTERS)
+        problems = []
+        if entry.get("status") == "counted":
+            newest = quarters[max(quarters)] if quarters else None
+            if newest != entry["occupants"]:
+                problems.append(
+                    f"{jid}: newest quarter hour {newest}, this run counted {entry['occupants']}"
+                )
+        made_up = {value for value in quarters.values() if value not in self.had[jid]}
+        if made_up:
+            problems.append(
+                f"{jid}: quarter hours hold counts the room never had: {sorted(made_up)}"
+            )
+        end = history["tiers"]["15m"]["end"]
+        mine = int(run.clock.timestamp()) // QUARTER * QUARTER  # this run's own, rightly new
+        lost = [
+            (_at(start), value, quarters.get(start))
+            for start, value in sorted(self.kept.get(jid, {}).items())
+            if end - DAY_OF_QUARTERS * QUARTER < start != mine and quarters.get(start) != value
+        ]
+        if lost:
+            problems.append(f"{jid}: counts lost from the history (when, count, found): {lost[:3]}")
+        for name, step, length in (("1h", 3600, 168), ("1d", 86400, 366)):
+            for value in _tier(history, jid, name, step, length).values():
+                if not min(self.had[jid]) <= value <= max(self.had[jid]):
+                    problems.append(f"{jid}: {name} holds {value}, outside what the room ever had")
+                    break
+        return problems
+
+    def _gone(self, run: Run, site: Path, jid: str, page: str) -> list[str]:
+        """A room that left the page: its badge says why, it is off the page."""
+        try:
+            label = ElementTree.parse(site / f"{jid}.svg").getroot().get("aria-label", "")
+        except (OSError, ElementTree.ParseError) as exc:
+            return [f"{jid} (left): {exc}"]
+        problems = [f"{jid}: left, but on the page"] if f">{jid}<" in page else []
+        if run.fault in MUST_PUBLISH:
+            why = "no longer counted" if jid in run.public else "no longer listed"
+            if not label.endswith(why):
+                problems.append(
+                    f"{jid}: left ({'public' if jid in run.public else 'hidden'}), badge {label!r}"
+                )
+        return problems
+
+    def _learn(self, run: Run, rooms: dict[str, dict[str, Any]], history: dict[str, Any]) -> None:
+        """What this published run adds to what later runs must keep."""
+        asked = {jid for jid, entry in rooms.items() if entry.get("status") != "unlisted"}
+        for jid in set(self.kept) - asked:  # a room not asked may come back with no history
+            del self.kept[jid]
+        counted = {
+            jid: entry["occupants"]
+            for jid, entry in rooms.items()
+            if entry.get("status") == "counted" and entry["occupants"] == run.truth.get(jid)
+        }
+        for jid, count in counted.items():
+            self.published[jid][_time(rooms[jid]["counted_at"])] = count
+        self.on_page = {jid for jid, entry in rooms.items()
+                        if entry.get("service") and entry.get("status") != "unlisted"}  # fmt: skip
+        # A room whose files went (beyond the limit) is no more.
+        self.with_files = {jid for jid, entry in rooms.items() if entry.get("service")}
+        if run.offset > timedelta(0) and run.offset <= SKEW:
+            # Its buckets are ahead: the right clock catches up with them.
+            self.held_up_until = max(self.held_up_until or run.clock, run.clock)
+        if run.offset != timedelta(0):
+            return
+        if self.held_up_until is not None and run.clock < self.held_up_until + SKEW:
+            return  # its quarter hour may be one a clock ahead wrote into
+        start = int(run.clock.timestamp()) // QUARTER * QUARTER
+        for jid, count in counted.items():
+            self.kept[jid][start] = count
+
+
+def _files_agree(
+    site: Path, jid: str, entry: dict[str, Any], trend: str | None, had: set[int]
+) -> list[str]:
+    """The badge, its endpoint JSON, the chart and the trend badge say the same, truly."""
+    try:
+        label = ElementTree.parse(site / f"{jid}.svg").getroot().get("aria-label", "")
+        endpoint = json.loads((site / f"{jid}.json").read_text())
+        chart = ElementTree.parse(site / f"{jid}.chart.svg").getroot()
+    except (OSError, ValueError, ElementTree.ParseError) as exc:
+        return [f"{jid}: a file is missing or broken: {exc}"]
+    problems = []
+    if label != f"{endpoint.get('label')}: {endpoint.get('message')}":
+        problems.append(f"{jid}: badge {label!r}, endpoint JSON {endpoint.get('message')!r}")
+    shown = re.search(r": (\d+) online", label)
+    if entry.get("status") == "unknown":
+        if "unknown" not in label:
+            problems.append(f"{jid}: unknown, the badge says {label!r}")
+    elif not shown or int(shown.group(1)) != entry.get("occupants"):
+        problems.append(f"{jid}: badges.json says {entry.get('occupants')}, the badge {label!r}")
+    problems += _numbers_within(f"{jid}'s chart", _chart_words(chart), had)
+    if trend:
+        try:
+            words = ElementTree.parse(site / f"{jid}.trend.svg").getroot().get("aria-label", "")
+        except (OSError, ElementTree.ParseError) as exc:
+            return [*problems, f"{jid}: trend badge: {exc}"]
+        value = re.search(NUMBER_SHOWN, words)
+        if value is None or not min(had) <= float(value.group(1)) <= max(had):
+            problems.append(f"{jid}: trend badge {words!r}, the room had {sorted(had)}")
     return problems
+
+
+def _chart_words(chart: ElementTree.Element) -> str:
+    namespace = "{http://www.w3.org/2000/svg}"
+    return " ".join(element.text or "" for element in chart.iter(f"{namespace}desc"))
+
+
+def _numbers_within(what: str, words: str, had: set[int]) -> list[str]:
+    """Every peak and average in words is within what the room ever had."""
+    values = [float(value) for value in re.findall(NUMBER_SHOWN, words)]
+    wrong = [value for value in values if not min(had) <= value <= max(had)]
+    return [f"{what} says {wrong}, the room had {sorted(had)}"] if wrong else []
+
+
+def _tier(history: dict[str, Any], jid: str, name: str, step: int, length: int) -> dict[int, int]:
+    """A room's tier as {bucket start: value}, the empty buckets left out."""
+    end = history["tiers"][name]["end"]
+    values = history["rooms"].get(jid, {}).get(name, [None] * length)
+    return {
+        end - (length - 1 - index) * step: value
+        for index, value in enumerate(values)
+        if value is not None
+    }
+
+
+def _time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _at(seconds: int) -> str:
+    return f"{datetime.fromtimestamp(seconds, UTC):%Y-%m-%d %H:%M}"
+
+
+def _short(jids: AbstractSet[str]) -> str:
+    """Room JIDs in a message: their local parts, sorted."""
+    return ", ".join(sorted(jid.partition("@")[0] for jid in jids)) or "none"
+
+
+def _statuses(rooms: dict[str, dict[str, Any]], jids: set[str]) -> str:
+    return ", ".join(f"{jid.partition('@')[0]} {rooms[jid].get('status')}" for jid in sorted(jids))

@@ -12,7 +12,6 @@ import shutil
 import signal
 import ssl
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ import trustme
 from slixmpp import JID, ClientXMPP
 
 from badgegen.demo.server import OWNER_USER, free_port, occupant_user
-from badgegen.xmpp.disco import count_from_reply
 from sandbox.servers import SandboxServer, running_sandbox_prosody
 
 PASSWORD = "soak-password"
@@ -31,17 +29,24 @@ MOST_OCCUPANTS = 4
 TIMEOUT = 15.0
 
 
-class Occupants:
-    """Clients that join and leave rooms on command, from a thread with its own loop."""
+class Rooms:
+    """The world's rooms on a real Prosody: their occupants (clients that join and leave on
+    command) and, for the rooms discover: finds, whether they are public.
 
-    def __init__(self, server: SandboxServer, rooms: list[str]) -> None:
+    The ground truth is the world's own: the occupants it put in each room. Before a run,
+    the server is asked (with slixmpp's own disco#info and data-form parsing, none of
+    badgegen's) until it shows every count and lists exactly the public rooms.
+    """
+
+    def __init__(self, server: SandboxServer, rooms: list[str], public: dict[str, bool]) -> None:
         self.server, self.rooms = server, rooms
+        self.public = dict(public)  # the discoverable rooms, and whether each is public now
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.clients: list[ClientXMPP] = []
         self.inside: dict[str, set[int]] = {room: set() for room in rooms}
 
-    def __enter__(self) -> Occupants:
+    def __enter__(self) -> Rooms:
         self.thread.start()
         self._run(self._start())
         return self
@@ -64,6 +69,10 @@ class Occupants:
         """Make each room hold exactly this many occupants (the server has seen every change)."""
         self._run(self._set_counts(counts))
 
+    def set_public(self, room: str, public: bool) -> None:
+        """Make a discoverable room public (listed) or hidden; the server lists it so."""
+        self._run(self._set_public(room, public))
+
     def _run(self, coroutine: object) -> object:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(120)  # type: ignore[arg-type]
 
@@ -72,19 +81,43 @@ class Occupants:
         muc = owner.plugin["xep_0045"]
         for room in self.rooms:  # create each room (persistent, public), then leave it empty
             await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
+            await self._configure(room, {"muc#roomconfig_roomname": room.split("@")[0]})
+            if room in self.public:
+                await self._configure(room, {"muc#roomconfig_publicroom": self.public[room]})
             muc.leave_muc(JID(room), "owner")
         for number in range(1, MOST_OCCUPANTS + 1):
             await self._connect(occupant_user(number))
+        await self._listed()
 
     async def _connect(self, user: str) -> ClientXMPP:
         jid = await asyncio.to_thread(self.server.register, user, PASSWORD)
         client = ClientXMPP(jid, PASSWORD)
         client.ca_certs = self.server.ca_file
-        client.register_plugin("xep_0045")
+        for plugin in ("xep_0004", "xep_0030", "xep_0045", "xep_0128"):
+            client.register_plugin(plugin)
         client.connect("127.0.0.1", self.server.port)
         await client.wait_until("session_start", TIMEOUT)
         self.clients.append(client)
         return client
+
+    async def _configure(self, room: str, fields: dict[str, str | bool]) -> None:
+        owner = self.clients[0]
+        form = owner.plugin["xep_0004"].make_form(ftype="submit")  # type: ignore[no-untyped-call]
+        form.add_field(
+            "FORM_TYPE", ftype="hidden", value="http://jabber.org/protocol/muc#roomconfig"
+        )
+        for name, value in fields.items():
+            form.add_field(name, ftype="boolean" if isinstance(value, bool) else "text-single",
+                           value=value)  # fmt: skip
+        await owner.plugin["xep_0045"].set_room_config(JID(room), form, timeout=TIMEOUT)
+
+    async def _set_public(self, room: str, public: bool) -> None:
+        muc = self.clients[0].plugin["xep_0045"]
+        await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
+        await self._configure(room, {"muc#roomconfig_publicroom": public})
+        muc.leave_muc(JID(room), "owner")
+        self.public[room] = public
+        await self._listed()
 
     async def _set_counts(self, counts: dict[str, int]) -> None:
         for room, count in counts.items():
@@ -101,16 +134,31 @@ class Occupants:
 
     async def _settled(self, counts: dict[str, int]) -> None:
         """Wait until the server's own disco#info says each room's count (leaves are async)."""
-        disco = self.clients[0]
-        disco.register_plugin("xep_0030")
+        disco = self.clients[0].plugin["xep_0030"]
         for room, count in counts.items():
             for _ in range(200):
-                info = await disco.plugin["xep_0030"].get_info(jid=JID(room), timeout=TIMEOUT)
-                if count_from_reply(room, info.xml).occupants == count:
+                info = await disco.get_info(jid=JID(room), timeout=TIMEOUT)
+                values = info["disco_info"]["form"].get_values()
+                if values.get("muc#roominfo_occupants") == str(count):
                     break
                 await asyncio.sleep(0.02)
             else:
                 raise RuntimeError(f"{room} never showed {count} occupants")
+
+    async def _listed(self) -> None:
+        """Wait until the service lists exactly the public discoverable rooms."""
+        if not self.public:
+            return
+        disco = self.clients[0].plugin["xep_0030"]
+        service = next(iter(self.public)).split("@")[1]
+        wanted = {room for room, public in self.public.items() if public}
+        for _ in range(200):
+            items = await disco.get_items(jid=JID(service), timeout=TIMEOUT)
+            listed = {str(item[0]) for item in items["disco_items"]["items"]}
+            if listed & set(self.public) == wanted:
+                return
+            await asyncio.sleep(0.02)
+        raise RuntimeError(f"{service} never listed exactly {sorted(wanted)}")
 
     async def _stop(self) -> None:
         await asyncio.gather(
@@ -126,10 +174,13 @@ class Site:
     fail: bool = False  # answer 503
     poison: dict[str, bytes] = field(default_factory=dict)  # name -> what to serve instead
     stale: dict[str, bytes] = field(default_factory=dict)  # served once, then the real file
+    missing: set[str] = field(default_factory=set)  # answered 404 (the file is there)
 
     def answer(self, name: str) -> tuple[int, bytes]:
         if self.fail:
             return 503, b"busy"
+        if name in self.missing:
+            return 404, b""
         if name in self.stale:
             return 200, self.stale.pop(name)
         if name in self.poison:
@@ -184,27 +235,28 @@ class Outcome:
 
 
 def run_refresh(
-    config: Path, out: Path, clock: datetime, env: dict[str, str], args: list[str],
-    kill_after: float | None = None, small_disk: bool = False,
+    badgegen: list[str], config: Path, out: Path, clock: datetime, env: dict[str, str],
+    args: list[str], kill_after: float | None = None, small_disk: bool = False,
 ) -> Outcome:  # fmt: skip
-    """`badgegen refresh` as its own process, its clock set to clock by libfaketime.
+    """`badgegen refresh` as its own process (badgegen: the command that runs badgegen), its
+    clock set to clock by libfaketime.
 
     libfaketime is preloaded into the process itself rather than through the
     `faketime` wrapper: SIGKILL then kills badgegen, not a wrapper that would
     leave it running (and its semaphore behind, which a later wrapper with
     the same process id trips over).
     """
-    command = [
-        sys.executable, "-m", "badgegen", "refresh", "--config", str(config), "--out", str(out),
-        *args,
-    ]  # fmt: skip
+    command = [*badgegen, "refresh", "--config", str(config), "--out", str(out), *args]
     faked = {
         **env,
         "LD_PRELOAD": libfaketime(),
         "FAKETIME": "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
     }
+    # From the soak's folder, as a user's job runs it (not the checkout: `python -m` would
+    # import the badgegen found there before any other).
     process = subprocess.Popen(
         command, env=faked, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=config.parent,
         preexec_fn=_small_disk if small_disk else None,
     )  # fmt: skip
     if kill_after is not None:

@@ -69,18 +69,26 @@ def test_a_failed_listing_says_what_is_counted_instead() -> None:
 
 
 @pytest.mark.parametrize(
-    "listing",
-    [
-        Listing(X, (f"a@{X}",), "the listing loops: a page token came back"),
-        Listing(X, (f"a@{X}",), truncated=True),
-    ],
+    "problem", ["the listing loops: a page token came back", "cut after 200 pages"]
 )
-def test_a_listing_that_is_not_whole_removes_no_room(listing: Listing) -> None:
-    """Cut at a bound, at a looping token, or at the limit: the rooms on the page stay."""
+def test_a_listing_that_is_not_whole_removes_no_room(problem: str) -> None:
+    """Cut at a bound or at a looping token: the rooms on the page stay."""
     entry = Discover(X, Room(""), limit=3)
+    listing = Listing(X, (f"a@{X}",), problem)
     found = found_rooms([entry], [listing], {X: [f"old1@{X}", f"old2@{X}"]}, [])
     assert [room.jid for room in found.rooms] == [f"old1@{X}", f"old2@{X}", f"a@{X}"]
     assert found.listed == frozenset()
+
+
+def test_a_listing_stopped_at_the_limit_is_whole() -> None:
+    """Stopped once every room on the page was seen and the limit of new ones besides: the
+    room on the page keeps its place, the service counts as listed, the limit is said."""
+    entry = Discover(X, Room(""), limit=1)
+    listing = Listing(X, (f"a@{X}", f"old1@{X}", f"b@{X}"), truncated=True)
+    found = found_rooms([entry], [listing], {X: [f"old1@{X}"]}, [])
+    assert [room.jid for room in found.rooms] == [f"old1@{X}"]
+    assert found.listed == frozenset({X})
+    assert "more rooms than its limit of 1" in found.warnings[0]
 
 
 def test_rooms_past_a_lowered_limit_are_over_it_not_gone() -> None:
@@ -90,7 +98,7 @@ def test_rooms_past_a_lowered_limit_are_over_it_not_gone() -> None:
     on_page = [f"r{number}@{X}" for number in range(4)]
     found = found_rooms([entry], [Listing(X, (*on_page[::-1], f"new@{X}"))], {X: on_page}, [])
     assert [room.jid for room in found.rooms] == on_page[:2]
-    assert found.over_limit == frozenset(on_page[2:])
+    assert found.over_limit == frozenset([*on_page[2:], f"new@{X}"])
 
 
 def test_the_rooms_on_the_page_come_first_wherever_the_service_lists_them() -> None:

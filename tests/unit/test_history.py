@@ -18,6 +18,8 @@ from badgegen.core.occupancy import (
     History,
     add_run,
     merged,
+    merged_at,
+    redated,
 )
 from tests.properties import examples
 
@@ -98,8 +100,10 @@ def test_a_clock_step_back_reopens_nothing() -> None:
         5,
         8,
     ]  # the closed 00:00 quarter kept its 5
+    # Behind by 15 min 15 s (more than SKEW): the history moves back before 23:45, whole.
     midnight = add_run(history, {ROOM: 3}, START - timedelta(seconds=15))
-    assert known(midnight.history, DAYS) == [4]  # (5 + 3) / 2; yesterday is not reopened
+    assert known(midnight.history, QUARTER_HOURS) == [5, 6, 3]
+    assert known(midnight.history, DAYS) == [5]  # (5 + 6 + 3) / 3: every count in it
     assert add_run(history, {ROOM: 1}, START + timedelta(hours=2)).behind == timedelta(0)
 
 
@@ -129,7 +133,8 @@ def test_a_clock_behind_by_more_than_the_skew_moves_the_history_back() -> None:
     recorded = add_run(history, {ROOM: 7}, START)
     assert (recorded.behind, recorded.redated) == (timedelta(0), timedelta(hours=1))
     assert recorded.history.newest == START
-    assert known(recorded.history, QUARTER_HOURS) == [7]  # this run's count in its quarter
+    # The history's 5 in the quarter hour before, this run's count in its own: none lost.
+    assert values(recorded.history, QUARTER_HOURS)[-2:] == [5, 7]
 
 
 def test_rooms_no_longer_listed_stay_a_week() -> None:
@@ -246,6 +251,21 @@ def test_two_runs_from_one_record_merge_into_both(
     combined = merged(mine, other)
     for tier in TIERS:
         assert known(combined, tier.name) == known(both, tier.name), tier.name
+
+
+def test_a_record_from_a_clock_ahead_merges_into_nothing_twice() -> None:
+    """Two runs from one record written 90 days ahead: the first (a right clock) moved it
+    back to its own time; the second merges the first's record (fetched again) with the
+    one it started from, which it would move back to another time: that one adds nothing,
+    and no count lands in two quarter hours."""
+    ahead = run(run(History(), 90 * 24 * 60, 3), 90 * 24 * 60 + 16, 4)
+    first = add_run(ahead, {ROOM: 2}, START + timedelta(minutes=1)).history
+    later = START + timedelta(minutes=16)
+    assert merged_at(first, ahead, later) == first
+    assert known(first, QUARTER_HOURS) == [3, 4, 2]
+    both_ahead = merged_at(ahead, ahead, later)  # neither moved back yet: both are, to later
+    assert both_ahead.ends == redated(ahead, int(later.timestamp()) - 900).ends
+    assert known(both_ahead, QUARTER_HOURS) == [3, 4]
 
 
 def test_merging_nothing_changes_nothing() -> None:

@@ -19,6 +19,7 @@ from badgegen.record.scan import Dropped
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 ROOM = "lobby@conference.example.org"
+HOUR = timedelta(hours=1)
 
 
 def recorded(counts: Mapping[str, int | None], at: datetime = NOW) -> History:
@@ -58,6 +59,26 @@ def test_a_discover_service_keeps_twice_its_limit_at_most() -> None:
         history_json(recorded(rooms)), config(discover=(entry,)).names
     )
     assert (len(history.rooms), dropped.count) == (20, 30)
+
+
+def test_a_lowered_limit_keeps_the_rooms_on_the_page_before_those_that_left(
+    tmp_path: Path,
+) -> None:
+    """Rooms that left come first in a record (their JIDs sort first): a limit lowered to 1
+    still keeps the room on the page, with its history, beside at most 2 that left (whose
+    history goes when their state does)."""
+    entry = Discover("muc.example", Room(""), limit=1)
+    left = {f"a{i}@muc.example": {"status": "unlisted"} for i in range(4)}
+    page = {"z@muc.example": {"status": "counted", "occupants": 3,
+                              "counted_at": "2026-11-30T11:50:00Z"}}  # fmt: skip
+    (tmp_path / "badges.json").write_text(json.dumps({"version": 1, "rooms": left | page}))
+    counts = dict.fromkeys([*left, *page], 2)
+    (tmp_path / "history.json").write_text(history_json(recorded(counts, NOW - HOUR)))
+    previous = load_previous_run(None, tmp_path, NOW, config(discover=(entry,)), 0)
+    kept = ["a0@muc.example", "a1@muc.example", "z@muc.example"]
+    assert sorted(previous.states) == kept
+    assert sorted(previous.history.rooms) == kept
+    assert previous.states["z@muc.example"].status == "counted"
 
 
 def test_size_at_ten_thousand_rooms_is_bounded() -> None:
