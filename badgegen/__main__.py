@@ -1,7 +1,5 @@
-"""Entry point for `python -m badgegen`."""
+"""Entry point for `python -m badgegen`: the `badgegen` command itself (start.py)."""
 
-from badgegen.cli import main
+from badgegen.start import main
 
-# The program name shows in --help and in usage errors; `python -m` would
-# otherwise show "__main__.py".
-main(prog_name="badgegen")
+main()

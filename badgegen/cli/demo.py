@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 def demo_command(context: click.Context, out_dir: Path, keep: bool) -> None:
     """Run refresh against a throwaway local Prosody with sample rooms.
 
-    Needs Debian's `prosody` package and the `demo` extra
-    (pip install 'xmpp-badgegen[demo]'). Nothing leaves this machine.
+    Needs Debian's `prosody` package and the `demo` extra (when it is missing,
+    the demo says how to add it to this installation: pipx, a venv or pip).
+    Nothing leaves this machine.
 
     \b
     Example:

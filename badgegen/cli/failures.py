@@ -68,8 +68,11 @@ def interrupts_raised() -> Iterator[None]:
 
     try:
         previous = signal.signal(signal.SIGTERM, interrupt)
+        # Python's own Ctrl-C inside (start.py's handler is for the moments around it):
+        # asyncio.run then cancels its task cleanly, and KeyboardInterrupt becomes ours.
+        before = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (a test's CliRunner): leave signals alone
-        previous = None
+        previous = before = None
     try:
         yield
     except KeyboardInterrupt:
@@ -77,6 +80,7 @@ def interrupts_raised() -> Iterator[None]:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, before)
 
 
 def print_errors(lines: Iterable[str]) -> None:

@@ -2,7 +2,7 @@
 
 `logo: matrix` draws the icon that shields draws for `?logo=matrix`. The
 icons come from simple-icons-pack (CC0, re-released with every Simple Icons
-release), installed by `pip install 'xmpp-badgegen[icons]'`; without it only
+release), the `icons` extra (installed.py says how to add it); without it only
 badgegen's own `xmpp` is known. Names are found as shields finds them: the
 slug, or the title in lower case with spaces or hyphens.
 """
@@ -16,11 +16,17 @@ from types import ModuleType
 from badgegen.config.logo import BUILTIN_LOGOS, builtin_logo, load_logo, svg_problem
 from badgegen.text.logo import Logo
 
-INSTALL_HINT = (
-    "named logos other than xmpp need the Simple Icons package:"
-    " pipx inject xmpp-badgegen simple-icons-pack, or pip install 'xmpp-badgegen[icons]'"
-)
 MAX_NAME_LENGTH = 100
+
+
+def install_hint() -> str:
+    """What a named logo needs, with the command that adds it where badgegen runs."""
+    from badgegen.installed import add_extra_command
+
+    return (
+        "named logos other than xmpp need the Simple Icons package (the icons extra):"
+        f" {add_extra_command('icons')}"
+    )
 
 
 class UnknownLogo(ValueError):
@@ -38,7 +44,7 @@ def named_logo(name: str) -> Logo:
         return builtin_logo(key)
     icons = _package()
     if icons is None:
-        raise UnknownLogo(f'"{name}" is not xmpp or an SVG file, and {INSTALL_HINT}')
+        raise UnknownLogo(f'"{name}" is not xmpp or an SVG file, and {install_hint()}')
     slug = _slug_of(icons, key) if len(key) <= MAX_NAME_LENGTH else None
     if slug is None:
         raise UnknownLogo(

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from badgegen import DISTRIBUTION
 from badgegen.demo.occupants import Occupants, SampleRoom
 from badgegen.demo.prosody import prosody_available, running_prosody
+from badgegen.installed import add_extra_command
 
 SAMPLE_ROOMS = (
     SampleRoom(
@@ -58,7 +58,7 @@ def missing_prerequisites() -> list[str]:
     if not prosody_available():
         missing.append("Prosody (on Debian or Ubuntu: sudo apt-get install prosody)")
     if importlib.util.find_spec("trustme") is None:
-        missing.append(f"the demo extra (pip install '{DISTRIBUTION}[demo]')")
+        missing.append(f"the demo extra ({add_extra_command('demo')})")
     return missing
 
 

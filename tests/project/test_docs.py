@@ -79,7 +79,7 @@ def test_readme_images_exist() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["README.md", "badgegen/cli/demo.py", "badgegen/data/init/badges.yml"]
+    "path", ["README.md", "badgegen/installed.py", "badgegen/data/init/badges.yml"]
 )
 def test_install_instructions_name_our_distribution(path: str) -> None:
     """Every pip install of badgegen names xmpp-badgegen: "badgegen" on PyPI is somebody else's."""

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from badgegen.commands.init import pages_url
-from badgegen.config.icons import INSTALL_HINT, UnknownLogo, find_logo, named_logo
+from badgegen.config.icons import UnknownLogo, find_logo, install_hint, named_logo
 from badgegen.config.yamlerrors import explain
 from badgegen.render.styles import logo_fill
 from badgegen.text.colors import closest_color
@@ -112,7 +112,7 @@ def test_without_simple_icons_only_xmpp_is_named(monkeypatch: pytest.MonkeyPatch
     assert named_logo("xmpp").name == "xmpp"
     with pytest.raises(UnknownLogo) as caught:
         named_logo("matrix")
-    assert INSTALL_HINT in str(caught.value)
+    assert install_hint() in str(caught.value)
 
 
 def test_a_file_of_that_name_wins_only_when_no_logo_has_it(tmp_path: Path) -> None:
