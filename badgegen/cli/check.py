@@ -46,6 +46,7 @@ def check_command(config_path: Path, out_dir: Path) -> None:
         click.echo(
             f'{room.jid} -> {out_dir / room.svg_name} (label "{room.label}", method {room.method})'
         )
+        click.echo(f"  and {', '.join(room.file_names[1:])}")
     for entry in config.discover:
         click.echo(f"{entry.service}: its public rooms, up to {entry.limit}{_filters(entry)}")
     found = plural(len(config.rooms), "room")

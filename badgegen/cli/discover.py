@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from badgegen.cli.failures import errors_reported
+from badgegen.cli.failures import errors_reported, fail
 from badgegen.cli.options import (
     CONFIG_OPTION,
     connection_of,
@@ -32,7 +32,11 @@ DISCOVER = DiscoverRequest("")
         (0, "the service's list was read whole, every room counted"),
         (2, "usage error: SERVICE is not a domain, or rooms.yaml has problems"),
         (3, "the list was cut short or some rooms could not be counted (said on stderr)"),
-        (4, "nothing counted: connection, TLS or login failed"),
+        (
+            4,
+            "nothing counted: connection, TLS or login failed, or the service could not be"
+            " listed at all (no such service, a refusal)",
+        ),
     ),
 )
 @click.argument("service")
@@ -77,6 +81,8 @@ def discover_command(context: click.Context, /, **options: Any) -> None:
     request = DiscoverRequest(connection=connection_of(options), **options)
     with errors_reported():
         found = discover(request, os.environ, runtime_of(context))
+    if found.failed:  # nothing to paste: the listing's problem and the next step, as errors
+        fail([*found.warnings, found.hint], found.status)
     for warning in found.warnings:
         warn(warning)
     if found.hint:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 DEMO_OUT = Path("badgegen-demo")
 RECORD_FILES = ("badges.json", "history.json")
+DEMO_SITE_FILES = frozenset((*RECORD_FILES, "index.html", "_headers"))
 MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 
@@ -37,6 +38,17 @@ def check_demo(out_dir: Path) -> None:
                 " of its own"
             ]
         )
+    if foreign := files_of_others(out_dir):
+        shown = ", ".join(foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        raise ConfigError(
+            [
+                f"{out_dir} holds files the demo did not write ({shown}): it writes only into"
+                f" an empty folder or its own; run it without --out (it writes to {DEMO_OUT}/)"
+                " or give it a new folder"
+            ]
+        )
     if missing := missing_prerequisites():
         raise ConfigError([f"the demo needs {' and '.join(missing)}"])
 
@@ -57,6 +69,26 @@ def rooms_of_another_run(out_dir: Path) -> list[str]:
             return [f"(an unreadable {name})"]
         found |= {jid for jid in room_keys(text) if not jid.endswith(f"@{MUC_DOMAIN}")}
     return sorted(found)
+
+
+def files_of_others(out_dir: Path) -> list[str]:
+    """The entries of out_dir a demo run would not have written, sorted (none when out_dir
+    is missing): the demo's are its rooms' files, the page, the record and its litter."""
+    from badgegen.demo.server import MUC_DOMAIN
+
+    try:
+        names = sorted(entry.name for entry in out_dir.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        return [f"(unreadable: {exc.strerror})"]
+    return [name for name in names if not _demo_file(out_dir / name, f"@{MUC_DOMAIN}.")]
+
+
+def _demo_file(path: Path, room_mark: str) -> bool:
+    name = path.name
+    ours = name in DEMO_SITE_FILES or room_mark in name or name.startswith(".badgegen-")
+    return ours and path.is_file() and not path.is_symlink()
 
 
 def demo_refresh(demo: DemoServer, out_dir: Path) -> RefreshRequest:

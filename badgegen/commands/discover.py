@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from badgegen.commands.refresh import DEFAULT_CONFIG
 from badgegen.core.connection import Connection
-from badgegen.errors import EXIT_OK, EXIT_SOME_UNCOUNTED, ConfigError
+from badgegen.errors import EXIT_NOTHING_COUNTED, EXIT_OK, EXIT_SOME_UNCOUNTED, ConfigError
 from badgegen.vocabulary import DEFAULT_DISCOVER_LIMIT
 
 if TYPE_CHECKING:  # the command line reads DiscoverRequest's defaults for --help: light imports
     from badgegen.commands.runtime import Runtime
-    from badgegen.config import Account, Room
+    from badgegen.config import Account, Discover, Room
     from badgegen.core.counts import Count
     from badgegen.core.discovery import Listing
 
@@ -43,10 +43,14 @@ class Discovered:
     warnings: tuple[str, ...] = ()  # the listing cut short, rooms skipped
     uncounted: int = 0  # rooms listed but not counted
     hint: str = ""  # what to try when the service lists no public room
+    failed: bool = False  # the listing failed before a room was read: nothing to show
 
     @property
     def status(self) -> int:
-        """0 when the list was read whole and every room counted, else 3."""
+        """0 when the list was read whole and every room counted, 4 when it could not be
+        read at all, else 3."""
+        if self.failed:
+            return EXIT_NOTHING_COUNTED
         return EXIT_OK if not self.warnings and not self.uncounted else EXIT_SOME_UNCOUNTED
 
 
@@ -63,19 +67,12 @@ def discover(request: DiscoverRequest, environ: Mapping[str, str], runtime: Runt
         XmppError: the connection or the login failed.
     """
     from badgegen.commands.connect import check_connection
-    from badgegen.config import Account, Discover, Room
+    from badgegen.config import Account
     from badgegen.config.login import resolve_login
     from badgegen.core.counting import CountRequest
     from badgegen.core.discovery import DiscoveryPlan, entered
 
-    entry = Discover(
-        muc_service(request.service),
-        Room(""),
-        request.min_occupants,
-        tuple(glob.casefold() for glob in request.include),
-        tuple(glob.casefold() for glob in request.exclude),
-        request.limit,
-    )
+    entry = _entry(request)
     login = resolve_login(_account(request.config_path) or Account(), environ)
     connection = check_connection(request.connection)
     asked = CountRequest((), DiscoveryPlan((entry,), {}))
@@ -84,9 +81,36 @@ def discover(request: DiscoverRequest, environ: Mapping[str, str], runtime: Runt
     found = [(room, count) for room, count in pairs if entered(room, count, None, entry)]
     found.sort(key=lambda pair: (-(pair[1].occupants or 0), pair[0].jid))
     warnings = counted.found.warnings
-    hint = "" if found or warnings else _nothing_found(entry.service, counted.listings)
     uncounted = sum(count.occupants is None for _room, count in found)
-    return Discovered(entry.service, runtime.now(), tuple(found), warnings, uncounted, hint)
+    if failed := any(listing.problem and not listing.rooms for listing in counted.listings):
+        hint = _not_listed(entry.service)
+    else:
+        hint = "" if found or warnings else _nothing_found(entry.service, counted.listings)
+    rooms = tuple(found)
+    return Discovered(entry.service, runtime.now(), rooms, warnings, uncounted, hint, failed)
+
+
+def _entry(request: DiscoverRequest) -> Discover:
+    """The `discover:` entry the request stands for."""
+    from badgegen.config import Discover, Room
+
+    return Discover(
+        muc_service(request.service),
+        Room(""),
+        request.min_occupants,
+        tuple(glob.casefold() for glob in request.include),
+        tuple(glob.casefold() for glob in request.exclude),
+        request.limit,
+    )
+
+
+def _not_listed(service: str) -> str:
+    """What to check when a service could not be listed at all (a typo, most often)."""
+    return (
+        f"check the name: {service} must be a MUC service the server you log in to can"
+        " reach (e.g. conference.example.org; `badgegen discover` of your server's own"
+        " domain shows the services it lists)"
+    )
 
 
 def muc_service(text: str) -> str:

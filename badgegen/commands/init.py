@@ -19,6 +19,8 @@ VERSION_MARK = b"@BADGEGEN_VERSION@"
 # The commented base_url line of the starting rooms.yaml, set when the Pages address is known.
 BASE_URL_LINE = b"# base_url: https://YOUR-NAME.github.io/YOUR-PROJECT"
 MAX_GIT_CONFIG_BYTES = 256 * 1024
+GITIGNORE, OUTPUT = ".gitignore", "public"  # the workflow's --out
+IGNORE_OUTPUT = "\n# badgegen's output: the workflow publishes it, git need not keep it\n/public/\n"
 EXAMPLE_ROOMS = b"rooms:\n  - lobby@conference.example.org\n"
 DISCOVER_ENTRY = b"""\
 # Every public room SERVICE lists gets a badge, and index.html becomes their
@@ -52,6 +54,12 @@ class Scaffolded:
     files: list[tuple[str, bool]]
     pages_url: str | None  # from the origin remote on github.com; None when not known
     service: str | None = None  # the MUC service under `discover:`, normalised
+    ignored: str = ""  # what was done to .gitignore: "created", "added to", "" (nothing)
+    gitlab: bool = False  # the origin remote is a GitLab: only rooms.yaml was scaffolded
+
+    @property
+    def rooms_yaml_created(self) -> bool:
+        return dict(self.files).get("rooms.yaml", False)
 
 
 def init(request: InitRequest) -> Scaffolded:
@@ -87,8 +95,11 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
 
     pin = _release_version(version).encode()
     pages = pages_url(folder)
+    gitlab = "gitlab" in (origin_url(folder) or "").lower()
     created = []
     for target, source in FILES.items():
+        if gitlab and target != "rooms.yaml":
+            continue  # a GitHub workflow in a GitLab repository would only mislead
         content = resources.files("badgegen").joinpath(source).read_bytes()
         content = content.replace(VERSION_MARK, pin)
         if pages:
@@ -98,7 +109,42 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
             entry = DISCOVER_ENTRY.replace(b"service: SERVICE", b"service: " + quoted)
             content = content.replace(EXAMPLE_ROOMS, entry.replace(b"SERVICE", discover.encode()))
         created.append((target, create_new(folder / target, content)))
-    return Scaffolded(created, pages, discover)
+    return Scaffolded(created, pages, discover, ignore_output(folder), gitlab)
+
+
+def ignore_output(folder: Path) -> str:
+    """Have git ignore the output folder (the workflow publishes it; committed, every run
+    would dirty the repository): "created" .gitignore, "added to" it, or "" when it
+    already does, or is no file of ours to change."""
+    from badgegen.publish import create_new, write_atomic
+    from badgegen.reading import read_bounded
+
+    path = folder / GITIGNORE
+    if not path.exists() and not path.is_symlink():
+        return "created" if create_new(path, IGNORE_OUTPUT.lstrip("\n").encode()) else ""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    try:
+        text = read_bounded(path, MAX_GIT_CONFIG_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return ""
+    if any(line.strip().strip("/").removesuffix("/*") == OUTPUT for line in text.splitlines()):
+        return ""
+    separator = "" if not text or text.endswith("\n") else "\n"
+    write_atomic(path, (text + separator + IGNORE_OUTPUT).encode())
+    return "added to"
+
+
+def origin_url(folder: Path) -> str | None:
+    """The URL of the origin remote of the repository in folder, if any."""
+    from badgegen.reading import read_bounded
+
+    try:
+        text = read_bounded(folder / ".git" / "config", MAX_GIT_CONFIG_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+    origin = _ORIGIN.search(text)
+    return origin.group(1) if origin else None
 
 
 def pages_url(folder: Path) -> str | None:
@@ -107,14 +153,8 @@ def pages_url(folder: Path) -> str | None:
     https://OWNER.github.io/REPO, or https://OWNER.github.io for the OWNER.github.io
     repository; None when folder is not a clone of a github.com repository.
     """
-    from badgegen.reading import read_bounded
-
-    try:
-        text = read_bounded(folder / ".git" / "config", MAX_GIT_CONFIG_BYTES).decode("utf-8")
-    except (OSError, ValueError):
-        return None
-    origin = _ORIGIN.search(text)
-    found = _GITHUB.fullmatch(origin.group(1)) if origin else None
+    origin = origin_url(folder)
+    found = _GITHUB.fullmatch(origin) if origin else None
     if not found:
         return None
     owner, repository = found.group(1).lower(), found.group(2)

@@ -62,11 +62,26 @@ def resolve_login(account: Account, environ: Mapping[str, str]) -> Login:
     jid = env_jid or account.jid
     if not jid:
         raise ConfigError(
-            [f"no account to log in with: set {JID_VAR} or `account.jid` in rooms.yaml"]
+            [
+                f"no account to log in with: set {JID_VAR} or `account.jid` in rooms.yaml"
+                + _in_actions(environ)
+            ]
         )
     if account.anonymous:
         return Login(jid=jid, password=None, anonymous=True)
     return Login(jid=jid, password=_password(environ))
+
+
+def _in_actions(environ: Mapping[str, str]) -> str:
+    """Where the account comes from inside GitHub Actions: its secrets, passed as env:."""
+    if environ.get("GITHUB_ACTIONS") != "true":
+        return ""
+    return (
+        f"; in GitHub Actions, add the repository secrets {JID_VAR} and {PASSWORD_VAR}"
+        " (Settings > Secrets and variables > Actions) and pass them in the step's env:"
+        f" ({PASSWORD_VAR}: ${{{{ secrets.{PASSWORD_VAR} }}}}), as the workflow of"
+        " `badgegen init` does; a fork's pull request gets no secrets"
+    )
 
 
 def _password(environ: Mapping[str, str]) -> Secret:
@@ -79,7 +94,7 @@ def _password(environ: Mapping[str, str]) -> Secret:
         raise ConfigError(
             [
                 f"no password: set {PASSWORD_VAR} or {PASSWORD_FILE_VAR} "
-                "(or `account.anonymous: true` for a server that allows it)"
+                "(or `account.anonymous: true` for a server that allows it)" + _in_actions(environ)
             ]
         )
     return Secret(value)

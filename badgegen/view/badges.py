@@ -155,20 +155,30 @@ NO_TREND = "no history"
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    """A trend's value, and how many buckets (quarter hours, hours) it was built from."""
+    """A trend's value, how many buckets (quarter hours, hours) it was built from, and how
+    many hours they span (from the first to now)."""
 
     value: float
     counts: int
+    hours: int = 1
 
 
 def trend_value(trend: str, day: list[int | None], week: list[int | None]) -> Trend | None:
     """The day's peak (its quarter hours) or the week's mean (its hours, else the day's)."""
     if trend == "day":
         known = [value for value in day if value is not None]
-        return Trend(max(known), len(known)) if known else None
-    known = [value for value in week if value is not None]
-    known = known or [value for value in day if value is not None]
-    return Trend(sum(known) / len(known), len(known)) if known else None
+        return Trend(max(known), len(known), _hours(day, 4)) if known else None
+    if any(value is not None for value in week):
+        known, hours = [value for value in week if value is not None], _hours(week, 1)
+    else:
+        known, hours = [value for value in day if value is not None], _hours(day, 4)
+    return Trend(sum(known) / len(known), len(known), hours) if known else None
+
+
+def _hours(buckets: list[int | None], per_hour: int) -> int:
+    """The hours from the first bucket with a value to the end (the newest), rounded up."""
+    first = next((index for index, value in enumerate(buckets) if value is not None), None)
+    return 0 if first is None else -(-(len(buckets) - first) // per_hour)
 
 
 def trend_badge(room: Room, label: str, trend: Trend | None) -> Badge:
@@ -186,12 +196,13 @@ def trend_badge(room: Room, label: str, trend: Trend | None) -> Badge:
         shown = f"{trend.value:.1f}".removesuffix(".0")
         if look.compact and trend.value >= 1000:
             shown = compact_number(round(trend.value))
-        span = TREND_SPANS[kind] if trend.counts >= FULL_ENOUGH[kind] else _counts(trend.counts)
+        span = TREND_SPANS[kind] if trend.counts >= FULL_ENOUGH[kind] else _so_far(trend.hours)
         message = TREND_MESSAGES[kind].format(value=shown, span=span)
         color = color_for(look, round(trend.value))
     suffix = id_suffix(f"{room.jid}\0trend")
     return badge_in_look(look, label, message, color, suffix, is_error=trend is None)
 
 
-def _counts(number: int) -> str:
-    return "1 count" if number == 1 else f"{number} counts"
+def _so_far(hours: int) -> str:
+    """A trend's span while its history is young: "3h so far", "2d so far"."""
+    return f"{hours}h so far" if hours < 48 else f"{hours // 24}d so far"

@@ -111,8 +111,20 @@ class SessionWatcher:
             if (redirect := redirect_route(target, self.route)) is not None:
                 self.failed(RouteFailure(f"redirected to {redirect.describe()}", redirect=redirect))
                 return
+        if condition == "host-unknown":
+            reason += self._host_unknown_hint()
         # The server's decision: another address of the same server would say the same.
         self.failed(RouteFailure(reason, final=True))
+
+    def _host_unknown_hint(self) -> str:
+        """The server reached does not host the account's domain: which one, and what to do."""
+        domain = self.login.jid.rpartition("@")[2].partition("/")[0]
+        where = f"the server at {self.route.describe()}" if self.route else "the server"
+        return (
+            f"; {where} does not host {domain}, the domain of {self.login.jid}: point --server"
+            f" at {domain}'s own server (or leave it out, to find it in DNS), or log in with"
+            " an account of the server reached (BADGEGEN_JID)"
+        )
 
     def on_failed_auth(self, failure: Any) -> None:
         condition = str(failure["condition"] or "failure")

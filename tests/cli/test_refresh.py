@@ -158,14 +158,18 @@ def test_a_second_run_with_the_same_counts_rewrites_no_badge(config: Path) -> No
 
 
 def test_check_lists_what_would_be_written(config: Path) -> None:
-    """check validates offline and names each badge file."""
+    """check validates offline and names every file each room gets (a trend badge too)."""
+    lobby_line = "  - lobby@conference.example.org\n"
+    trending = "  - jid: lobby@conference.example.org\n    trend: day\n"
+    config.write_text(config.read_text().replace(lobby_line, trending))
     result = CliRunner().invoke(main, ["check", "--config", str(config)], catch_exceptions=False)
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
+    lobby, gone = "lobby@conference.example.org", "gone@conference.example.org"
     assert result.stdout.splitlines() == [
-        "lobby@conference.example.org -> public/lobby@conference.example.org.svg"
-        ' (label "chat", method disco)',
-        "gone@conference.example.org -> public/gone@conference.example.org.svg"
-        ' (label "old", method disco)',
+        f'{lobby} -> public/{lobby}.svg (label "chat", method disco)',
+        f"  and {lobby}.json, {lobby}.chart.svg, {lobby}.trend.svg, {lobby}.trend.json",
+        f'{gone} -> public/{gone}.svg (label "old", method disco)',
+        f"  and {gone}.json, {gone}.chart.svg",
         f"{config}: OK, 2 rooms",
     ]
 
@@ -631,9 +635,9 @@ def test_trend_badges_are_opt_in(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "o" / "a.trend.svg").read_text()
-    assert 'aria-label="chat: avg 7 (1 count)"' in svg  # a first run: built from one count
+    assert 'aria-label="chat: avg 7 (1h so far)"' in svg  # a first run: one count, now
     trend = json.loads((tmp_path / "o" / "a.trend.json").read_text())
-    assert trend["message"] == "avg 7 (1 count)"
+    assert trend["message"] == "avg 7 (1h so far)"
     assert not (tmp_path / "o" / "c.trend.svg").exists()
 
 
@@ -649,6 +653,31 @@ def test_the_demo_never_writes_over_another_runs_record(config: Path) -> None:
     assert "lobby@conference.example.org" in result.stderr
     assert "badgegen-demo/" in result.stderr
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    ["README.md", "docs/", "notes.svg", "lobby@rooms.demo.badgegen.test.svg/", "link"],
+)
+def test_the_demo_never_writes_into_a_folder_of_other_files(tmp_path: Path, foreign: str) -> None:
+    """`badgegen demo --out .` in a repository: refused before the server starts, with the
+    files named, nothing touched; a folder holding only a demo's files is taken."""
+    out = tmp_path / "repository"
+    out.mkdir()
+    (out / "index.html").write_text("a demo's page\n")
+    if foreign == "link":
+        (out / foreign).symlink_to(out / "index.html")
+    elif foreign.endswith("/"):
+        (out / foreign).mkdir()
+    else:
+        (out / foreign).write_text("mine\n")
+    before = sorted(path.name for path in out.iterdir())
+    result = run_cli(["demo", "--out", str(out)])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith(f"Error: {out} holds files the demo did not write (")
+    assert foreign.rstrip("/") in result.stderr
+    assert "badgegen-demo/" in result.stderr
+    assert sorted(path.name for path in out.iterdir()) == before
 
 
 @pytest.mark.parametrize("command", ["check", "demo", "refresh"])

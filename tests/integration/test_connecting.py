@@ -110,6 +110,10 @@ def test_the_servers_own_words(server: SandboxServer, account: Account) -> None:
     assert message.startswith("the server refused the stream: host-unknown")
     if server.kind == "prosody":  # Prosody explains; ejabberd sends the condition alone
         assert '("This server does not serve not-served.example")' in message
+    # What was reached, and the next step.
+    assert f"the server at 127.0.0.1:{server.port} (" in message
+    assert "does not host not-served.example, the domain of bot@not-served.example" in message
+    assert "point --server at not-served.example's own server" in message
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from badgegen.core.counts import Count
 from badgegen.core.discovery import DiscoveryPlan, Found, entered
 from badgegen.core.state import RoomState
 from badgegen.demo.occupants import Occupants, SampleRoom
+from badgegen.errors import EXIT_NOTHING_COUNTED
 from badgegen.xmpp import count_rooms
 from badgegen.xmpp.listing import MAX_PAGES
 from sandbox.component import LISTED_ROOMS, SlowRooms
@@ -176,6 +177,23 @@ def test_discover_on_the_server_itself_names_its_muc_service(
     assert result.stdout.splitlines()[1:] == ["rooms:"]
     assert f"{server.domain} lists no public rooms, but it lists " in result.stderr
     assert f"try its MUC service, e.g. badgegen discover {server.muc_domain}" in result.stderr
+
+
+def test_discover_of_a_service_that_does_not_exist_is_an_error(
+    server: SandboxServer, account: Account
+) -> None:
+    """A mistyped service: no empty `rooms:` block to paste and status 0, but the server's
+    answer, the name typed and what to check, with status 4."""
+    env = {"BADGEGEN_JID": account.jid, "BADGEGEN_PASSWORD": account.password}
+    where = ["--server", server.address, "--ca-file", str(server.ca_file)]
+    typo = f"conferenec.{server.domain}"
+    result = run_cli(["discover", typo, *where], env=env)
+    assert result.exit_code == EXIT_NOTHING_COUNTED, result.output
+    assert result.stdout == ""
+    errors = result.stderr.splitlines()
+    assert all(line.startswith("Error: ") for line in errors), errors
+    assert any(line.startswith(f"Error: {typo}: ") for line in errors), errors
+    assert f"check the name: {typo} must be a MUC service" in result.stderr
 
 
 @pytest.mark.parametrize("server", ["prosody"], indirect=True)

@@ -66,6 +66,39 @@ def test_scheduled_workflow_has_least_privilege() -> None:
     assert "--previous" in text
 
 
+# What each action the workflows use needs of GITHUB_TOKEN (from its documentation). A job
+# grants exactly the union of its steps' needs: no more, and nothing an action lacks.
+ACTION_NEEDS: dict[str, dict[str, str]] = {
+    "actions/checkout": {"contents": "read"},
+    "actions/setup-python": {},
+    # GET /repos/{owner}/{repo}/pages: refused without pages: read in private repositories
+    # (actions/configure-pages#188).
+    "actions/configure-pages": {"pages": "read"},
+    "actions/upload-pages-artifact": {},  # the runner's artifact token, not GITHUB_TOKEN
+    "actions/upload-artifact": {},
+    "actions/download-artifact": {},
+    "actions/deploy-pages": {"pages": "write", "id-token": "write"},
+    "actions/attest-build-provenance": {"id-token": "write", "attestations": "write"},
+    "pypa/gh-action-pypi-publish": {"id-token": "write"},
+}
+
+
+def test_each_job_grants_exactly_what_its_actions_need(checked: list[Path]) -> None:
+    """Every job of every workflow (ours and init's) holds the permissions its actions need,
+    and none besides; an action missing from ACTION_NEEDS fails until its needs are known."""
+    for path in (path for path in checked if path.parent.name == "workflows"):
+        workflow = yaml.safe_load(path.read_text())
+        assert workflow["permissions"] == {}, path
+        for name, job in workflow["jobs"].items():
+            needs: dict[str, str] = {}
+            for step in job.get("steps", []):
+                action = step["uses"].partition("@")[0] if "uses" in step else None
+                if action is not None:
+                    assert action in ACTION_NEEDS, f"{path.name} {name}: what does {action} need?"
+                    needs |= ACTION_NEEDS[action]
+            assert job.get("permissions", {}) == needs, f"{path.name}: job {name}"
+
+
 def test_every_action_is_pinned_by_commit(checked: list[Path]) -> None:
     """Every `uses:` names a full commit SHA, with the version it is in a comment."""
     uses = [line for path in checked for line in path.read_text().splitlines() if "uses:" in line]

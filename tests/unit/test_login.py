@@ -105,6 +105,22 @@ def test_missing_or_bad_credentials(
     assert caught.value.problems == (message,)
 
 
+@pytest.mark.parametrize(
+    ("account", "environ"),
+    [(Account(), {"BADGEGEN_PASSWORD": "pw"}), (Account(jid="bot@example.org"), {})],
+    ids=["no-account", "no-password"],
+)
+def test_inside_github_actions_the_secrets_are_named(
+    account: Account, environ: dict[str, str]
+) -> None:
+    """A secret missing in a workflow: the error says where secrets are set and passed."""
+    with pytest.raises(ConfigError) as caught:
+        resolve_login(account, {**environ, "GITHUB_ACTIONS": "true"})
+    (message,) = caught.value.problems
+    assert "Settings > Secrets and variables > Actions" in message
+    assert "${{ secrets.BADGEGEN_PASSWORD }}" in message
+
+
 def test_secret_never_shows() -> None:
     """A Secret's str and repr hide the password, so tracebacks and logs cannot show it."""
     secret = Secret("hunter2")

@@ -19,9 +19,12 @@ ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 @pytest.mark.parametrize(
     ("trend", "day", "week", "expected"),
     [
-        ("day", [None, 3, 9, None], [5, 5], Trend(9, 2)),
-        ("week", [None, 3], [4, None, 7], Trend(5.5, 2)),
-        ("week", [2, 4], [None, None], Trend(3.0, 2)),  # no hour yet: the quarter hours
+        ("day", [None, 3, 9, None], [5, 5], Trend(9, 2, 1)),
+        ("day", [None] * 80 + [3] * 16, [5], Trend(3, 16, 4)),
+        ("day", [7] + [None] * 95, [], Trend(7, 1, 24)),
+        ("week", [None, 3], [4, None, 7], Trend(5.5, 2, 3)),
+        ("week", [], [None] * 100 + [2] * 68, Trend(2.0, 68, 68)),
+        ("week", [2, 4], [None, None], Trend(3.0, 2, 1)),  # no hour yet: the quarter hours
         ("week", [None], [None], None),
         ("day", [None], [8], None),
     ],
@@ -29,7 +32,8 @@ ROOM = Room("lobby@conference.example.org", file="lobby", trend="week")
 def test_trend_values(
     trend: str, day: list[int | None], week: list[int | None], expected: Trend | None
 ) -> None:
-    """The day's peak, the week's mean, and how many buckets each was built from."""
+    """The day's peak, the week's mean, how many buckets each was built from, and the hours
+    from the first of them to now."""
     assert trend_value(trend, day, week) == expected
 
 
@@ -50,18 +54,23 @@ def test_the_badge_says_the_trend_in_the_rooms_look() -> None:
 
 
 @pytest.mark.parametrize(
-    ("trend", "built_from", "message"),
+    ("trend", "built_from", "hours", "message"),
     [
-        ("week", 1, "avg 5 (1 count)"),
-        ("week", 83, "avg 5 (83 counts)"),
-        ("week", 84, "avg 5 (7d)"),
-        ("day", 3, "peak 5 (3 counts)"),
-        ("day", 48, "peak 5 (24h)"),
+        ("week", 1, 1, "avg 5 (1h so far)"),
+        ("week", 30, 47, "avg 5 (47h so far)"),
+        ("week", 83, 100, "avg 5 (4d so far)"),
+        ("week", 84, 168, "avg 5 (7d)"),
+        ("day", 1, 1, "peak 5 (1h so far)"),
+        ("day", 3, 5, "peak 5 (5h so far)"),
+        ("day", 48, 24, "peak 5 (24h)"),
     ],
 )
-def test_a_thin_trend_says_what_it_is_built_from(trend: str, built_from: int, message: str) -> None:
-    """A week's average from one count is not "7d": the badge says how many counts."""
-    badge = trend_badge(Room(ROOM.jid, trend=trend), "chat", Trend(5, built_from))
+def test_a_young_trend_says_how_far_back_it_goes(
+    trend: str, built_from: int, hours: int, message: str
+) -> None:
+    """A trend on its first day is not "24h" or "7d": the badge says the span it has so far
+    (on day one, "peak 5 (1h so far)", not "(1 count)")."""
+    badge = trend_badge(Room(ROOM.jid, trend=trend), "chat", Trend(5, built_from, hours))
     assert badge.message == message
 
 
