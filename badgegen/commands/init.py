@@ -18,6 +18,13 @@ FILES = {
 VERSION_MARK = b"@BADGEGEN_VERSION@"
 # The commented base_url line of the starting rooms.yaml, set when the Pages address is known.
 BASE_URL_LINE = b"# base_url: https://YOUR-NAME.github.io/YOUR-PROJECT"
+# Its commented site: block, filled in when the repository is on GitHub.
+SITE_LINES = b"""\
+# site:
+#   title: Our group chats
+#   description: Where the project talks; everyone is welcome.
+#   link: https://github.com/YOUR-NAME/YOUR-PROJECT
+"""
 MAX_GIT_CONFIG_BYTES = 256 * 1024
 GITIGNORE, OUTPUT = ".gitignore", "public"  # the workflow's --out
 IGNORE_OUTPUT = "\n# badgegen's output: the workflow publishes it, git need not keep it\n/public/\n"
@@ -94,7 +101,7 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
     from badgegen.publish import create_new
 
     pin = _release_version(version).encode()
-    pages = pages_url(folder)
+    pages, repository = pages_url(folder), github_repository(folder)
     gitlab = "gitlab" in (origin_url(folder) or "").lower()
     created = []
     for target, source in FILES.items():
@@ -104,6 +111,8 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
         content = content.replace(VERSION_MARK, pin)
         if pages:
             content = content.replace(BASE_URL_LINE, b"base_url: " + pages.encode())
+        if repository:
+            content = content.replace(SITE_LINES, site_lines(*repository))
         if discover:
             quoted = json.dumps(discover).encode()  # YAML reads JSON: "[::1]" stays text
             entry = DISCOVER_ENTRY.replace(b"service: SERVICE", b"service: " + quoted)
@@ -147,19 +156,32 @@ def origin_url(folder: Path) -> str | None:
     return origin.group(1) if origin else None
 
 
+def github_repository(folder: Path) -> tuple[str, str] | None:
+    """(owner, repository) of the github.com repository folder is a clone of, if it is one."""
+    origin = origin_url(folder)
+    found = _GITHUB.fullmatch(origin) if origin else None
+    if not found or found.group(2) in (".", ".."):
+        return None
+    return found.group(1), found.group(2)
+
+
+def site_lines(owner: str, repository: str) -> bytes:
+    """rooms.yaml's `site:`, filled in from the GitHub repository."""
+    title = json.dumps(f"{repository} group chats")  # YAML reads JSON
+    link = f"https://github.com/{owner}/{repository}"
+    return f"site:\n  title: {title}\n  link: {link}\n".encode()
+
+
 def pages_url(folder: Path) -> str | None:
     """Where GitHub Pages publishes the repository in folder, from its origin remote.
 
     https://OWNER.github.io/REPO, or https://OWNER.github.io for the OWNER.github.io
     repository; None when folder is not a clone of a github.com repository.
     """
-    origin = origin_url(folder)
-    found = _GITHUB.fullmatch(origin) if origin else None
+    found = github_repository(folder)
     if not found:
         return None
-    owner, repository = found.group(1).lower(), found.group(2)
-    if repository in (".", ".."):
-        return None
+    owner, repository = found[0].lower(), found[1]
     site = f"https://{owner}.github.io"
     return site if repository.lower() == f"{owner}.github.io" else f"{site}/{repository}"
 

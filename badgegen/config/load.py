@@ -13,9 +13,12 @@ from badgegen.config.model import DEFAULT_STALE_AFTER, Account, Config
 from badgegen.config.names import account_jid_problem
 from badgegen.config.options import url_option
 from badgegen.config.rooms import room_defaults, rooms_of
+from badgegen.config.site import site_of
 from badgegen.config.yamlnodes import Problems, boolean, compose, kind, mapping, read_text, string
 
-TOP_KEYS = ("account", "base_url", "defaults", "discover", "rooms", "stale_after", "templates")
+TOP_KEYS = (
+    "account", "base_url", "defaults", "discover", "rooms", "site", "stale_after", "templates",
+)  # fmt: skip
 ACCOUNT_KEYS = ("anonymous", "jid")
 _DURATION = re.compile(r"([0-9]{1,12})\s*([smhd]?)")
 MAX_STALE_AFTER = timedelta(days=365)
@@ -63,6 +66,7 @@ def _build_config(path: Path, root: Node | None, problems: Problems) -> Config |
         base_url,
         tuple(problems.warnings),
         discover,
+        site_of(top.get("site"), problems),
     )
 
 

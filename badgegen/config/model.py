@@ -128,6 +128,23 @@ class RoomNames:
         return 2 * self.entries[jid.rpartition("@")[2]].limit
 
 
+DEFAULT_TITLE = "Group chats"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The page's words: its title and heading, a line under it, and a link back."""
+
+    title: str = DEFAULT_TITLE
+    description: str = ""
+    link: str = ""  # an https:// URL, the project's home; "" for none
+
+    @property
+    def link_text(self) -> str:
+        """The link as shown: "github.com/me/project"."""
+        return self.link.removeprefix("https://").rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A validated rooms.yaml."""
@@ -140,6 +157,7 @@ class Config:
     base_url: str = ""  # where the output directory is published
     warnings: tuple[str, ...] = ()  # valid, but most likely not meant (file:line each)
     discover: tuple[Discover, ...] = ()
+    site: Site = field(default_factory=Site)
 
     @property
     def names(self) -> RoomNames:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from badgegen.config.model import Site
 from badgegen.render import render_badge
 from badgegen.render.endpoint import endpoint_json
 from badgegen.view.page import INDEX, index_html
@@ -26,6 +27,7 @@ def run_files(
     checked_at: datetime,
     base_url: str = "",
     templates: Path | None = None,
+    site: Site | None = None,
 ) -> dict[str, bytes]:
     """Each room's files, index.html and _headers.
 
@@ -34,9 +36,10 @@ def run_files(
         checked_at: the time of the run, which the page tells.
         base_url: where the directory is published, for the page's snippets.
         templates: a folder of templates overriding the built-in ones.
+        site: the page's title, description and link (rooms.yaml's `site:`).
     """
     files = room_files(views, templates)
-    files[INDEX] = index_html(views, base_url, checked_at).encode("utf-8")
+    files[INDEX] = index_html(views, base_url, checked_at, site or Site()).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     return files
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from badgegen.config.model import Site
 from badgegen.render import render_page
 from badgegen.view.room import RoomView
 from badgegen.view.snippets import TREND, embeddable, snippet_parts
@@ -49,7 +50,9 @@ class PageRoom:
     thin: bool  # its history is still short (less than half a week of hours)
 
 
-def index_html(views: Sequence[RoomView], base_url: str, checked_at: datetime) -> str:
+def index_html(
+    views: Sequence[RoomView], base_url: str, checked_at: datetime, site: Site | None = None
+) -> str:
     """index.html: every room asked this run with its name, badges, count and chart; find,
     sort, copy snippets.
 
@@ -62,6 +65,7 @@ def index_html(views: Sequence[RoomView], base_url: str, checked_at: datetime) -
         views: every room's view.
         base_url: where the directory is published, for the snippets.
         checked_at: the time of the run.
+        site: the page's title, description and link back (the defaults when None).
     """
     entries = [page_room(view) for view in views if view.result.asked]
     languages = filter_languages(entry.language for entry in entries)
@@ -72,6 +76,7 @@ def index_html(views: Sequence[RoomView], base_url: str, checked_at: datetime) -
         base_url=embeddable(base_url.rstrip("/") + "/") if base_url else "",
         languages=languages,
         note=SHORT_HISTORY_NOTE if any(entry.thin for entry in entries) else "",
+        site=site or Site(),
     )
 
 

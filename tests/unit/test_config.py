@@ -73,7 +73,7 @@ def test_minimal_config_uses_defaults(tmp_path: Path) -> None:
             "unknown-keys.yaml",
             [
                 '1: room: unknown key "room" (did you mean "rooms"? expected one of account,'
-                " base_url, defaults, discover, rooms, stale_after, templates)",
+                " base_url, defaults, discover, rooms, site, stale_after, templates)",
                 '5: rooms[0].lable: unknown key "lable" (did you mean "label"? expected one of'
                 f" {ROOM_KEYS})",
                 f'7: defaults.file: unknown key "file" (expected one of {DEFAULT_KEYS})',
