@@ -2,7 +2,8 @@
 
 Drawn by badgegen, no script and no request: three panels of occupants over
 time on one vertical scale (its marks on the left), each with its time marks
-below, a gap in the line where the room was not counted, and "no counts yet"
+below, a gap in the line where the room was not counted for longer than its
+usual interval (so a schedule every half hour draws a line, not dots), and "no counts yet"
 in a panel that has none. Light and dark follow the reader's colour scheme.
 A title and a description say what a picture cannot: peak and average.
 """
@@ -61,12 +62,22 @@ def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
     )
 
 
+# The scale's top, in tenths of a power of ten: close above any peak (at most a third
+# more), and a number people read at a glance.
+_NICE_TENTHS = (10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100)
+
+
 def nice_top(peak: int) -> int:
-    """The scale's top: the peak rounded up to 1, 2 or 5 times a power of ten (at least 2)."""
-    if peak <= 2:
+    """The scale's top: a round number just above the peak (a line never sits on the frame),
+    at least 2."""
+    if peak < 2:
         return 2
-    power = int(10 ** (len(str(peak)) - 1))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= peak)
+    power = 10 ** (len(str(peak)) - 1)
+    return next(
+        tenths * power // 10
+        for tenths in _NICE_TENTHS
+        if tenths * power % 10 == 0 and tenths * power // 10 > peak
+    )
 
 
 def _scale(top: int) -> list[str]:
@@ -115,17 +126,30 @@ def _y(value: float, top: int) -> float:
     return TOP + height - value / top * (height - 4) - 2
 
 
+def usual_gap(values: Sequence[int | None]) -> int:
+    """How many buckets apart the panel's values usually are (the median step between
+    consecutive ones, the lower of two; 1 when fewer than two): a schedule every half hour fills every other
+    quarter hour, and its values are still one line."""
+    known = [index for index, value in enumerate(values) if value is not None]
+    gaps = sorted(later - earlier for earlier, later in zip(known, known[1:], strict=False))
+    return gaps[(len(gaps) - 1) // 2] if gaps else 1
+
+
 def _lines(values: Sequence[int | None], left: float, width: float, top: int) -> list[str]:
-    """A polyline per run of known values; a lone value is a dot. Gaps stay empty."""
+    """A polyline per run of values no further apart than usual (usual_gap); a lone value
+    is a dot. A longer gap (the room not counted) stays empty."""
     if not values:
         return []
-    step = width / max(len(values) - 1, 1)
+    step, joined = width / max(len(values) - 1, 1), usual_gap(values)
     runs: list[list[tuple[float, float]]] = [[]]
+    last = None
     for index, value in enumerate(values):
         if value is None:
-            runs.append([])
             continue
+        if last is not None and index - last > joined:
+            runs.append([])
         runs[-1].append((left + index * step, _y(value, top)))
+        last = index
     drawn = []
     for run in runs:
         if len(run) == 1:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from badgegen.render.chart import Panel, chart_svg, nice_top
+import pytest
+
+from badgegen.render.chart import Panel, chart_svg, nice_top, usual_gap
 from badgegen.view.chart import Pulse, pulse
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -15,11 +17,34 @@ def parse(svg: str) -> ElementTree.Element:
 
 
 def test_gaps_split_the_line() -> None:
-    """A gap ends a line; a lone value between gaps is a dot; nothing is drawn for a gap."""
-    root = parse(chart_svg([Panel("day", [1, 2, None, 3, None, 4, 5])], "t", "d"))
+    """A gap longer than usual ends a line; a lone value between gaps is a dot; nothing is
+    drawn for a gap."""
+    root = parse(chart_svg([Panel("day", [1, 2, None, None, 3, None, None, 4, 5])], "t", "d"))
     lines = root.findall(f"{SVG}polyline")
     assert [len(line.get("points", "").split()) for line in lines] == [2, 2]
     assert len(root.findall(f"{SVG}circle")) == 1
+
+
+@pytest.mark.parametrize("every", [1, 2, 3, 4])
+def test_a_line_at_any_cadence(every: int) -> None:
+    """Runs every 15, 30, 45 or 60 minutes (the workflow's :17 and :47 fill every other
+    quarter hour): one line across the day, not a scatter of dots; an outage of three
+    hours still breaks it."""
+    values: list[int | None] = [3 if index % every == 0 else None for index in range(96)]
+    values[40:52] = [None] * 12
+    root = parse(chart_svg([Panel("day", values)], "t", "d"))
+    assert len(root.findall(f"{SVG}polyline")) == 2
+    assert root.findall(f"{SVG}circle") == []
+    assert usual_gap(values) == every
+
+
+def test_a_constant_count_sits_inside_the_frame() -> None:
+    """A room always at 5: its line is below the frame's top edge, not on it."""
+    root = parse(chart_svg([Panel("day", [5] * 96)], "t", "d"))
+    frame_top = float(root.findall(f"{SVG}rect")[0].get("y", "0"))
+    (line,) = root.findall(f"{SVG}polyline")
+    heights = {float(point.split(",")[1]) for point in line.get("points", "").split()}
+    assert min(heights) > frame_top + 10
 
 
 def test_one_scale_for_every_panel() -> None:
@@ -62,7 +87,7 @@ def test_scale_and_time_marks_are_drawn() -> None:
     """The scale's 0, middle and top on the left; each panel's time marks and name below."""
     panel = Panel("last 24 hours (UTC)", [3, 7], ("12:15", "00:00", "12:00"))
     texts = [text.text for text in parse(chart_svg([panel], "t", "d")).iter(f"{SVG}text")]
-    assert texts[:3] == ["0", "5", "10"]  # 7 rounds up to a top of 10
+    assert texts[:3] == ["0", "4", "8"]  # 7 rounds up to a top of 8
     assert texts[3:] == ["12:15", "00:00", "12:00", "last 24 hours (UTC)"]
 
 
@@ -71,7 +96,11 @@ def test_an_empty_panel_says_so() -> None:
     assert "no counts yet" in [text.text for text in root.iter(f"{SVG}text")]
 
 
-def test_the_scale_top_is_a_round_number() -> None:
-    assert [nice_top(peak) for peak in (0, 1, 3, 7, 10, 11, 99, 101, 4321)] == [
-        2, 2, 5, 10, 10, 20, 100, 200, 5000,
+def test_the_scale_top_is_a_round_number_just_above_the_peak() -> None:
+    """Close to the data (a peak of 11 gets 12, not 20) and never the peak itself."""
+    peaks = (0, 1, 2, 3, 5, 7, 10, 11, 19, 99, 101, 4321)
+    assert [nice_top(peak) for peak in peaks] == [
+        2, 2, 3, 4, 6, 8, 12, 12, 20, 100, 120, 5000,
     ]  # fmt: skip
+    for peak in range(1, 5000):
+        assert peak < nice_top(peak) <= peak * 4 / 3 + 1, peak
