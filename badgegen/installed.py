@@ -2,9 +2,10 @@
 
 `pip install 'xmpp-badgegen[demo]'` is wrong under pipx (its venv is not the user's) and
 `pipx install 'xmpp-badgegen[demo]'` refuses an installed package, so a hint names the
-extra's own requirements, added where badgegen runs: `pipx inject` for a pipx venv,
-this interpreter's pip otherwise (`--user` for a user install). Badgegen itself is never
-reinstalled, so an editable checkout stays one.
+extra's own requirements, added where badgegen runs: `pipx inject` for a pipx venv (by
+its name, which --suffix changes), `uv tool install --with` for a uv tool, this
+interpreter's pip otherwise (`--user` for a user install). Badgegen itself is not
+reinstalled (but by uv), so an editable checkout stays one.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class Installation:
         return (self.prefix / "pipx_metadata.json").is_file()
 
     @property
+    def uv_tool(self) -> bool:
+        """Whether this is a venv `uv tool install` made (it leaves a receipt there)."""
+        return (self.prefix / "uv-receipt.toml").is_file()
+
+    @property
     def user(self) -> bool:
         return self.user_site is not None and self.package.is_relative_to(self.user_site)
 
@@ -57,8 +63,11 @@ def add_extra_command(extra: str, where: Installation | None = None) -> str:
     """The shell command that adds extra's requirements to the installation at hand."""
     where = where or Installation.current()
     wanted = extra_requirements(extra)
-    if where.pipx and wanted:
-        return shlex.join(["pipx", "inject", DISTRIBUTION, *wanted])
+    if where.pipx and wanted:  # the venv's name: pipx install --suffix makes it another
+        return shlex.join(["pipx", "inject", where.prefix.name, *wanted])
+    if where.uv_tool:
+        withs = [part for spec in wanted for part in ("--with", spec)]
+        return shlex.join(["uv", "tool", "install", "--force", *withs, DISTRIBUTION])
     pip = [where.executable, "-m", "pip", "install"]
     if where.user and where.prefix == where.base_prefix:
         pip.append("--user")

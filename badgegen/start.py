@@ -25,6 +25,7 @@ class _Stopped(BaseException):
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C adds nothing
     raise _Stopped
 
 
@@ -37,15 +38,20 @@ def main(args: Sequence[str] | None = None) -> None:
         command_line(args=args, prog_name="badgegen")
     except (_Stopped, KeyboardInterrupt):
         _end_interrupted()
+    except BaseException as exc:  # a command's Interrupted that escaped its own handling
+        from badgegen.errors import Interrupted
+
+        if not isinstance(exc, Interrupted):
+            raise
+        _end_interrupted(exc.status, f"Error: {exc}; every badge in place is whole\n")
 
 
-def _end_interrupted() -> None:
-    """One line on stderr, status 130; nothing else reaches the terminal (no warning of a
-    coroutine left unawaited at shutdown, no second Ctrl-C's traceback)."""
+def _end_interrupted(status: int = 128 + signal.SIGINT, line: str = INTERRUPTED) -> None:
+    """One line on stderr, status 130 (143 for SIGTERM); nothing else reaches the terminal
+    (no warning of a coroutine left unawaited at shutdown, no second Ctrl-C's traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from badgegen.errors import EXIT_INTERRUPTED
-
     with contextlib.suppress(OSError, ValueError):  # a closed pipe: lost either way
         sys.stdout.flush()
-    os.write(2, INTERRUPTED.encode())
-    os._exit(EXIT_INTERRUPTED)
+    with contextlib.suppress(OSError):  # stderr closed: the status still says it
+        os.write(2, line.encode())
+    os._exit(status)

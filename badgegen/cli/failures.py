@@ -73,14 +73,17 @@ def interrupts_raised() -> Iterator[None]:
         before = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (a test's CliRunner): leave signals alone
         previous = before = None
+    interrupted = False
     try:
         yield
     except KeyboardInterrupt:
+        interrupted = True
         raise Interrupted(signal.SIGINT) from None
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-            signal.signal(signal.SIGINT, before)
+            # Once interrupted the command ends: a second Ctrl-C adds nothing to its line.
+            signal.signal(signal.SIGINT, signal.SIG_IGN if interrupted else before)
 
 
 def print_errors(lines: Iterable[str]) -> None:

@@ -57,7 +57,12 @@ def init_command(folder: Path, service: str | None) -> None:
         done = init(InitRequest(folder, service))
     for path, created in done.files:
         click.echo(f"created {folder / path}" if created else f"kept {folder / path} (exists)")
-    if done.ignored:
+    if done.ignored == "left alone":
+        click.echo(
+            f"left {folder / GITIGNORE} alone (a link, or no text init may change): add"
+            f" /{OUTPUT}/ to it yourself, so that git does not keep the output"
+        )
+    elif done.ignored:
         click.echo(f"{done.ignored} {folder / GITIGNORE} (git ignores {OUTPUT}/, the output)")
     steps = gitlab_steps(folder, done) if done.gitlab else last_mile(folder, done)
     for line in steps:

@@ -21,9 +21,9 @@ from badgegen.cli.options import (
     out_option,
     runtime_of,
 )
-from badgegen.commands.refresh import RefreshRequest
+from badgegen.commands.refresh import Refreshed, RefreshRequest
 from badgegen.commands.runtime import Runtime
-from badgegen.errors import EXIT_USAGE
+from badgegen.errors import EXIT_USAGE, Interrupted
 
 REFRESH = RefreshRequest()
 
@@ -122,7 +122,10 @@ def run_refresh(
     if runtime.progress is None:
         progress = progress_printer(printing.quiet or printing.as_json)
         runtime = dataclasses.replace(runtime, progress=progress)
-    with interrupts_raised():
-        outcome = refresh(request, environ, runtime)
+    try:
+        with interrupts_raised():
+            outcome = refresh(request, environ, runtime)
+    except Interrupted as exc:  # at its edges, outside refresh()'s own handling
+        outcome = Refreshed(runtime.now(), error=exc)
     report(outcome, request.out_dir, printing)
     return outcome.status

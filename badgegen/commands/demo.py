@@ -73,7 +73,9 @@ def rooms_of_another_run(out_dir: Path) -> list[str]:
 
 def files_of_others(out_dir: Path) -> list[str]:
     """The entries of out_dir a demo run would not have written, sorted (none when out_dir
-    is missing): the demo's are its rooms' files, the page, the record and its litter."""
+    is missing): the demo's are its rooms' files and the litter of its runs, and the page
+    and the record only beside a record of the demo's own rooms (an index.html of a
+    project's site is no demo's)."""
     from badgegen.demo.server import MUC_DOMAIN
 
     try:
@@ -82,12 +84,26 @@ def files_of_others(out_dir: Path) -> list[str]:
         return []
     except OSError as exc:
         return [f"(unreadable: {exc.strerror})"]
-    return [name for name in names if not _demo_file(out_dir / name, f"@{MUC_DOMAIN}.")]
+    site = _demo_record(out_dir, MUC_DOMAIN)
+    return [name for name in names if not _demo_file(out_dir / name, f"@{MUC_DOMAIN}.", site)]
 
 
-def _demo_file(path: Path, room_mark: str) -> bool:
+def _demo_record(out_dir: Path, muc_domain: str) -> bool:
+    """Whether out_dir's badges.json is a demo run's: it names the demo's rooms only."""
+    from badgegen.reading import read_bounded
+    from badgegen.record.scan import room_keys
+
+    try:
+        text = read_bounded(out_dir / RECORD_FILES[0], MAX_RECORD_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return False
+    rooms = room_keys(text)
+    return bool(rooms) and all(jid.endswith(f"@{muc_domain}") for jid in rooms)
+
+
+def _demo_file(path: Path, room_mark: str, site: bool) -> bool:
     name = path.name
-    ours = name in DEMO_SITE_FILES or room_mark in name or name.startswith(".badgegen-")
+    ours = room_mark in name or name.startswith(".badgegen-") or (site and name in DEMO_SITE_FILES)
     return ours and path.is_file() and not path.is_symlink()
 
 

@@ -39,7 +39,12 @@ discover:
     # exclude: ["test-*@*"]     # globs on room JIDs; include: likewise
     # limit: 1000               # at most this many rooms (the default)
 """
-_ORIGIN = re.compile(r'^\[remote "origin"\][^\[]*?^\s*url\s*=\s*(\S+)', re.MULTILINE | re.DOTALL)
+# Blanks, not \s, before `url`: a run of empty lines costs one pass, not a pass per line.
+_ORIGIN = re.compile(
+    r'^\[remote "origin"\][^\[]*?^[ \t]*url[ \t]*=[ \t]*(\S+)', re.MULTILINE | re.DOTALL
+)
+# The host of a remote URL: https://HOST/..., ssh://git@HOST/..., git@HOST:...
+_HOST = re.compile(r"(?:[a-z+]+://)?(?:[^@/]*@)?([^/:]+)", re.IGNORECASE)
 _GITHUB = re.compile(
     r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
     r"([A-Za-z0-9-]{1,39})/([A-Za-z0-9._-]{1,100}?)(?:\.git)?/?"
@@ -61,7 +66,7 @@ class Scaffolded:
     files: list[tuple[str, bool]]
     pages_url: str | None  # from the origin remote on github.com; None when not known
     service: str | None = None  # the MUC service under `discover:`, normalised
-    ignored: str = ""  # what was done to .gitignore: "created", "added to", "" (nothing)
+    ignored: str = ""  # what was done to .gitignore: "created", "added to", "left alone", ""
     gitlab: bool = False  # the origin remote is a GitLab: only rooms.yaml was scaffolded
 
     @property
@@ -102,7 +107,7 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
 
     pin = _release_version(version).encode()
     pages, repository = pages_url(folder), github_repository(folder)
-    gitlab = "gitlab" in (origin_url(folder) or "").lower()
+    gitlab = repository is None and is_gitlab(origin_url(folder))
     created = []
     for target, source in FILES.items():
         if gitlab and target != "rooms.yaml":
@@ -123,8 +128,9 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
 
 def ignore_output(folder: Path) -> str:
     """Have git ignore the output folder (the workflow publishes it; committed, every run
-    would dirty the repository): "created" .gitignore, "added to" it, or "" when it
-    already does, or is no file of ours to change."""
+    would dirty the repository): "created" .gitignore, "added to" it, "" when it ignores
+    the folder already, or "left alone" when it is no file init may change (a link, not
+    UTF-8 text, too large)."""
     from badgegen.publish import create_new, write_atomic
     from badgegen.reading import read_bounded
 
@@ -132,16 +138,25 @@ def ignore_output(folder: Path) -> str:
     if not path.exists() and not path.is_symlink():
         return "created" if create_new(path, IGNORE_OUTPUT.lstrip("\n").encode()) else ""
     if path.is_symlink() or not path.is_file():
-        return ""
+        return "left alone"
     try:
         text = read_bounded(path, MAX_GIT_CONFIG_BYTES).decode("utf-8")
     except (OSError, ValueError):
-        return ""
-    if any(line.strip().strip("/").removesuffix("/*") == OUTPUT for line in text.splitlines()):
+        return "left alone"
+    # As git reads it: lines end at \n only, trailing blanks do not count, leading ones do.
+    patterns = (line.rstrip(" \t\r").strip("/").removesuffix("/*") for line in text.split("\n"))
+    if OUTPUT in patterns:
         return ""
     separator = "" if not text or text.endswith("\n") else "\n"
     write_atomic(path, (text + separator + IGNORE_OUTPUT).encode())
     return "added to"
+
+
+def is_gitlab(url: str | None) -> bool:
+    """Whether a remote URL is on GitLab: gitlab.com, or a host named gitlab.* (self-hosted)."""
+    found = _HOST.match(url) if url else None
+    host = found.group(1).lower() if found else ""
+    return host == "gitlab.com" or host.startswith("gitlab.")
 
 
 def origin_url(folder: Path) -> str | None:

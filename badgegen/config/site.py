@@ -9,7 +9,7 @@ from badgegen.config.names import text_problem, url_problem
 from badgegen.config.yamlnodes import Problems, mapping, string
 
 SITE_KEYS = ("title", "description", "link")
-MOST_CHARACTERS = {"title": 120, "description": 500}
+MOST_CHARACTERS = {"title": 120, "description": 500, "link": 2000}
 
 
 def site_of(node: Node | None, problems: Problems) -> Site:
@@ -20,7 +20,7 @@ def site_of(node: Node | None, problems: Problems) -> Site:
     title = _text(values.get("title"), "title", problems)
     description = _text(values.get("description"), "description", problems)
     link = string(values["link"], "site.link", problems) if "link" in values else None
-    if link is not None and (reason := url_problem(link)):
+    if link is not None and (reason := _link_problem(link)):
         problems.add(values["link"], "site.link", reason)
         link = None
     return Site(title or DEFAULT_TITLE, description or "", link or "")
@@ -35,7 +35,9 @@ def _text(node: Node | None, key: str, problems: Problems) -> str | None:
     if text is None:
         return None
     text = text.strip()
-    if not text:
+    if "\n" in text:
+        problems.add(node, where, f"more than one line (expected the {key} on one line)")
+    elif not text:
         problems.add(node, where, f"empty {key} (expected some text, or leave it out)")
     elif reason := text_problem(text):
         problems.add(node, where, reason)
@@ -44,3 +46,11 @@ def _text(node: Node | None, key: str, problems: Problems) -> str | None:
     else:
         return text
     return None
+
+
+def _link_problem(link: str) -> str | None:
+    """Why link cannot be the page's link back: no https:// URL, invisible characters (it
+    is shown), or too long."""
+    if len(link) > MOST_CHARACTERS["link"]:
+        return f"{len(link)} characters (expected at most {MOST_CHARACTERS['link']})"
+    return text_problem(link) or url_problem(link)

@@ -105,6 +105,8 @@ class Record:
     ahead: timedelta = timedelta(0)
     checked_at: datetime | None = None
     dropped: Dropped = field(default_factory=Dropped)
+    # Every room the record describes within the limits, its state usable or not.
+    described: frozenset[str] = frozenset()
 
 
 def parse_state(text: str, now: datetime, names: RoomNames | None = None) -> Record:
@@ -137,7 +139,9 @@ def parse_state(text: str, now: datetime, names: RoomNames | None = None) -> Rec
     states, ignored = _room_states(rooms)
     newest = max((state.counted_at or now for state in states.values()), default=now)
     states = {jid: _dated(state, now) for jid, state in states.items()}
-    return Record(states, ignored, max(newest, now) - now, _checked_at(text, now), rooms.dropped)
+    described = frozenset(entry.key for entry in rooms.kept)
+    ahead, checked_at = max(newest, now) - now, _checked_at(text, now)
+    return Record(states, ignored, ahead, checked_at, rooms.dropped, described)
 
 
 def _room_states(rooms: Rooms) -> tuple[dict[str, RoomState], tuple[str, ...]]:

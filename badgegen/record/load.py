@@ -59,14 +59,15 @@ def load_previous_run(
     url = is_url(source)
     datas = read_all(places, limits, url=url, seconds=min(seconds, FETCH_SECONDS))
     warnings = _missing(source, places, datas[0] is not None, datas[1] is not None)
-    states = _states(datas[0], places[0], now, config, warnings)
-    # The history of a discovered room goes with its state: those badges.json dropped (past
-    # a limit, or left long ago) take their history along.
-    names = config.names if states is None else config.names.with_found(states)
+    record = _record(datas[0], places[0], now, config, warnings)
+    # The history of a discovered room goes with its entry: those badges.json no longer
+    # describes (past a limit, or left long ago) take their history along.
+    names = config.names if record is None else config.names.with_found(record.described)
     history = _history(datas[1], places[1], names, warnings)
+    states = record.states if record is not None else {}
     if datas[0] is None and datas[1] is not None:
         states = _known_from_history(history, config)
-    return Previous(states or {}, history, tuple(warnings))
+    return Previous(states, history, tuple(warnings))
 
 
 def load_states(
@@ -80,7 +81,8 @@ def load_states(
         (data,) = read_all([place], [record_limit(config.capacity)], url=False, seconds=0)
     except RecordError as exc:
         return {}, (str(exc),)
-    return _states(data, place, now, config, warnings) or {}, tuple(warnings)
+    record = _record(data, place, now, config, warnings)
+    return (record.states if record else {}), tuple(warnings)
 
 
 def load_history(out_dir: Path, config: Config) -> tuple[History, tuple[str, ...]]:
@@ -118,10 +120,10 @@ def _missing(source: str | None, places: tuple[str, str], states: bool, history:
     ]
 
 
-def _states(
+def _record(
     data: bytes | None, place: str, now: datetime, config: Config, warnings: list[str]
-) -> dict[str, RoomState] | None:
-    """The record's states; None when there is no badges.json, or none that can be read."""
+) -> Record | None:
+    """The record read; None when there is no badges.json, or none that can be read."""
     if data is None:
         return None
     try:
@@ -130,7 +132,7 @@ def _states(
         warnings.append(f"ignoring the previous badges.json from {place}: {exc}")
         return None
     warnings += _record_warnings(record, place)
-    return record.states
+    return record
 
 
 def _record_warnings(record: Record, place: str) -> list[str]:

@@ -10,6 +10,7 @@ A title and a description say what a picture cannot: peak and average.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -72,12 +73,9 @@ def nice_top(peak: int) -> int:
     at least 2."""
     if peak < 2:
         return 2
-    power = 10 ** (len(str(peak)) - 1)
-    return next(
-        tenths * power // 10
-        for tenths in _NICE_TENTHS
-        if tenths * power % 10 == 0 and tenths * power // 10 > peak
-    )
+    power: int = 10 ** (len(str(peak)) - 1)
+    tops = [tenths * power // 10 for tenths in _NICE_TENTHS if tenths * power % 10 == 0]
+    return next(top for top in tops if top > peak)
 
 
 def _scale(top: int) -> list[str]:
@@ -127,12 +125,12 @@ def _y(value: float, top: int) -> float:
 
 
 def usual_gap(values: Sequence[int | None]) -> int:
-    """How many buckets apart the panel's values usually are (the median step between
-    consecutive ones, the lower of two; 1 when fewer than two): a schedule every half hour fills every other
-    quarter hour, and its values are still one line."""
+    """How many buckets apart the panel's values usually are: the median step between
+    consecutive ones (the lower of two), or 1 with fewer than two steps to judge by. A
+    schedule every half hour fills every other quarter hour: its values are still a line."""
     known = [index for index, value in enumerate(values) if value is not None]
-    gaps = sorted(later - earlier for earlier, later in zip(known, known[1:], strict=False))
-    return gaps[(len(gaps) - 1) // 2] if gaps else 1
+    gaps = sorted(later - earlier for earlier, later in itertools.pairwise(known))
+    return gaps[(len(gaps) - 1) // 2] if len(gaps) >= 2 else 1
 
 
 def _lines(values: Sequence[int | None], left: float, width: float, top: int) -> list[str]:

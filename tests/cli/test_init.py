@@ -51,13 +51,40 @@ def test_a_gitignore_that_ignores_it_already_is_kept(tmp_path: Path, entry: str)
 
 
 def test_a_gitignore_that_is_a_link_is_left_alone(tmp_path: Path) -> None:
+    """Never written through a link: left as it is, and the user told what to add."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_text("x\n")
     repository = tmp_path / "repository"
     repository.mkdir()
     (repository / ".gitignore").symlink_to(elsewhere)
-    init(repository)
+    said = init(repository)
     assert elsewhere.read_text() == "x\n"
+    assert "add /public/ to it yourself" in " ".join(said.split())
+
+
+@pytest.mark.parametrize("lookalike", ["  public/", "# note\u2028/public/", "docs/public/"])
+def test_a_pattern_git_reads_otherwise_is_no_entry(tmp_path: Path, lookalike: str) -> None:
+    """Leading blanks belong to git's pattern; a comment ends at a newline only."""
+    (tmp_path / ".gitignore").write_text(f"{lookalike}\n")
+    init(tmp_path)
+    assert (tmp_path / ".gitignore").read_text().endswith(IGNORED)
+
+
+def test_a_github_repository_named_like_gitlab_is_github(tmp_path: Path) -> None:
+    remote(tmp_path, "https://github.com/alice/gitlab-ci-linter.git")
+    said = init(tmp_path)
+    assert (tmp_path / ".github" / "workflows" / "badges.yml").exists()
+    assert "GitLab" not in said
+
+
+def test_a_config_of_many_blank_lines_is_read_at_once(tmp_path: Path) -> None:
+    """A .git/config of 200,000 empty lines after [remote "origin"]: one linear pass."""
+    from badgegen.commands.init import origin_url
+
+    (tmp_path / ".git").mkdir()
+    text = '[remote "origin"]' + "\n" * 200_000 + "\turl = https://github.com/me/p\n"
+    (tmp_path / ".git" / "config").write_text(text)
+    assert origin_url(tmp_path) == "https://github.com/me/p"
 
 
 def test_run_again_the_steps_describe_the_rooms_yaml_kept(tmp_path: Path) -> None:

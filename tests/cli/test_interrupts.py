@@ -8,6 +8,7 @@ resolving a command, a command's own work.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,12 +62,18 @@ def interrupted(module: str, *args: str, cwd: Path) -> subprocess.CompletedProce
         ("badgegen.config.load", ["snippet", "--config", CONFIG]),
         ("slixmpp", ["discover", "muc.example", *OFFLINE]),
         ("badgegen.pipeline", ["refresh", "--config", CONFIG, "--out", "site", *OFFLINE]),
+        # Inside refresh's handling, before its own try: the outcome, not a traceback.
+        ("badgegen.logs", ["refresh", "--config", CONFIG, "--out", "site", *OFFLINE]),
+        ("badgegen.logs", ["refresh", "--json", "--config", CONFIG, "--out", "site", *OFFLINE]),
     ],
 )
 def test_ctrl_c_ends_with_130_and_one_line(module: str, args: list[str], tmp_path: Path) -> None:
     """Whatever the moment, the same ending: status 130, one line on stderr, nothing on
     stdout, nothing written."""
     result = interrupted(module, *args, cwd=tmp_path)
+    if "--json" in args:  # stdout then holds exactly one document, saying so
+        assert json.loads(result.stdout)["status"] == EXIT_INTERRUPTED
+        result = subprocess.CompletedProcess(result.args, result.returncode, "", result.stderr)
     assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
         EXIT_INTERRUPTED,
         [LINE],

@@ -657,16 +657,16 @@ def test_the_demo_never_writes_over_another_runs_record(config: Path) -> None:
 
 @pytest.mark.parametrize(
     "foreign",
-    ["README.md", "docs/", "notes.svg", "lobby@rooms.demo.badgegen.test.svg/", "link"],
+    ["README.md", "docs/", "notes.svg", "lobby@rooms.badgegen.test.svg/", "link", "index.html"],
 )
 def test_the_demo_never_writes_into_a_folder_of_other_files(tmp_path: Path, foreign: str) -> None:
     """`badgegen demo --out .` in a repository: refused before the server starts, with the
     files named, nothing touched; a folder holding only a demo's files is taken."""
     out = tmp_path / "repository"
     out.mkdir()
-    (out / "index.html").write_text("a demo's page\n")
+    (out / "_headers").write_text("a project's own, beside no demo record\n")
     if foreign == "link":
-        (out / foreign).symlink_to(out / "index.html")
+        (out / foreign).symlink_to(out / "_headers")
     elif foreign.endswith("/"):
         (out / foreign).mkdir()
     else:
@@ -678,6 +678,20 @@ def test_the_demo_never_writes_into_a_folder_of_other_files(tmp_path: Path, fore
     assert foreign.rstrip("/") in result.stderr
     assert "badgegen-demo/" in result.stderr
     assert sorted(path.name for path in out.iterdir()) == before
+
+
+def test_a_folder_of_an_earlier_demo_is_the_demos(tmp_path: Path) -> None:
+    """The page and record beside a record of the demo's rooms are the demo's to replace;
+    the same page beside another record, or none, is not."""
+    from badgegen.commands.demo import files_of_others
+
+    lobby = "lobby@rooms.badgegen.test"
+    for name in ("index.html", "_headers", "history.json", f"{lobby}.svg", f"{lobby}.json"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "badges.json").write_text(json.dumps({"version": 1, "rooms": {lobby: {}}}))
+    assert files_of_others(tmp_path) == []
+    (tmp_path / "badges.json").write_text(json.dumps({"version": 1, "rooms": {"a@b.org": {}}}))
+    assert files_of_others(tmp_path) == ["_headers", "badges.json", "history.json", "index.html"]
 
 
 @pytest.mark.parametrize("command", ["check", "demo", "refresh"])

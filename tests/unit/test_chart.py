@@ -38,6 +38,15 @@ def test_a_line_at_any_cadence(every: int) -> None:
     assert usual_gap(values) == every
 
 
+def test_two_values_far_apart_are_not_joined() -> None:
+    """Two counts 20 hours apart say nothing of a cadence: two dots, not a line across."""
+    values: list[int | None] = [None] * 96
+    values[10], values[90] = 3, 4
+    root = parse(chart_svg([Panel("day", values)], "t", "d"))
+    assert root.findall(f"{SVG}polyline") == []
+    assert len(root.findall(f"{SVG}circle")) == 2
+
+
 def test_a_constant_count_sits_inside_the_frame() -> None:
     """A room always at 5: its line is below the frame's top edge, not on it."""
     root = parse(chart_svg([Panel("day", [5] * 96)], "t", "d"))

@@ -57,6 +57,25 @@ def test_the_command_fits_the_installation(
     assert command == [part.format(prefix=where.prefix) for part in expected]
 
 
+def test_pipx_with_a_suffix_and_uv_tools(tmp_path: Path) -> None:
+    """`pipx install --suffix @2` names the venv xmpp-badgegen@2: inject goes there; a uv
+    tool gets its extra through uv."""
+    where = installation(tmp_path, pipx=True)
+    suffixed = where.prefix.with_name("xmpp-badgegen@2")
+    where.prefix.rename(suffixed)
+    where = Installation(where.executable, suffixed, where.base_prefix, where.package, None)
+    assert shlex.split(add_extra_command("demo", where))[:3] == [
+        "pipx",
+        "inject",
+        "xmpp-badgegen@2",
+    ]
+    uv = installation(tmp_path / "uv")
+    (uv.prefix / "uv-receipt.toml").write_text("")
+    assert shlex.split(add_extra_command("demo", uv)) == [
+        "uv", "tool", "install", "--force", "--with", TRUSTME, "xmpp-badgegen",
+    ]  # fmt: skip
+
+
 def test_a_path_with_spaces_stays_one_word(tmp_path: Path) -> None:
     """The interpreter's path is quoted for the shell: the hint can be pasted as it is."""
     where = installation(tmp_path / "My Files")

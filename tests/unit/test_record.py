@@ -61,6 +61,20 @@ def test_a_discover_service_keeps_twice_its_limit_at_most() -> None:
     assert (len(history.rooms), dropped.count) == (20, 30)
 
 
+def test_an_unusable_entry_does_not_take_its_rooms_history(tmp_path: Path) -> None:
+    """An entry badges.json describes but that cannot be used (a status a newer version
+    wrote, a poisoned value) costs its state, never its weeks of history."""
+    entry = Discover("muc.example", Room(""), limit=5)
+    rooms = {"y@muc.example": {"status": "counted", "occupants": 1},
+             "z@muc.example": {"status": "paused"}}  # fmt: skip
+    (tmp_path / "badges.json").write_text(json.dumps({"version": 1, "rooms": rooms}))
+    counts = dict.fromkeys(rooms, 2)
+    (tmp_path / "history.json").write_text(history_json(recorded(counts, NOW - HOUR)))
+    previous = load_previous_run(None, tmp_path, NOW, config(discover=(entry,)), 0)
+    assert sorted(previous.states) == ["y@muc.example"]
+    assert sorted(previous.history.rooms) == ["y@muc.example", "z@muc.example"]
+
+
 def test_a_lowered_limit_keeps_the_rooms_on_the_page_before_those_that_left(
     tmp_path: Path,
 ) -> None:

@@ -61,6 +61,9 @@ def test_site_gives_the_title_heading_description_and_link(tmp_path: Path) -> No
         ("site:\n  title: " + "x" * 121 + "\n", "4: site.title: 121 characters (expected at"),
         ('site:\n  description: "a\\u202eb"\n', "4: site.description: contains the control"),
         ("site:\n  colour: red\n", "4: site.colour: unknown key"),
+        ('site:\n  link: "https://x.org/\\u202eevil"\n', "4: site.link: contains the control"),
+        ("site:\n  link: https://x.org/" + "a" * 2000 + "\n", "4: site.link: 2014 characters"),
+        ("site:\n  title: |\n    one\n    two\n", "4: site.title: more than one line"),
         ("site: [1]\n", "3: site: "),
     ],
 )
