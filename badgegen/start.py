@@ -38,7 +38,7 @@ def main(args: Sequence[str] | None = None) -> None:
         command_line(args=args, prog_name="badgegen")
     except (_Stopped, KeyboardInterrupt):
         _end_interrupted()
-    except BaseException as exc:  # a command's Interrupted that escaped its own handling
+    except Exception as exc:  # a command's Interrupted that escaped its own handling
         from badgegen.errors import Interrupted
 
         if not isinstance(exc, Interrupted):

@@ -27,7 +27,9 @@ SITE_LINES = b"""\
 """
 MAX_GIT_CONFIG_BYTES = 256 * 1024
 GITIGNORE, OUTPUT = ".gitignore", "public"  # the workflow's --out
-IGNORE_OUTPUT = "\n# badgegen's output: the workflow publishes it, git need not keep it\n/public/\n"
+IGNORE_OUTPUT = (
+    f"\n# badgegen's output: the workflow publishes it, git need not keep it\n/{OUTPUT}/\n"
+)
 EXAMPLE_ROOMS = b"rooms:\n  - lobby@conference.example.org\n"
 DISCOVER_ENTRY = b"""\
 # Every public room SERVICE lists gets a badge, and index.html becomes their
