@@ -67,7 +67,8 @@ def add_extra_command(extra: str, where: Installation | None = None) -> str:
         return shlex.join(["pipx", "inject", where.prefix.name, *wanted])
     if where.uv_tool:
         withs = [part for spec in wanted for part in ("--with", spec)]
-        return shlex.join(["uv", "tool", "install", "--force", *withs, DISTRIBUTION])
+        tool = DISTRIBUTION if wanted else f"{DISTRIBUTION}[{extra}]"
+        return shlex.join(["uv", "tool", "install", "--force", *withs, tool])
     pip = [where.executable, "-m", "pip", "install"]
     if where.user and where.prefix == where.base_prefix:
         pip.append("--user")
