@@ -124,8 +124,16 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
             quoted = json.dumps(discover).encode()  # YAML reads JSON: "[::1]" stays text
             entry = DISCOVER_ENTRY.replace(b"service: SERVICE", b"service: " + quoted)
             content = content.replace(EXAMPLE_ROOMS, entry.replace(b"SERVICE", discover.encode()))
-        created.append((target, create_new(folder / target, content)))
+        # Never through a link inside the repository (.github -> elsewhere): kept as it is.
+        linked = _through_a_link(folder, target)
+        created.append((target, not linked and create_new(folder / target, content)))
     return Scaffolded(created, pages, discover, ignore_output(folder), gitlab)
+
+
+def _through_a_link(folder: Path, target: str) -> bool:
+    """Whether a folder on target's way inside the repository is a symbolic link."""
+    parts = Path(target).parts[:-1]
+    return any((folder.joinpath(*parts[: depth + 1])).is_symlink() for depth in range(len(parts)))
 
 
 def ignore_output(folder: Path) -> str:

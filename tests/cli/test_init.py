@@ -117,3 +117,15 @@ def test_the_gitlab_recipe_is_in_the_docs() -> None:
     assert "pages:" in recipe
     assert "paths: [public]" in recipe
     assert '--previous "$CI_PAGES_URL/badges.json"' in recipe
+
+
+def test_a_github_folder_that_is_a_link_is_not_written_through(tmp_path: Path) -> None:
+    """.github linking out of the repository: init writes nothing there, and says kept."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    (repository / ".github").symlink_to(elsewhere)
+    said = init(repository)
+    assert list(elsewhere.iterdir()) == []
+    assert "kept" in said.split(".github/workflows/badges.yml")[0].splitlines()[-1]
