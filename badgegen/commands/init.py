@@ -108,8 +108,9 @@ def scaffold(folder: Path, version: str, discover: str | None = None) -> Scaffol
     from badgegen.publish import create_new
 
     pin = _release_version(version).encode()
-    pages, repository = pages_url(folder), github_repository(folder)
-    gitlab = repository is None and is_gitlab(origin_url(folder))
+    origin = origin_url(folder)  # .git/config read once
+    repository = github_repository(origin)
+    pages, gitlab = pages_address(repository), repository is None and is_gitlab(origin)
     created = []
     for target, source in FILES.items():
         if gitlab and target != "rooms.yaml":
@@ -181,9 +182,8 @@ def origin_url(folder: Path) -> str | None:
     return origin.group(1) if origin else None
 
 
-def github_repository(folder: Path) -> tuple[str, str] | None:
-    """(owner, repository) of the github.com repository folder is a clone of, if it is one."""
-    origin = origin_url(folder)
+def github_repository(origin: str | None) -> tuple[str, str] | None:
+    """(owner, repository) when the origin remote's URL is a github.com repository's."""
     found = _GITHUB.fullmatch(origin) if origin else None
     if not found or found.group(2) in (".", ".."):
         return None
@@ -203,7 +203,11 @@ def pages_url(folder: Path) -> str | None:
     https://OWNER.github.io/REPO, or https://OWNER.github.io for the OWNER.github.io
     repository; None when folder is not a clone of a github.com repository.
     """
-    found = github_repository(folder)
+    return pages_address(github_repository(origin_url(folder)))
+
+
+def pages_address(found: tuple[str, str] | None) -> str | None:
+    """Where GitHub Pages publishes (owner, repository); None for no GitHub repository."""
     if not found:
         return None
     owner, repository = found[0].lower(), found[1]

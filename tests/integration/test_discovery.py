@@ -83,6 +83,13 @@ def entry(service: str, **settings: object) -> Discover:
     return Discover(service, Room(""), **settings)  # type: ignore[arg-type]
 
 
+def on_the_page_before(server: SandboxServer, slow: SlowRooms) -> tuple[str, dict[str, RoomState]]:
+    """A room of the component's service that the last record had on the page (2 online)."""
+    known = slow.jid("count-2-known")
+    state = RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
+    return known, {known: state}
+
+
 def test_every_public_room_and_no_other(
     server: SandboxServer, directory: Occupants, account: Account
 ) -> None:
@@ -229,10 +236,7 @@ def test_a_silent_service_keeps_the_rooms_it_listed_before(
 ) -> None:
     """No answer: the rooms the record knows are counted, none leaves, and the warning says so."""
     slow.listing = "silent"
-    known = slow.jid("count-2-known")
-    before = {
-        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
-    }
+    known, before = on_the_page_before(server, slow)
     plan = DiscoveryPlan.of((entry(server.component_domain),), before, ())
     counted = discovered(login(account), plan, options(server, timeout=1.0))
     assert [room.jid for room in counted.found.rooms] == [known]
@@ -248,10 +252,7 @@ def test_a_looping_listing_is_cut_and_removes_no_room(
     """Page tokens that go back and forth: the listing stops at the first token seen again,
     says it loops, and the room on the page before stays."""
     slow.listing = "looping"
-    known = slow.jid("count-2-known")
-    before = {
-        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
-    }
+    known, before = on_the_page_before(server, slow)
     plan = DiscoveryPlan.of((entry(server.component_domain, limit=500),), before, ())
     counted = discovered(login(account), plan, options(server))
     assert slow.pages_asked == 3
@@ -268,10 +269,7 @@ def test_a_slow_listing_holds_up_no_other_room(
     rooms on the page before are counted meanwhile; the listing stops at its share of the
     run and says so (not "no answer")."""
     slow.listing, slow.page_delay = "endless", 1.5
-    known = slow.jid("count-2-known")
-    before = {
-        known: RoomState(known, "counted", 2, datetime.now(UTC), service=server.component_domain)
-    }
+    known, before = on_the_page_before(server, slow)
     configured = tuple(Room(slow.jid(f"count-{number}-configured")) for number in range(3))
     plan = DiscoveryPlan.of((entry(server.component_domain),), before, configured)
     request = CountRequest(configured, plan)
