@@ -1,13 +1,14 @@
 """The baselines badgegen is measured against: stock slixmpp, one room at a time.
 
-    python benchmarks/baselines.py naive|join|bare ROOMS_FILE HOST:PORT CA_FILE
+    python benchmarks/baselines.py naive|join ROOMS_FILE HOST:PORT CA_FILE
 
 Logs in as BADGEGEN_JID / BADGEGEN_PASSWORD, counts each room named in
 ROOMS_FILE (one JID per line) and prints {"room JID": count or null} as JSON.
 
 - naive: one disco#info query, awaited before the next (xep_0030.get_info);
-- join: join without history, count the presences, leave (xep_0045.join_muc_wait);
-- bare: the least a script can do: disco#info only, every room asked at once.
+- join: join without history, count the presences, leave (xep_0045.join_muc_wait).
+
+The least a script can do, for the fixed cost, is benchmarks/bare.py.
 
 Only reading the reply borrows badgegen's parsers, so both count exactly the
 way badgegen does; what goes over the wire is stock slixmpp's.
@@ -36,21 +37,14 @@ async def count_rooms(
 ) -> dict[str, int | None]:
     client = ClientXMPP(os.environ["BADGEGEN_JID"], os.environ["BADGEGEN_PASSWORD"])
     client.ca_certs = Path(ca_file)
-    plugins = (
-        ("xep_0030",) if method == "bare" else ("xep_0030", "xep_0004", "xep_0128", "xep_0045")
-    )
-    for plugin in plugins:
+    for plugin in ("xep_0030", "xep_0004", "xep_0128", "xep_0045"):
         client.register_plugin(plugin)
     host, port = address.rsplit(":", 1)
     started = asyncio.ensure_future(client.wait_until("session_start", TIMEOUT))
     client.connect(host, int(port))
     await started
-    if method == "bare":
-        found = await asyncio.gather(*(count_by_disco(client, room) for room in rooms))
-        counts = dict(zip(rooms, found, strict=True))
-    else:
-        count = count_by_disco if method == "naive" else count_by_joining
-        counts = {room: await count(client, room) for room in rooms}
+    count = count_by_disco if method == "naive" else count_by_joining
+    counts = {room: await count(client, room) for room in rooms}
     await client.disconnect(wait=2.0)
     return counts
 

@@ -220,6 +220,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conditions", default=",".join(CONDITIONS))
     parser.add_argument("--json", type=Path, help="also write every figure here")
     parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter the fixed condition runs badgegen and the bare script with"
+        " (a venv with the built wheel installed is what users run)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="after each condition, profile one more badgegen run at its largest N",
@@ -243,7 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      "python_start_s": python_wall, "servers": {}}  # fmt: skip
     failures = 0
     if "fixed" in conditions:
-        failures += report_fixed_cost(args.servers.split(","), everything)
+        python = str(Path(args.python).absolute())  # not resolved: a venv's python is a link
+        failures += report_fixed_cost(args.servers.split(","), everything, python)
         conditions = [condition for condition in conditions if condition != "fixed"]
     if "slow-domain" in conditions:
         failures += report_slow_domain(args.quick, repeats, everything)

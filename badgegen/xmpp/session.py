@@ -11,6 +11,7 @@ from slixmpp import ClientXMPP
 from badgegen.config.login import Login
 from badgegen.core.connection import Connection
 from badgegen.errors import XmppError
+from badgegen.xmpp import scram  # noqa: F401  (registers the faster SCRAM with slixmpp)
 from badgegen.xmpp.routes import Route, routes_for_server, routes_from_records
 from badgegen.xmpp.waits import within
 from badgegen.xmpp.watcher import RouteFailure, SessionWatcher, describe_error, seconds
