@@ -50,6 +50,17 @@ def empty_lists(limit: int, extra: str = "") -> str:
     return head + "[]," * ((limit - len(head) - 10) // 3) + "[]]}}"
 
 
+def tiny_entries(limit: int) -> str:
+    """As many valid, tiny entries of rooms rooms.yaml does not name as the read limit allows."""
+    entries, size, index = [], 40, 0
+    while size < limit - 64:
+        entry = f'"{index}@x":{{"status":"unknown"}}'
+        entries.append(entry)
+        size += len(entry) + 1
+        index += 1
+    return '{"version": 1, "rooms": {' + ",".join(entries) + "}}"
+
+
 def _tiers_only() -> str:
     return '{"version": 1, ' + TIERS + ', "rooms": {}}'
 
@@ -61,6 +72,10 @@ def _huge_number() -> str:
 
 CASES: dict[str, tuple[str, Callable[[], str]]] = {
     "badges.json of [], the read limit": ("badges.json", lambda: empty_lists(record_limit(ROOMS))),
+    "badges.json of millions of tiny entries, the read limit": (
+        "badges.json",
+        lambda: tiny_entries(record_limit(ROOMS)),
+    ),
     "history.json of [], the read limit": (
         "history.json",
         lambda: empty_lists(history_limit(ROOMS), TIERS + ", "),

@@ -68,14 +68,6 @@ def every_room(_jid: str) -> bool:
     return True
 
 
-def named_entries(text: str, names: Callable[[str], bool]) -> Iterator[Entry]:
-    """The room entries (keys with an @) of the rooms names takes, in order; the others
-    cost no more than the scan."""
-    for entry in entries(text):
-        if "@" in entry.key and names(entry.key):
-            yield entry
-
-
 def room_keys(text: str) -> set[str]:
     """Every key that looks like a room JID (holds an @), whatever its value."""
     return set(iter_room_keys(text))
@@ -83,10 +75,7 @@ def room_keys(text: str) -> set[str]:
 
 def iter_room_keys(text: str) -> Iterator[str]:
     """Every key that looks like a room JID (holds an @), whatever its value, in order."""
-    for match in _KEY.finditer(text):
-        raw = match.group(1)
-        if "@" in raw and (key := _key(raw)) is not None:
-            yield key
+    return _room_keys_in(text, 0, len(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +93,11 @@ class Rooms:
 def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
     """The room entries of text, sorted as Rooms says; memory for the kept ones only.
 
+    One pass over the entries; the other room keys (an entry whose value is no flat
+    object) are looked for only where they can be: in the text between two entries that
+    holds a quote, and in the values of entries that are no room. A flood of tiny
+    entries costs one match each.
+
     Args:
         text: the record's content.
         names: the rooms the configuration names; None: every room (for reading only).
@@ -112,21 +106,34 @@ def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
     taken: Callable[[str], bool] = names or every_room
     dropped, kept, read = Dropped(), list[Entry](), set[str]()
     per_service, capped = Counter[tuple[str, bool]](), set[str]()
-    for entry in named_entries(text, taken):
-        service = entry.key.rpartition("@")[2]
-        most = names.most_found(entry.key) if names is not None else None
+    gaps, end = list[tuple[int, int]](), 0
+    for match in _ENTRY.finditer(text):
+        if text.find('"', end, match.start()) != -1:
+            gaps.append((end, match.start()))
+        end = match.end()
+        key = _key(match.group("key"))
+        if key is None or "@" not in key:  # no room: its value may hold room keys
+            gaps.append((match.start("value"), end))
+            continue
+        if not taken(key):
+            dropped.add(key)
+            continue
+        service = key.rpartition("@")[2]
+        most = names.most_found(key) if names is not None else None
         # Rooms on the page and rooms that left are capped apart: a record's left rooms,
         # first in it, never push out the rooms on the page.
-        kind = (service, bool(_LEFT.search(entry.value)))
+        value = match.group("value")
+        kind = (service, bool(_LEFT.search(value)))
         if most is not None and per_service[kind] >= most:
             capped.add(service)
-            dropped.add(entry.key)
+            dropped.add(key)
             continue
         per_service[kind] += most is not None
-        read.add(entry.key)
-        kept.append(entry)
+        read.add(key)
+        kept.append(Entry(key, value))
+    gaps.append((end, len(text)))
     unread, unread_shown = 0, list[str]()
-    for key in iter_room_keys(text):
+    for key in (key for start, stop in gaps for key in _room_keys_in(text, start, stop)):
         if key in read or key.rpartition("@")[2] in capped:
             continue
         if not taken(key):
@@ -134,6 +141,14 @@ def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
         elif (unread := unread + 1) <= shown:
             unread_shown.append(key)
     return Rooms(tuple(kept), dropped, unread, tuple(unread_shown))
+
+
+def _room_keys_in(text: str, start: int, stop: int) -> Iterator[str]:
+    """The keys that look like room JIDs in text[start:stop] (searched in place)."""
+    for match in _KEY.finditer(text, start, stop):
+        raw = match.group(1)
+        if "@" in raw and (key := _key(raw)) is not None:
+            yield key
 
 
 def unread_reasons(rooms: Rooms, shown: Callable[[str], str], reason: str) -> tuple[str, ...]:
