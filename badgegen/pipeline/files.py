@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from badgegen.config.model import Site
+from badgegen.core.occupancy import History
 from badgegen.render import render_badge
 from badgegen.render.endpoint import endpoint_json
+from badgegen.view.feed import FEED, feed_xml
 from badgegen.view.page import INDEX, index_html
 from badgegen.view.room import RoomView
 
@@ -19,27 +21,33 @@ HEADERS_TEXT = """\
   Cache-Control: public, max-age=300, must-revalidate
 /*.json
   Cache-Control: public, max-age=300, must-revalidate
+/feed.xml
+  Cache-Control: public, max-age=300, must-revalidate
 """
 
 
 def run_files(
     views: Sequence[RoomView],
+    history: History,
     checked_at: datetime,
     base_url: str = "",
     templates: Path | None = None,
     site: Site | None = None,
 ) -> dict[str, bytes]:
-    """Each room's files, index.html and _headers.
+    """Each room's files, index.html, feed.xml and _headers.
 
     Args:
         views: every room's view.
+        history: the rooms' history, the run's counts in it (for the feed).
         checked_at: the time of the run, which the page tells.
         base_url: where the directory is published, for the page's snippets.
         templates: a folder of templates overriding the built-in ones.
         site: the page's title, description and link (rooms.yaml's `site:`).
     """
     files = room_files(views, templates)
-    files[INDEX] = index_html(views, base_url, checked_at, site or Site()).encode("utf-8")
+    site = site or Site()
+    files[INDEX] = index_html(views, base_url, checked_at, site).encode("utf-8")
+    files[FEED] = feed_xml(views, history, checked_at, site, base_url).encode("utf-8")
     files[HEADERS] = HEADERS_TEXT.encode("utf-8")
     return files
 

@@ -57,7 +57,9 @@ def write_run(
     if dry_run:
         return Written(views, None)
     remove_leftovers(output.out_dir)  # of killed runs; this one holds the lock
-    files = run_files(views, output.now, config.base_url, config.templates, config.site)
+    files = run_files(
+        views, recorded.history, output.now, config.base_url, config.templates, config.site
+    )
     badges = write_badges(output.out_dir, files)
     record = write_badges(output.out_dir, record_files(results, recorded.history, output.now))
     return Written(

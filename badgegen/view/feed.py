@@ -1,0 +1,137 @@
+"""feed.xml's entries, computed once: each room's last few weeks, and the rooms `discover:`
+saw arrive and leave.
+
+An entry is about something that is over (a week that ended, a room that
+appeared on a day, a room last counted before it left), so a rerun finds the
+same entries with the same times and ids: a reader never sees one twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from badgegen.config.model import Site
+from badgegen.core.occupancy import DAYS, History
+from badgegen.render.feed import AtomEntry, atom_feed
+from badgegen.view.room import RoomView
+from badgegen.view.snippets import link_for
+
+FEED = "feed.xml"
+WEEKS_SHOWN = 4  # the weeks that ended, per room
+MOST_ENTRIES = 500  # the newest; a directory of thousands of rooms stays a feed
+WEEK = timedelta(days=7)
+
+
+def feed_xml(
+    views: Sequence[RoomView], history: History, now: datetime, site: Site, base_url: str
+) -> str:
+    """feed.xml: the page's title, its entries (see feed_entries).
+
+    Args:
+        views: every room's view of the run.
+        history: the rooms' history, the run's counts in it.
+        now: the time of the run.
+        site: the page's title.
+        base_url: where the directory is published ("" when unknown: links stay relative).
+    """
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    entries = feed_entries(views, history, now)
+    self_link = base + FEED if base else ""
+    key = f"feed {base or site.title}"
+    return atom_feed(site.title, key, base or "./", entries, now, self_link)
+
+
+def feed_entries(views: Iterable[RoomView], history: History, now: datetime) -> list[AtomEntry]:
+    """The feed's entries, newest first, at most MOST_ENTRIES.
+
+    Args:
+        views: every room's view of the run.
+        history: the rooms' history, the run's counts in it.
+        now: the time of the run: only weeks that ended by then are told.
+    """
+    series = {view.room.jid: history.series(view.room.jid, DAYS) for view in views}
+    started = min((day for days in series.values() for day, value in days if value is not None),
+                  default=None)  # fmt: skip
+    entries: list[AtomEntry] = []
+    for view in views:
+        days = series[view.room.jid]
+        entries += weeks_of(view, days, now)
+        entries += comings_and_goings(view, days, started)
+    entries.sort(key=lambda entry: (entry.updated, entry.key), reverse=True)
+    return entries[:MOST_ENTRIES]
+
+
+def weeks_of(
+    view: RoomView, days: Sequence[tuple[datetime, int | None]], now: datetime
+) -> list[AtomEntry]:
+    """An entry per week (Monday to Sunday, UTC) that ended by now with a count in it:
+    the week's average of its days and its busiest day, the last WEEKS_SHOWN of them."""
+    weeks: dict[datetime, list[tuple[datetime, int]]] = {}
+    for day, value in days:
+        monday = day - timedelta(days=day.weekday())
+        if value is not None and monday + WEEK <= now:
+            weeks.setdefault(monday, []).append((day, value))
+    name, link = _name(view), _link(view)
+    entries = []
+    for monday in sorted(weeks)[-WEEKS_SHOWN:]:
+        counted = weeks[monday]
+        average = _mean(sum(value for _, value in counted) / len(counted))
+        busiest_day, busiest = max(counted, key=lambda pair: (pair[1], pair[0]))
+        title = f"{name}: week of {_date(monday)}, {average} on average"
+        summary = (
+            f"{name} ({view.room.jid}) in the week of {_date(monday)} to"
+            f" {_date(monday + WEEK - timedelta(days=1))} (UTC): {average} occupants on"
+            f" average over {_days(len(counted))} counted; busiest on {busiest_day:%A}"
+            f" {_date(busiest_day)} ({busiest} on average)."
+        )
+        key = f"{view.room.jid} week {monday:%Y-%m-%d}"
+        entries.append(AtomEntry(key, title, summary, monday + WEEK, link))
+    return entries
+
+
+def comings_and_goings(
+    view: RoomView, days: Sequence[tuple[datetime, int | None]], started: datetime | None
+) -> list[AtomEntry]:
+    """For a room of a `discover:` service: the day it was first counted, when that is after
+    the history's first day (started: before, a room may have been there all along), and
+    its leaving (its last count) once its service no longer lists it."""
+    state, service = view.state, view.room.service
+    if not service:
+        return []
+    name, link, jid = _name(view), _link(view), view.room.jid
+    entries = []
+    day = next((day for day, value in days if value is not None), None)
+    if day is not None and started is not None and day > started:
+        summary = f"{name} ({jid}) was first counted on {_date(day)}, listed by {service}."
+        entries.append(AtomEntry(f"{jid} appeared", f"New room: {name}", summary, day, link))
+    if not view.result.asked and state.counted_at is not None:
+        summary = (
+            f"{name} ({jid}) is no longer listed by {service}; its last count was on"
+            f" {_date(state.counted_at)}."
+        )
+        key = f"{jid} left {state.counted_at:%Y-%m-%dT%H:%M}"
+        entries.append(AtomEntry(key, f"Room gone: {name}", summary, state.counted_at, link))
+    return entries
+
+
+def _name(view: RoomView) -> str:
+    return view.state.name or view.room.jid
+
+
+def _link(view: RoomView) -> str:
+    """Where the room is joined: the link its badge and the page give."""
+    return link_for(view.room, view.state)
+
+
+def _mean(value: float) -> str:
+    """ "5.2", "5" for 5.0: as the page's pulse says it."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _date(moment: datetime) -> str:
+    return f"{moment:%b} {moment.day}, {moment.year}"
+
+
+def _days(count: int) -> str:
+    return f"{count} day" + ("" if count == 1 else "s")
