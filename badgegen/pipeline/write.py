@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from badgegen.config import Config
-from badgegen.core.occupancy import History, add_run, merged_at
+from badgegen.core.occupancy import History, Recorded, add_run, merged_at
 from badgegen.core.results import RoomResult
 from badgegen.errors import BadgegenError
 from badgegen.pipeline.files import run_files
@@ -49,10 +49,7 @@ def write_run(
         previous.history if dry_run else _with_newer_history(config, output, previous, warnings)
     )
     recorded = add_run(history, counted, output.now)
-    if recorded.behind:
-        warnings.append(_behind_warning(recorded.behind.total_seconds()))
-    if recorded.redated:
-        warnings.append(_redated_warning(recorded.redated.total_seconds()))
+    warnings += _clock_warnings(recorded)
     views = view_rooms(results, recorded.history, output.now)
     if dry_run:
         return Written(views, None)
@@ -66,6 +63,16 @@ def write_run(
         views,
         WriteReport(badges.written + record.written, badges.unchanged + record.unchanged),
     )
+
+
+def _clock_warnings(recorded: Recorded) -> list[str]:
+    """What the run says of a clock behind the history, or a history moved back."""
+    said = []
+    if recorded.behind:
+        said.append(_behind_warning(recorded.behind.total_seconds()))
+    if recorded.redated:
+        said.append(_redated_warning(recorded.redated.total_seconds()))
+    return said
 
 
 def _with_newer_history(

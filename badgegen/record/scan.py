@@ -17,7 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from badgegen.config.model import RoomNames
@@ -33,6 +33,8 @@ _VERSION = re.compile(r'"version"\s*+:\s*+(\d{1,9})(?=\s*+[,}])')
 MAX_KEY_LENGTH = 4096
 _LEFT = re.compile(r'"status"\s*+:\s*+"unlisted"')
 _CONTROLS = re.compile("[\x00-\x1f]")
+# The least text a key with an @ can take with a value: "@":1
+_SHORTEST_ENTRY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,6 @@ class Dropped:
     def add(self, key: str) -> None:
         self.count += 1
         self.example = self.example or key
-
-
-def every_room(_jid: str) -> bool:
-    """A filter that takes every room: for reading a record whatever names it."""
-    return True
 
 
 def room_keys(text: str) -> set[str]:
@@ -103,44 +100,69 @@ def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
         names: the rooms the configuration names; None: every room (for reading only).
         shown: how many unread keys to name.
     """
-    taken: Callable[[str], bool] = names or every_room
-    dropped, kept, read = Dropped(), list[Entry](), set[str]()
-    per_service, capped = Counter[tuple[str, bool]](), set[str]()
-    gaps, end = list[tuple[int, int]](), 0
+    scan, end = _Scan(names, names or _every_room), 0
     for match in _ENTRY.finditer(text):
-        if text.find('"', end, match.start()) != -1:
-            gaps.append((end, match.start()))
+        start = match.start()
+        if start - end >= _SHORTEST_ENTRY and text.find('"', end, start) != -1:
+            scan.gaps.append((end, start))
         end = match.end()
+        scan.add(match)
+    scan.gaps.append((end, len(text)))
+    unread, unread_shown = scan.unread(text, shown)
+    return Rooms(tuple(scan.kept), scan.dropped, unread, tuple(unread_shown))
+
+
+@dataclass(slots=True)
+class _Scan:
+    """A scan under way: what is kept, dropped and read, and where other keys may be."""
+
+    names: RoomNames | None
+    taken: Callable[[str], bool]  # names, or every room
+    dropped: Dropped = field(default_factory=Dropped)
+    kept: list[Entry] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+    per_service: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    capped: set[str] = field(default_factory=set)
+    gaps: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in the text
+
+    def add(self, match: re.Match[str]) -> None:
+        """One entry: kept, dropped, or (no room) its value searched for room keys later."""
         key = _key(match.group("key"))
-        if key is None or "@" not in key:  # no room: its value may hold room keys
-            gaps.append((match.start("value"), end))
-            continue
-        if not taken(key):
-            dropped.add(key)
-            continue
-        service = key.rpartition("@")[2]
-        most = names.most_found(key) if names is not None else None
+        if key is None or "@" not in key:
+            self.gaps.append((match.start("value"), match.end()))
+            return
+        if not self.taken(key):
+            self.dropped.add(key)
+            return
+        service, value = key.rpartition("@")[2], match.group("value")
+        most = self.names.most_found(key) if self.names is not None else None
         # Rooms on the page and rooms that left are capped apart: a record's left rooms,
         # first in it, never push out the rooms on the page.
-        value = match.group("value")
         kind = (service, bool(_LEFT.search(value)))
-        if most is not None and per_service[kind] >= most:
-            capped.add(service)
-            dropped.add(key)
-            continue
-        per_service[kind] += most is not None
-        read.add(key)
-        kept.append(Entry(key, value))
-    gaps.append((end, len(text)))
-    unread, unread_shown = 0, list[str]()
-    for key in (key for start, stop in gaps for key in _room_keys_in(text, start, stop)):
-        if key in read or key.rpartition("@")[2] in capped:
-            continue
-        if not taken(key):
-            dropped.add(key)
-        elif (unread := unread + 1) <= shown:
-            unread_shown.append(key)
-    return Rooms(tuple(kept), dropped, unread, tuple(unread_shown))
+        if most is not None and self.per_service[kind] >= most:
+            self.capped.add(service)
+            self.dropped.add(key)
+            return
+        self.per_service[kind] += most is not None
+        self.read.add(key)
+        self.kept.append(Entry(key, value))
+
+    def unread(self, text: str, shown: int) -> tuple[int, list[str]]:
+        """How many room keys in the gaps name a room but were not read, the first shown."""
+        unread, unread_shown = 0, list[str]()
+        for start, end in self.gaps:
+            for key in _room_keys_in(text, start, end):
+                if key in self.read or key.rpartition("@")[2] in self.capped:
+                    continue
+                if not self.taken(key):
+                    self.dropped.add(key)
+                elif (unread := unread + 1) <= shown:
+                    unread_shown.append(key)
+        return unread, unread_shown
+
+
+def _every_room(_key: str) -> bool:
+    return True
 
 
 def _room_keys_in(text: str, start: int, stop: int) -> Iterator[str]:
