@@ -63,13 +63,14 @@ class Hostile:
 
 def _fields(**values: str | list[str]) -> dict[str, list[str]]:
     names = {"occupants": "muc#roominfo_occupants", "name": "muc#roomconfig_roomname",
-             "webchat": "muc#roominfo_webchat_url"}  # fmt: skip
+             "webchat": "muc#roominfo_webchat_url", "logs": "muc#roominfo_logs"}  # fmt: skip
     return {
         names[key]: value if isinstance(value, list) else [value] for key, value in values.items()
     }
 
 
 UNREACHABLE_TEXT = "NXDomain in AAAA lookup"
+GOOD_LOGS = "http://logs.example.org/room/?day=1&lang=en"  # the one logs address kept
 UNREACHABLE = Hostile(condition="remote-server-not-found", text=UNREACHABLE_TEXT)
 HOSTILE_REPLIES = {
     "huge-count": Hostile(_fields(occupants="9" * 400)),
@@ -90,6 +91,12 @@ HOSTILE_REPLIES = {
     ),
     "quote-url": Hostile(_fields(occupants=HOSTILE_COUNT, webchat='https://x.example/"><b>')),
     "http-url": Hostile(_fields(occupants=HOSTILE_COUNT, webchat="http://x.example/")),
+    "javascript-logs": Hostile(_fields(occupants=HOSTILE_COUNT, logs="javascript:alert(1)")),
+    "quote-logs": Hostile(_fields(occupants=HOSTILE_COUNT, logs='http://x.example/"><b>')),
+    "two-logs": Hostile(
+        _fields(occupants=HOSTILE_COUNT, logs=["http://x.example/a", "http://x.example/b"])
+    ),
+    "good-logs": Hostile(_fields(occupants=HOSTILE_COUNT, logs=GOOD_LOGS)),
     "unknown-condition": Hostile(condition="made-up-" + "x" * 500),
 }
 

@@ -40,6 +40,7 @@ class Count:
     webchat: str | None = None  # the room's advertised web client URL
     description: str | None = None  # the room's own description, when it published one
     language: str | None = None  # the room's language (a BCP 47 tag), when it published one
+    logs: str | None = None  # the room's public logs (an http(s) URL), when it published them
     # Whether its disco#info shows a public room (a conference/text identity, no muc_hidden);
     # None when there was no such reply. Only discovered rooms need it.
     public: bool | None = None

@@ -58,6 +58,6 @@ def unlisted(room: Room, before: RoomState, why: Problem = Problem.UNLISTED) -> 
     says so."""
     state = RoomState(
         room.jid, "unlisted", None, before.counted_at, before.name, before.webchat,
-        before.description, before.language, room.service or before.service,
+        before.description, before.language, room.service or before.service, before.logs,
     )  # fmt: skip
     return RoomResult(room, Count(room.jid, None, why), state)

@@ -32,6 +32,7 @@ class RoomState:
     description: str | None = None
     language: str | None = None
     service: str | None = None  # the MUC service that listed it (`discover:`); None: rooms:
+    logs: str | None = None  # the room's public logs, from this run or the record
 
 
 def resolve_state(
@@ -51,18 +52,21 @@ def resolve_state(
     # What the room says of itself stands until it says otherwise.
     description = count.description or (before.description if before else None)
     language = count.language or (before.language if before else None)
+    logs = count.logs or (before.logs if before else None)
     if count.occupants is not None:
         return RoomState(
             count.jid, "counted", count.occupants, now, count.name, count.webchat,
-            description, language,
+            description, language, logs=logs,
         )  # fmt: skip
     webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:
         name = count.name or before.name
         return RoomState(
-            count.jid, "stale", before.occupants, last_good, name, webchat, description, language
-        )
+            count.jid, "stale", before.occupants, last_good, name, webchat, description,
+            language, logs=logs,
+        )  # fmt: skip
     return RoomState(
-        count.jid, "unknown", None, last_good, count.name, webchat, description, language
-    )
+        count.jid, "unknown", None, last_good, count.name, webchat, description, language,
+        logs=logs,
+    )  # fmt: skip

@@ -30,6 +30,7 @@ from badgegen.text.untrusted import (
     clean_name,
     credible_occupants,
     https_url,
+    web_url,
 )
 
 STATE_FILE = "badges.json"
@@ -77,6 +78,7 @@ def _record(result: RoomResult) -> dict[str, object]:
         "webchat": state.webchat,
         "description": state.description,
         "language": state.language,
+        "logs": state.logs,
         "service": result.room.service or None,
         "files": list(result.room.file_names),
     }
@@ -176,6 +178,7 @@ def _parse_room(jid: str, entry: dict[str, object] | None) -> tuple[RoomState | 
         description=_text(entry, "description", clean_description),
         language=_text(entry, "language", clean_language),
         service=_service_of(jid, service) if isinstance(service, str) else None,
+        logs=_text(entry, "logs", web_url),
     )  # fmt: skip
     return state, ""
 

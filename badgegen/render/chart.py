@@ -31,6 +31,9 @@ class Panel:
     name: str
     values: Sequence[int | None]
     marks: tuple[str, str, str] = ("", "", "")
+    # Its last bucket is still under way (today so far): drawn dashed, its value a ring, its
+    # mark says "so far", so that a day half over never reads as a drop.
+    partial: bool = False
 
 
 def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
@@ -54,11 +57,13 @@ def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>'
         "<style>.frame{fill:#f6f8fa;stroke:#d1d9e0}.grid{stroke:#d1d9e0;stroke-dasharray:3 3}"
         "polyline{fill:none;stroke:#0969da;stroke-width:2;stroke-linejoin:round}"
-        "circle{fill:#0969da}"
+        "circle{fill:#0969da}.part{stroke-dasharray:4 3}circle.part{fill:none;stroke:#0969da;"
+        "stroke-width:1.5}"
         f"text{{font:{FONT}px system-ui,sans-serif;fill:#59636e;text-anchor:middle}}"
         ".name{font-weight:600;fill:#1f2328}.start{text-anchor:start}.end{text-anchor:end}"
         "@media (prefers-color-scheme:dark){.frame{fill:#151b23;stroke:#3d444d}"
         ".grid{stroke:#3d444d}polyline{stroke:#4493f8}circle{fill:#4493f8}"
+        "circle.part{fill:none;stroke:#4493f8}"
         "text{fill:#9198a1}.name{fill:#e6edf3}}</style>" + "".join(parts) + "</svg>\n"
     )
 
@@ -100,7 +105,7 @@ def _panel(panel: Panel, left: float, width: float, top: int) -> list[str]:
         f'<line class="grid" x1="{left:.1f}" x2="{left + width:.1f}"'
         f' y1="{middle_y:.1f}" y2="{middle_y:.1f}"/>',
     ]
-    drawn = _lines(panel.values, left, width, top)
+    drawn = _lines(panel.values, left, width, top, partial=panel.partial)
     if not drawn:
         parts.append(
             f'<text x="{left + width / 2:.1f}" y="{(TOP + bottom) / 2 + FONT / 3:.1f}">'
@@ -108,6 +113,8 @@ def _panel(panel: Panel, left: float, width: float, top: int) -> list[str]:
         )
     parts += drawn
     start, middle, end = (escape(mark) for mark in panel.marks)
+    if panel.partial and end:
+        end += " so far"
     marks_y = bottom + FONT + 2
     parts += [
         f'<text class="start" x="{left:.1f}" y="{marks_y}">{start}</text>',
@@ -133,9 +140,12 @@ def usual_gap(values: Sequence[int | None]) -> int:
     return gaps[(len(gaps) - 1) // 2] if len(gaps) >= 2 else 1
 
 
-def _lines(values: Sequence[int | None], left: float, width: float, top: int) -> list[str]:
+def _lines(
+    values: Sequence[int | None], left: float, width: float, top: int, *, partial: bool = False
+) -> list[str]:
     """A polyline per run of values no further apart than usual (usual_gap); a lone value
-    is a dot. A longer gap (the room not counted) stays empty."""
+    is a dot. A longer gap (the room not counted) stays empty. With partial, the last value
+    (a bucket still under way) is a ring, joined to the one before by a dashed line."""
     if not values:
         return []
     step, joined = width / max(len(values) - 1, 1), usual_gap(values)
@@ -148,7 +158,14 @@ def _lines(values: Sequence[int | None], left: float, width: float, top: int) ->
             runs.append([])
         runs[-1].append((left + index * step, _y(value, top)))
         last = index
+    under_way = runs[-1].pop() if partial and values[-1] is not None else None
     drawn = []
+    if under_way is not None:
+        joined_to = f"{runs[-1][-1][0]:.1f},{runs[-1][-1][1]:.1f} " if runs[-1] else ""
+        x, y = f"{under_way[0]:.1f}", f"{under_way[1]:.1f}"
+        if joined_to:
+            drawn.append(f'<polyline class="part" points="{joined_to}{x},{y}"/>')
+        drawn.append(f'<circle class="part" cx="{x}" cy="{y}" r="2.5"/>')
     for run in runs:
         if len(run) == 1:
             drawn.append(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="2.5"/>')

@@ -141,7 +141,12 @@ def _shortened(clusters: list[str], max_clusters: int, max_code_points: int) -> 
 
 
 def https_url(text: str | None) -> str | None:
-    """An absolute https URL from untrusted text, or None when it is not one.
+    """An absolute https URL from untrusted text, or None when it is not one (see web_url)."""
+    return web_url(text, schemes=("https",))
+
+
+def web_url(text: str | None, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    """An absolute http(s) URL from untrusted text (of schemes), or None when it is not one.
 
     The URL must parse, have a host, be at most MAX_URL_LENGTH characters and
     hold nothing that could end or escape it in Markdown, HTML,
@@ -150,6 +155,7 @@ def https_url(text: str | None) -> str | None:
 
     Args:
         text: the URL as received.
+        schemes: the schemes taken (lowercase).
     """
     if not text or len(text) > MAX_URL_LENGTH or not text.isascii():
         return None
@@ -160,7 +166,7 @@ def https_url(text: str | None) -> str | None:
         port_ok = parts.port is None or parts.port > 0
     except ValueError:
         return None
-    if parts.scheme.lower() != "https" or not parts.hostname or not port_ok:
+    if parts.scheme.lower() not in schemes or not parts.hostname or not port_ok:
         return None
     if "[" in text[len(parts.scheme) + 3 + len(parts.netloc) :] or "]" in parts.path:
         return None  # brackets belong around an IPv6 address only

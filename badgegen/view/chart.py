@@ -63,16 +63,27 @@ class Chart:
         return chart_svg(self.panels, self.title, self.pulse.describe())
 
 
-def chart_of(jid: str, history: History) -> Chart:
-    """A room's chart: the last day (quarter hours), week (hours) and month (days)."""
+def chart_of(jid: str, history: History, now: datetime) -> Chart:
+    """A room's chart: the last day (quarter hours), week (hours) and month (days); an hour
+    or a day still under way at now is marked as partial (a quarter hour holds a count)."""
     day, week, year = (history.values(jid, tier) for tier in (QUARTER_HOURS, HOURS, DAYS))
+    week_marks, month_marks = (
+        _marks(history, HOURS, 168, _date),
+        _marks(history, DAYS, MONTH_DAYS, _date),
+    )
     panels = (
         Panel("last 24 hours (UTC)", day, _marks(history, QUARTER_HOURS, 96, _clock)),
-        Panel("last 7 days", week, _marks(history, HOURS, 168, _date)),
-        Panel("last 30 days", year[-MONTH_DAYS:], _marks(history, DAYS, MONTH_DAYS, _date)),
+        Panel("last 7 days", week, week_marks, _under_way(history, HOURS, now)),
+        Panel("last 30 days", year[-MONTH_DAYS:], month_marks, _under_way(history, DAYS, now)),
     )
     title = f"{jid}: occupants over the last day, week and month"
     return Chart(panels, title, pulse(day, week))
+
+
+def _under_way(history: History, tier: str, now: datetime) -> bool:
+    """Whether the tier's last bucket has not ended at now."""
+    end = history.ends.get(tier)
+    return end is not None and end + tier_named(tier).step > now.timestamp()
 
 
 def _marks(

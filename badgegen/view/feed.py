@@ -8,7 +8,7 @@ same entries with the same times and ids: a reader never sees one twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from badgegen.config.model import Site
@@ -39,13 +39,37 @@ def feed_xml(
         base_url: where the directory is published ("" when unknown: links stay relative).
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
-    entries = feed_entries(views, history, now)
+    firsts = first_counted_days(views, history)
+    started = min((day for day in firsts.values() if day is not None), default=None)
+    entries = feed_entries(views, history, now, firsts, started)
     self_link = base + FEED if base else ""
     key = f"feed {base or site.title}"
-    return atom_feed(site.title, key, base or "./", entries, now, self_link)
+    # Without an entry yet, the feed dates from its history's first day: a run that ends no
+    # week leaves feed.xml as it was.
+    return atom_feed(site.title, key, base or "./", entries, started or now, self_link)
 
 
-def feed_entries(views: Iterable[RoomView], history: History, now: datetime) -> list[AtomEntry]:
+def first_counted_days(views: Iterable[RoomView], history: History) -> dict[str, datetime | None]:
+    """Each room's first counted day in the history (None: none), by JID."""
+    end = history.ends.get(DAYS)
+    firsts: dict[str, datetime | None] = {}
+    for view in views:
+        values = history.values(view.room.jid, DAYS)
+        first = next((index for index, value in enumerate(values) if value is not None), None)
+        if end is None or first is None:
+            firsts[view.room.jid] = None
+        else:
+            firsts[view.room.jid] = _day(end, len(values), first)
+    return firsts
+
+
+def feed_entries(
+    views: Iterable[RoomView],
+    history: History,
+    now: datetime,
+    firsts: Mapping[str, datetime | None],
+    started: datetime | None,
+) -> list[AtomEntry]:
     """The feed's entries, newest first, at most MOST_ENTRIES.
 
     Only the days a room's entries need become times: its first counted day and
@@ -55,23 +79,19 @@ def feed_entries(views: Iterable[RoomView], history: History, now: datetime) -> 
         views: every room's view of the run.
         history: the rooms' history, the run's counts in it.
         now: the time of the run: only weeks that ended by then are told.
+        firsts: each room's first counted day (first_counted_days).
+        started: the history's first counted day.
     """
     end = history.ends.get(DAYS)
     if end is None:
         return []
-    views = list(views)
-    firsts = {view.room.jid: _first_counted(history.values(view.room.jid, DAYS)) for view in views}
-    started = min(filter(None, firsts.values()), default=None)
     entries: list[AtomEntry] = []
     for view in views:
         values = history.values(view.room.jid, DAYS)
         recent = range(max(0, len(values) - RECENT_DAYS), len(values))
         counted = [(_day(end, len(values), i), v) for i in recent if (v := values[i]) is not None]
         entries += weeks_of(view, counted, now)
-        first = firsts[view.room.jid]
-        first_day = _day(end, len(values), first) if first is not None else None
-        started_day = _day(end, len(values), started) if started is not None else None
-        entries += comings_and_goings(view, first_day, started_day)
+        entries += comings_and_goings(view, firsts.get(view.room.jid), started)
     entries.sort(key=lambda entry: (entry.updated, entry.key), reverse=True)
     return entries[:MOST_ENTRIES]
 
@@ -132,11 +152,6 @@ def comings_and_goings(
         key = f"{jid} left {state.counted_at:%Y-%m-%dT%H:%M}"
         entries.append(AtomEntry(key, f"Room gone: {name}", summary, state.counted_at, link))
     return entries
-
-
-def _first_counted(values: Sequence[int | None]) -> int | None:
-    """The index of the first value that is no gap, None when all are."""
-    return next((index for index, value in enumerate(values) if value is not None), None)
 
 
 def _day(end: int, length: int, index: int) -> datetime:

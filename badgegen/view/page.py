@@ -10,6 +10,7 @@ from datetime import datetime
 
 from badgegen.config.model import Site
 from badgegen.render import render_page
+from badgegen.text.untrusted import https_url, web_url
 from badgegen.view.room import RoomView
 from badgegen.view.snippets import TREND, embeddable, snippet_parts
 from badgegen.view.words import describe_age
@@ -45,6 +46,8 @@ class PageRoom:
     status: str
     count: str  # "5 online" when counted in this run (the status then says no more)
     occupants: int  # for sorting; -1 when unknown
+    logs: str  # the room's public logs (http(s)), "" for none
+    webchat: str  # the room's web chat (https), "" for none
     chart: str  # the history chart's URL relative to the page
     pulse: str  # the chart in words: the week's peak and average
     thin: bool  # its history is still short (less than half a week of hours)
@@ -106,6 +109,8 @@ def page_room(view: RoomView) -> PageRoom:
         status=view.status,
         count=f"{state.occupants} online" if state.status == "counted" else "",
         occupants=state.occupants if state.occupants is not None else -1,
+        logs=web_url(state.logs) or "",
+        webchat=https_url(state.webchat) or "",
         chart=embeddable(urllib.parse.quote(room.chart_name, safe="@")),
         pulse=view.chart.pulse.describe(),
         thin=view.chart.pulse.thin,

@@ -72,6 +72,5 @@ def view_room(result: RoomResult, history: History, checked_at: datetime) -> Roo
         trend = trend_badge(room, badge.label, trend_value(room.trend, day, week))
     last = last_count(history, room.jid, state.counted_at)
     status = status_words(result, last, checked_at)
-    return RoomView(
-        result, badge, trend, chart_of(room.jid, history), last, status, run_words(result)
-    )
+    chart = chart_of(room.jid, history, checked_at)
+    return RoomView(result, badge, trend, chart, last, status, run_words(result))

@@ -26,6 +26,7 @@ from badgegen.text.untrusted import (
     clean_name,
     credible_count,
     https_url,
+    web_url,
 )
 from badgegen.xmpp.conditions import failed
 from badgegen.xmpp.waits import within
@@ -42,6 +43,7 @@ ROOM_NAME_FIELD = "muc#roomconfig_roomname"
 DESCRIPTION_FIELD = "muc#roominfo_description"
 LANGUAGE_FIELD = "muc#roominfo_lang"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
+LOGS_FIELD = "muc#roominfo_logs"  # XEP-0045: where the room's discussion logs are
 HIDDEN_FEATURE = "muc_hidden"
 # Timed-out query ids remembered for their late replies (see DiscoQueries).
 MAX_LATE = 10_000
@@ -150,6 +152,7 @@ def count_from_reply(room: str, reply: Element) -> Count:
         description=clean_description(_single(roominfo.get(DESCRIPTION_FIELD))),
         language=clean_language(_single(roominfo.get(LANGUAGE_FIELD))),
         public=is_public_room(info),
+        logs=web_url(_single(roominfo.get(LOGS_FIELD))),
     )
     if occupants is None:
         detail = "" if published is None else f"not a whole number from 0 to {MAX_OCCUPANTS}"

@@ -278,7 +278,7 @@ POISONED_ENTRIES = {
     "bad-timestamp": {"status": "counted", "occupants": 7, "counted_at": "yesterday"},
     "huge-name": {**GOOD, "name": "\u202e" + "x\u0301" * 100_000},  # over the entry's bound
     "long-name": {**GOOD, "name": "\u202e" + "x\u0301" * 500},  # within it: cleaned
-    "hostile-url": {**GOOD, "webchat": 'javascript:alert(1)"\n<script>'},
+    "hostile-url": {**GOOD, "webchat": 'javascript:alert(1)"\n<script>', "logs": "javascript:x"},
 }
 
 
@@ -297,6 +297,7 @@ def test_a_poisoned_entry_costs_its_room_only(case: str, tmp_path: Path) -> None
     if case in ("long-name", "hostile-url"):  # the count is fine; the text is cleaned
         assert poisoned["status"] == "stale"
         assert poisoned["webchat"] is None
+        assert poisoned["logs"] is None
         assert poisoned["name"] is None or len(poisoned["name"]) <= MAX_NAME_CODE_POINTS
     else:
         assert (poisoned["status"], poisoned["occupants"]) == ("unknown", None)

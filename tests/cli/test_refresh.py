@@ -45,7 +45,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 10 files written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 11 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge

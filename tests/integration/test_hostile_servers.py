@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
+from html import escape
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -22,7 +23,7 @@ from badgegen.core.connection import Connection
 from badgegen.core.counts import Problem
 from badgegen.text.untrusted import MAX_NAME_CODE_POINTS
 from badgegen.xmpp import disco
-from sandbox.component import HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
+from sandbox.component import GOOD_LOGS, HOSTILE_COUNT, HOSTILE_REPLIES, SlowRooms
 from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
 
@@ -84,6 +85,7 @@ def test_hostile_replies_cost_their_own_room_only(
     for jid, entry in record.items():
         name = jid.split("@")[0].removeprefix("hostile-")
         assert entry["webchat"] is None, jid
+        assert entry["logs"] == (GOOD_LOGS if name == "good-logs" else None), jid
         if name in NAMES:
             assert entry["name"] == NAMES[name]
         assert entry["name"] is None or len(entry["name"]) <= MAX_NAME_CODE_POINTS
@@ -92,6 +94,9 @@ def test_hostile_replies_cost_their_own_room_only(
         text = path.read_text()
         assert not [injection for injection in INJECTIONS if injection in text], path.name
     assert json.loads(result.stdout)  # one JSON document, whatever the rooms said
+    page = (tmp_path / "public" / "index.html").read_text()
+    assert f'<a href="{escape(GOOD_LOGS)}" rel="nofollow ugc">logs</a>' in page
+    assert page.count('rel="nofollow ugc">logs</a>') == 1
 
 
 def test_an_unexpected_error_costs_its_room_only(

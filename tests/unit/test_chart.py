@@ -113,3 +113,41 @@ def test_the_scale_top_is_a_round_number_just_above_the_peak() -> None:
     ]  # fmt: skip
     for peak in range(1, 5000):
         assert peak < nice_top(peak) <= peak * 4 / 3 + 1, peak
+
+
+def test_a_period_under_way_is_marked_not_drawn_as_a_drop() -> None:
+    """Today so far (a low value: the night's hours only) is a ring joined by a dashed line,
+    its mark says so; the finished days stay one solid line."""
+    values: list[int | None] = [8, 9, 8, 2]
+    root = parse(chart_svg([Panel("month", values, ("a", "b", "Dec 7"), partial=True)], "t", "d"))
+    solid = [line for line in root.findall(f"{SVG}polyline") if line.get("class") != "part"]
+    (dashed,) = root.findall(f"{SVG}polyline[@class='part']")
+    assert [len(line.get("points", "").split()) for line in solid] == [3]
+    assert dashed.get("points", "").split()[0] == solid[0].get("points", "").split()[-1]
+    (ring,) = root.findall(f"{SVG}circle[@class='part']")
+    assert ring.get("cx") == dashed.get("points", "").split()[-1].split(",")[0]
+    assert "Dec 7 so far" in [text.text for text in root.iter(f"{SVG}text")]
+
+
+def test_a_finished_period_is_drawn_whole() -> None:
+    root = parse(chart_svg([Panel("month", [8, 9, 8, 2], ("a", "b", "Dec 6"))], "t", "d"))
+    assert root.findall(f"{SVG}*[@class='part']") == []
+    assert "Dec 6" in [text.text for text in root.iter(f"{SVG}text")]
+
+
+def test_the_chart_marks_the_hour_and_the_day_under_way() -> None:
+    """A run in the middle of a day: the week's last hour and the month's last day are under
+    way; the last quarter hour holds a count and is never partial. At a day's very start
+    the finished day is not marked."""
+    from datetime import UTC, datetime, timedelta
+
+    from badgegen.core.occupancy import History, add_run
+    from badgegen.view.chart import chart_of
+
+    noon = datetime(2026, 12, 7, 12, 7, tzinfo=UTC)
+    history = add_run(History(), {"r@m.example": 3}, noon).history
+    day, week, month = chart_of("r@m.example", history, noon).panels
+    assert (day.partial, week.partial, month.partial) == (False, True, True)
+    later = datetime(2026, 12, 8, tzinfo=UTC) + timedelta(microseconds=0)
+    _day, week, month = chart_of("r@m.example", history, later).panels
+    assert (week.partial, month.partial) == (False, False)

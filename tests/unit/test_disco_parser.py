@@ -63,13 +63,16 @@ def test_recorded_replies(name: str, expected: Count) -> None:
     assert count_from_reply("r@m", reply(name)) == expected
 
 
-def roominfo(occupants: str = "3", name: str = "Lobby", webchat: str = "") -> Element:
+def roominfo(
+    occupants: str = "3", name: str = "Lobby", webchat: str = "", logs: str = ""
+) -> Element:
     """A disco#info result whose muc#roominfo form holds these values (XML-escaped)."""
     fields = [
         ("FORM_TYPE", "http://jabber.org/protocol/muc#roominfo"),
         ("muc#roominfo_occupants", occupants),
         ("muc#roomconfig_roomname", name),
         ("muc#roominfo_webchat_url", webchat),
+        ("muc#roominfo_logs", logs),
     ]
     form = "".join(
         f"<field var='{var}'><value>{escape(value)}</value></field>" for var, value in fields
@@ -141,6 +144,28 @@ def test_room_names_are_cleaned_like_config_labels(name: str, expected: str | No
 def test_webchat_urls_are_absolute_https(url: str, expected: str | None) -> None:
     """The advertised web client is kept only when it is an absolute https URL, whole."""
     assert count_from_reply("r@m", roominfo(webchat=url)).webchat == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://logs.example/lobby/", "https://logs.example/lobby/"),
+        ("http://logs.example/lobby", "http://logs.example/lobby"),
+        ("HTTP://logs.example/", "HTTP://logs.example/"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("ftp://logs.example/", None),
+        ("//logs.example/lobby", None),
+        ("http://user:pw@logs.example/", None),
+        ('http://logs.example/"><script>', None),
+        ("http://logs.example/\u202e", None),
+        ("http://logs.example/" + "a" * 3000, None),
+    ],
+)
+def test_logs_urls_are_absolute_http_or_https(url: str, expected: str | None) -> None:
+    """muc#roominfo_logs is kept only as an absolute http(s) URL, whole: anything else is
+    dropped, never shown."""
+    assert count_from_reply("r@m", roominfo(logs=url)).logs == expected
 
 
 def test_query_is_the_smallest_the_protocol_allows() -> None:
