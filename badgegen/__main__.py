@@ -1,5 +1,5 @@
 """Entry point for `python -m badgegen`: the `badgegen` command itself (start.py)."""
 
-from badgegen.start import main
+from badgegen.start import console
 
-main()
+console()

@@ -45,9 +45,16 @@ def main(args: Sequence[str] | None = None) -> None:
         if not isinstance(exc, Interrupted):
             raise
         _end_interrupted(exc.status, f"Error: {exc}; every badge in place is whole\n")
+
+
+def console() -> None:
+    """The `badgegen` command (console script and `python -m badgegen`): main, then the
+    process ends, and what it built goes with it. Frozen, it is left out of the
+    interpreter's last collection (tens of ms over the modules of a refresh); a program
+    that calls main itself keeps its own collections as they were."""
+    try:
+        main()
     finally:
-        # The process ends here, and what it built goes with it: frozen, it is left out of
-        # the interpreter's last collection (tens of ms over the modules of a refresh).
         gc.freeze()
 
 

@@ -155,6 +155,7 @@ def own_domain_flood(root: Path) -> dict[str, object]:
                 )  # fmt: skip
                 said = _read_log(process, flooder if flooding else None)
                 process.wait()
+            _settle(flooder)
             stdout_text = result.read_text()
             figures[name] = {
                 "counted": f"{counted_of(stdout_text, rooms)} of {FLOODED_ROOMS}",
@@ -164,6 +165,14 @@ def own_domain_flood(root: Path) -> dict[str, object]:
                 "warned": any("nobody asked for" in line for line in said),
             }
     return figures
+
+
+def _settle(flooder: Flooder) -> None:
+    """Wait until the flooder's answers stop arriving (its loop reads them after the run)."""
+    seen = -1
+    while flooder.answered != seen:
+        seen = flooder.answered
+        time.sleep(0.5)
 
 
 def _read_log(process: subprocess.Popen[str], flooder: Flooder | None) -> list[str]:

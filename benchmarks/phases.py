@@ -2,7 +2,7 @@
 
     python benchmarks/phases.py RESULT_FILE refresh ARGS...
 
-Runs badgegen's own entry (badgegen.start.main) in this process, with timers
+Runs badgegen's own entry (badgegen.start.console) in this process, with timers
 wrapped around its stages from outside (badgegen itself is not changed), and
 writes the milliseconds of each stage to RESULT_FILE as JSON, in the order
 they happen. The modules badgegen imports are imported here first, so that
@@ -122,4 +122,5 @@ def wrap_stages() -> None:
 
 wrap_stages()
 atexit.register(at_exit)
-badgegen.start.main(sys.argv[2:])
+sys.argv = ["badgegen", *sys.argv[2:]]
+badgegen.start.console()

@@ -52,12 +52,12 @@ def resolve_state(
     # What the room says of itself stands until it says otherwise.
     description = count.description or (before.description if before else None)
     language = count.language or (before.language if before else None)
-    logs = count.logs or (before.logs if before else None)
-    if count.occupants is not None:
+    if count.occupants is not None:  # what the room announces now, as its web chat
         return RoomState(
             count.jid, "counted", count.occupants, now, count.name, count.webchat,
-            description, language, logs=logs,
+            description, language, logs=count.logs,
         )  # fmt: skip
+    logs = count.logs or (before.logs if before else None)
     webchat = count.webchat or (before.webchat if before else None)
     last_good = before.counted_at if before and before.occupants is not None else None
     if before and last_good and now - last_good < stale_after:

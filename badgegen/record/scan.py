@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ _VERSION = re.compile(r'"version"\s*+:\s*+(\d{1,9})(?=\s*+[,}])')
 MAX_KEY_LENGTH = 4096
 _LEFT = re.compile(r'"status"\s*+:\s*+"unlisted"')
 _CONTROLS = re.compile("[\x00-\x1f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # The least text a key with an @ can take with a value: "@":1
 _SHORTEST_ENTRY = 5
 
@@ -103,11 +105,11 @@ def scan_rooms(text: str, names: RoomNames | None, shown: int) -> Rooms:
     scan, end = _Scan(names, names or _every_room), 0
     for match in _ENTRY.finditer(text):
         start = match.start()
-        if start - end >= _SHORTEST_ENTRY and text.find('"', end, start) != -1:
-            scan.gaps.append((end, start))
+        if start - end >= _SHORTEST_ENTRY:
+            scan.may_hold_keys(text, end, start)
         end = match.end()
-        scan.add(match)
-    scan.gaps.append((end, len(text)))
+        scan.add(text, match)
+    scan.may_hold_keys(text, end, len(text))
     unread, unread_shown = scan.unread(text, shown)
     return Rooms(tuple(scan.kept), scan.dropped, unread, tuple(unread_shown))
 
@@ -123,13 +125,20 @@ class _Scan:
     read: set[str] = field(default_factory=set)
     per_service: Counter[tuple[str, bool]] = field(default_factory=Counter)
     capped: set[str] = field(default_factory=set)
-    gaps: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in the text
+    # Where room keys outside the entries may be: start and end offsets, in pairs (an array:
+    # a flood of entries must not cost a tuple each).
+    gaps: array[int] = field(default_factory=lambda: array("q"))
 
-    def add(self, match: re.Match[str]) -> None:
+    def may_hold_keys(self, text: str, start: int, end: int) -> None:
+        """Keep text[start:end] to look for room keys in, if it could hold one."""
+        if text.find('"', start, end) != -1 and text.find("@", start, end) != -1:
+            self.gaps.extend((start, end))
+
+    def add(self, text: str, match: re.Match[str]) -> None:
         """One entry: kept, dropped, or (no room) its value searched for room keys later."""
         key = _key(match.group("key"))
         if key is None or "@" not in key:
-            self.gaps.append((match.start("value"), match.end()))
+            self.may_hold_keys(text, match.start("value"), match.end())
             return
         if not self.taken(key):
             self.dropped.add(key)
@@ -150,7 +159,7 @@ class _Scan:
     def unread(self, text: str, shown: int) -> tuple[int, list[str]]:
         """How many room keys in the gaps name a room but were not read, the first shown."""
         unread, unread_shown = 0, list[str]()
-        for start, end in self.gaps:
+        for start, end in zip(self.gaps[::2], self.gaps[1::2], strict=True):
             for key in _room_keys_in(text, start, end):
                 if key in self.read or key.rpartition("@")[2] in self.capped:
                     continue
@@ -190,7 +199,9 @@ def _key(raw: str) -> str | None:
         key = json.loads(f'"{raw}"')
     except ValueError:
         return None
-    return key if isinstance(key, str) else None
+    if not isinstance(key, str) or _SURROGATES.search(key):
+        return None  # a lone surrogate (an escaped \ud800) is no text a JID can hold
+    return key
 
 
 def has_object(text: str, name: str) -> bool:

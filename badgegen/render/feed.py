@@ -49,19 +49,19 @@ def atom_feed(
         made: when it is made: its time while it has no entry (then the newest entry's).
         self_link: the feed's own absolute address, when known.
     """
-    ElementTree.register_namespace("", ATOM)
-    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    # Tags without a prefix, Atom's namespace the root's default: no process-wide prefix.
+    feed = ElementTree.Element("feed", xmlns=ATOM)
     _text(feed, "title", title)
     _text(feed, "id", _id(key))
     _text(feed, "updated", _time(max((entry.updated for entry in entries), default=made)))
-    author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
+    author = ElementTree.SubElement(feed, "author")
     _text(author, "name", title)
     _link(feed, page, "alternate", "text/html")
     if self_link:
         _link(feed, self_link, "self", "application/atom+xml")
     _text(feed, "generator", "badgegen")
     for entry in entries:
-        element = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+        element = ElementTree.SubElement(feed, "entry")
         _text(element, "title", entry.title)
         _text(element, "id", _id(entry.key))
         _text(element, "updated", _time(entry.updated))
@@ -73,14 +73,14 @@ def atom_feed(
 
 
 def _text(parent: ElementTree.Element, name: str, text: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = _NOT_XML.sub("\ufffd", text)
+    ElementTree.SubElement(parent, name).text = _NOT_XML.sub("\ufffd", text)
 
 
 def _link(parent: ElementTree.Element, href: str, rel: str, kind: str = "") -> None:
     attributes = {"href": _NOT_XML.sub("", href), "rel": rel}
     if kind:
         attributes["type"] = kind
-    ElementTree.SubElement(parent, f"{{{ATOM}}}link", attributes)
+    ElementTree.SubElement(parent, "link", attributes)
 
 
 def _id(key: str) -> str:

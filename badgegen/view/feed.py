@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from badgegen.config.model import Site
+from badgegen.core.counts import Problem
 from badgegen.core.occupancy import DAYS, History
 from badgegen.render.feed import AtomEntry, atom_feed
 from badgegen.view.room import RoomView
@@ -40,8 +41,8 @@ def feed_xml(
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
     firsts = first_counted_days(views, history)
+    entries = feed_entries(views, history, now, firsts)
     started = min((day for day in firsts.values() if day is not None), default=None)
-    entries = feed_entries(views, history, now, firsts, started)
     self_link = base + FEED if base else ""
     key = f"feed {base or site.title}"
     # Without an entry yet, the feed dates from its history's first day: a run that ends no
@@ -68,7 +69,6 @@ def feed_entries(
     history: History,
     now: datetime,
     firsts: Mapping[str, datetime | None],
-    started: datetime | None,
 ) -> list[AtomEntry]:
     """The feed's entries, newest first, at most MOST_ENTRIES.
 
@@ -80,18 +80,25 @@ def feed_entries(
         history: the rooms' history, the run's counts in it.
         now: the time of the run: only weeks that ended by then are told.
         firsts: each room's first counted day (first_counted_days).
-        started: the history's first counted day.
     """
     end = history.ends.get(DAYS)
     if end is None:
         return []
+    views = list(views)
+    # A service's rooms are new when first counted after its first room was: a discover:
+    # entry added to a site of rooms: lists rooms that may have been there all along.
+    started: dict[str, datetime] = {}
+    for view in views:
+        if (first := firsts.get(view.room.jid)) and view.room.service:
+            started[view.room.service] = min(first, started.get(view.room.service, first))
     entries: list[AtomEntry] = []
     for view in views:
         values = history.values(view.room.jid, DAYS)
         recent = range(max(0, len(values) - RECENT_DAYS), len(values))
         counted = [(_day(end, len(values), i), v) for i in recent if (v := values[i]) is not None]
         entries += weeks_of(view, counted, now)
-        entries += comings_and_goings(view, firsts.get(view.room.jid), started)
+        service_started = started.get(view.room.service)
+        entries += comings_and_goings(view, firsts.get(view.room.jid), service_started)
     entries.sort(key=lambda entry: (entry.updated, entry.key), reverse=True)
     return entries[:MOST_ENTRIES]
 
@@ -134,8 +141,9 @@ def comings_and_goings(
     view: RoomView, day: datetime | None, started: datetime | None
 ) -> list[AtomEntry]:
     """For a room of a `discover:` service: the day it was first counted (day), when that
-    is after the history's first counted day (started: before, a room may have been there
-    all along), and its leaving (its last count) once its service no longer lists it."""
+    is after its service's first room was (started: before, it may have been there all
+    along), and its leaving (its last count) once its service no longer lists it (not a
+    room past a lowered limit: it is still listed)."""
     state, service = view.state, view.room.service
     if not service:
         return []
@@ -144,7 +152,7 @@ def comings_and_goings(
     if day is not None and started is not None and day > started:
         summary = f"{name} ({jid}) was first counted on {_date(day)}, listed by {service}."
         entries.append(AtomEntry(f"{jid} appeared", f"New room: {name}", summary, day, link))
-    if not view.result.asked and state.counted_at is not None:
+    if view.count.problem is Problem.UNLISTED and state.counted_at is not None:
         summary = (
             f"{name} ({jid}) is no longer listed by {service}; its last count was on"
             f" {_date(state.counted_at)}."

@@ -128,3 +128,26 @@ def test_text_xml_cannot_hold_is_replaced_and_entries_are_bounded() -> None:
     assert parsed.findtext(f"{ATOM}entry/{ATOM}title") == "bell \ufffd and \ufffd"
     assert parsed.find(f"{ATOM}entry/{ATOM}link").get("href") == "https://x.example/?a=1&b"  # type: ignore[union-attr]
     assert MOST_ENTRIES <= 500
+
+
+def test_a_lowered_limit_is_no_room_gone(tmp_path: Path) -> None:
+    """Rooms past a lowered limit: still listed, so not "gone"."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(CONFIG.replace(f"service: {SERVICE}", f"service: {SERVICE}\n    limit: 2"))
+    run_until(config, B_ARRIVES, B_ARRIVES + timedelta(hours=12))
+    config.write_text(CONFIG.replace(f"service: {SERVICE}", f"service: {SERVICE}\n    limit: 1"))
+    run_at(config, B_ARRIVES + timedelta(hours=13))
+    titles = [title for _updated, title, _summary in entries(config).values()]
+    assert not [title for title in titles if title.startswith("Room gone")]
+
+
+def test_discover_added_to_a_site_announces_no_room_as_new(tmp_path: Path) -> None:
+    """A site of rooms: only, then a discover: entry: its rooms may have been there all
+    along; a room its service lists later is new."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(f"account: {{jid: bot@example.org}}\nrooms:\n  - {LOBBY}\n")
+    run_until(config, MONDAY, MONDAY + timedelta(days=3))
+    config.write_text(CONFIG)
+    run_until(config, MONDAY + timedelta(days=3), MONDAY + timedelta(days=12))
+    titles = [title for _updated, title, _summary in entries(config).values()]
+    assert [title for title in titles if title.startswith("New room")] == [f"New room: {B}"]

@@ -55,3 +55,12 @@ def test_the_logs_address_stays_while_the_room_is_not_counted(tmp_path: Path) ->
     assert 'href="http://logs.example.org/lobby/?day=1&amp;lang=en"' in entry(
         (tmp_path / "public" / "index.html").read_text(), LOBBY
     )
+
+
+def test_a_logs_address_the_room_withdraws_goes(tmp_path: Path) -> None:
+    """Counted again without one, the room has no logs link any more (as its web chat)."""
+    config = tmp_path / "rooms.yaml"
+    config.write_text(CONFIG)
+    assert refresh(config, FakeCounter(counts(LOGS))).exit_code == 0
+    assert refresh(config, FakeCounter(counts(None))).exit_code == 0
+    assert "logs.example.org" not in (tmp_path / "public" / "index.html").read_text()

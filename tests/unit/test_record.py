@@ -186,3 +186,19 @@ def test_a_history_of_empty_lists_costs_little_memory() -> None:
     tracemalloc.stop()
     assert set(history.rooms) == {ROOM}
     assert peak < len(text)  # json.loads would take about 60 times the text
+
+
+def test_a_flood_of_entries_that_are_no_rooms_costs_no_memory_per_entry() -> None:
+    """Entries without an @ (`"a":{}` a million times) leave nothing to look through again;
+    a key with a lone surrogate escaped is no room and spoils nothing."""
+    from badgegen.config.model import RoomNames
+    from badgegen.record.scan import _Scan, scan_rooms
+
+    flood = ",".join('"a":{}' for _ in range(100_000))
+    text = '{"rooms": {' + flood + ', "x\\ud800y@s.example": {}, "r@c.example": [1]}}'
+    names = RoomNames(frozenset({"r@c.example"}), {})
+    rooms = scan_rooms(text, names, 5)
+    assert (rooms.unread, rooms.unread_shown, rooms.dropped.count) == (1, ("r@c.example",), 0)
+    scan = _Scan(names, names)
+    scan.may_hold_keys(flood, 0, len(flood))
+    assert len(scan.gaps) == 0

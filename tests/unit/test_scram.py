@@ -56,3 +56,13 @@ def test_registered_in_place_of_slixmpp_scram_with_same_scores() -> None:
     assert isinstance(chosen, FasterSCRAM)
     assert chosen.name == "SCRAM-SHA-256"
     assert MECH_SEC_SCORES["SCRAM-SHA-256"] > MECH_SEC_SCORES["SCRAM-SHA-1"]
+
+
+@pytest.mark.parametrize("iterations", [0, -1, 1_000_001, 2**31])
+def test_an_absurd_iteration_count_cancels_the_login(iterations: int) -> None:
+    """A server asking for none, or for minutes of C that nothing could interrupt: the
+    mechanism is cancelled (slixmpp then aborts the login), nothing is computed."""
+    from slixmpp.util.sasl.client import SASLCancelled
+
+    with pytest.raises(SASLCancelled, match="SCRAM iterations"):
+        mechanism(FasterSCRAM, "SCRAM-SHA-1").Hi("pencil", b"salt", iterations)
