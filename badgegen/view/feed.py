@@ -122,14 +122,14 @@ def weeks_of(
     name, link = _name(view), _link(view)
     entries = []
     for monday in sorted(weeks)[-WEEKS_SHOWN:]:
-        counted = weeks[monday]
-        average = _mean(sum(value for _, value in counted) / len(counted))
-        busiest_day, busiest = max(counted, key=lambda pair: (pair[1], pair[0]))
+        days = weeks[monday]
+        average = _mean(sum(value for _, value in days) / len(days))
+        busiest_day, busiest = max(days, key=lambda pair: (pair[1], pair[0]))
         title = f"{name}: week of {_date(monday)}, {average} on average"
         summary = (
             f"{name} ({view.room.jid}) in the week of {_date(monday)} to"
             f" {_date(monday + WEEK - timedelta(days=1))} (UTC): {average} occupants on"
-            f" average over {_days(len(counted))} counted; busiest on {busiest_day:%A}"
+            f" average over {_days(len(days))} counted; busiest on {busiest_day:%A}"
             f" {_date(busiest_day)} ({busiest} on average)."
         )
         key = f"{view.room.jid} week {monday:%Y-%m-%d}"

@@ -209,7 +209,8 @@ def test_overlapping_runs_take_turns(
     assert (first.wait(60), second.wait(60)) == (0, 0)
     assert sorted(path.name for path in (tmp_path / "public").iterdir()) == [
         "_headers", "badges.json", "count-4@slow.badgegen.test.chart.svg",
-        "count-4@slow.badgegen.test.json", "count-4@slow.badgegen.test.svg", "history.json",
+        "count-4@slow.badgegen.test.json", "count-4@slow.badgegen.test.svg", "feed.xml",
+        "history.json",
         "index.html", "late-1-overlap@slow.badgegen.test.chart.svg",
         "late-1-overlap@slow.badgegen.test.json", "late-1-overlap@slow.badgegen.test.svg",
     ]  # fmt: skip

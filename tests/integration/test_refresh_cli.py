@@ -67,9 +67,9 @@ def test_refresh_writes_badges_then_leaves_them_unchanged(
     assert badge_labels(tmp_path / "public") == {
         name: f"chat: {count} online" for name, count in sorted(EXPECTED.items())
     }
-    # badges.json and index.html say when rooms were counted, and the history and its
-    # charts move on at each quarter hour; the badges themselves stay.
-    dated = {"badges.json", "index.html", "history.json"}
+    # badges.json and index.html say when rooms were counted, the history and its charts
+    # move on at each quarter hour, feed.xml at each week's end; the badges themselves stay.
+    dated = {"badges.json", "index.html", "history.json", "feed.xml"}
     badges = sorted(
         path
         for path in (tmp_path / "public").iterdir()
