@@ -44,6 +44,10 @@ class Runtime:
         """
         if self.counter is not None:
             return self.counter
-        from badgegen.xmpp import xmpp_counter  # slixmpp's import is slow: only counting pays
+        from badgegen.xmpp.tls import verified_context_ahead
 
-        return xmpp_counter(connection, self.progress)
+        # OpenSSL loads the system's CAs in a thread while Python imports slixmpp.
+        context = verified_context_ahead()
+        from badgegen.xmpp.scheduler import xmpp_counter  # slow: only counting pays for it
+
+        return xmpp_counter(connection, self.progress, context.take)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from badgegen.ahead import Ahead
 from badgegen.config import Config
 from badgegen.config.login import Login
 from badgegen.core.counting import Counter
@@ -12,6 +14,7 @@ from badgegen.pipeline.output import Output, read_previous, write_reserve
 from badgegen.pipeline.write import write_run
 from badgegen.publish import WriteReport, lock_directory
 from badgegen.record import Previous, check_source, is_url
+from badgegen.render import prepare_templates
 from badgegen.view.room import RoomView
 
 
@@ -70,7 +73,16 @@ def _count_and_write(
     dry_run: bool,
 ) -> RefreshResult:
     reserved = write_reserve(config, output, previous)
+    # Jinja's import and the templates' compiling run while the counter waits on the server.
+    templates = Ahead(partial(prepare_templates, _styles(config)), "templates")
     counted = count_rooms(config, login, counter, previous, output, reserved)
+    templates.take()
     warnings = [*previous.warnings, *counted.warnings]
     written = write_run(config, output, previous, counted.results, warnings, dry_run=dry_run)
     return RefreshResult(written.views, written.report, tuple(warnings))
+
+
+def _styles(config: Config) -> set[str]:
+    """The badge styles of rooms.yaml's rooms and of the rooms its discover: entries add."""
+    rooms = (*config.rooms, *(entry.template for entry in config.discover))
+    return {room.appearance.style for room in rooms}

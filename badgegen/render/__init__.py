@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,15 @@ from badgegen.vocabulary import STYLES
 if TYPE_CHECKING:  # Jinja is imported when a template is first needed: `check` does without
     import jinja2
 
-__all__ = ["STYLES", "Badge", "clean_text", "parse_color", "render_badge", "text_width"]
+__all__ = [
+    "STYLES",
+    "Badge",
+    "clean_text",
+    "parse_color",
+    "prepare_templates",
+    "render_badge",
+    "text_width",
+]
 
 # badge-maker's stripXmlWhitespace: no whitespace after ">" or after "<".
 _BETWEEN_TAGS = re.compile(r">\s+")
@@ -93,6 +102,23 @@ def _asset(name: str) -> object:
 
     text = resources.files("badgegen.templates").joinpath(name).read_text("utf-8")
     return Markup(text)  # noqa: S704 (our own file, shipped beside the template)
+
+
+def prepare_templates(styles: Iterable[str], page: str = "index.html.j2") -> None:
+    """Import Jinja and compile the built-in templates of these badge styles and the page,
+    so that rendering finds them ready (a run does this while it waits for the server).
+
+    A template that cannot be compiled is left for rendering to report.
+    """
+    import jinja2
+
+    for name in (*(f"{style}.svg.j2" for style in sorted(set(styles))), page):
+        try:
+            _environment(None).get_template(name)
+        except jinja2.TemplateError:
+            continue
+    for asset in ("page.css", "page.js"):
+        _asset(asset)
 
 
 def _render_builtin(layout: Layout) -> str:

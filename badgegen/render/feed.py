@@ -6,18 +6,19 @@ stay the same from run to run and from one published address to another.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
+from badgegen.render.text import NOT_XML
+
 ATOM = "http://www.w3.org/2005/Atom"
 # badgegen's own namespace for feed ids: uuid5 of it and an entry's key is the entry's id.
-ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://badgegen.readthedocs.io/feed")
+# It is uuid5(NAMESPACE_URL, "https://badgegen.readthedocs.io/feed"), written out (tested).
+ID_NAMESPACE = uuid.UUID("74add4b4-ed6b-59eb-ba10-48753e5165af")
 # What XML 1.0 cannot hold at all (ElementTree would write it, and a reader would fail).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,11 @@ def atom_feed(
 
 
 def _text(parent: ElementTree.Element, name: str, text: str) -> None:
-    ElementTree.SubElement(parent, name).text = _NOT_XML.sub("\ufffd", text)
+    ElementTree.SubElement(parent, name).text = NOT_XML.sub("\ufffd", text)
 
 
 def _link(parent: ElementTree.Element, href: str, rel: str, kind: str = "") -> None:
-    attributes = {"href": _NOT_XML.sub("", href), "rel": rel}
+    attributes = {"href": NOT_XML.sub("", href), "rel": rel}
     if kind:
         attributes["type"] = kind
     ElementTree.SubElement(parent, "link", attributes)

@@ -15,8 +15,8 @@ from badgegen.text.graphemes import graphemes, is_emoji
 
 MAX_TEXT_LENGTH = 200
 # Characters XML 1.0 forbids anywhere in a document (section 2.2).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")  # after _NOT_XML, re's \s and regex's agree
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")  # after NOT_XML, re's \s and regex's agree
 # A cluster drawn as one emoji: presentation emoji, flags, keycaps, or
 # anything turned into an emoji by VS16 or joined with ZWJ.
 _ZERO_WIDTH_CATEGORIES = ("Mn", "Me", "Cf")
@@ -60,7 +60,7 @@ def clean_text(text: str) -> str:
     Returns:
         Text that is safe to escape into XML and sensible to show.
     """
-    text = _SPACES.sub(" ", _NOT_XML.sub("", text)).strip()
+    text = _SPACES.sub(" ", NOT_XML.sub("", text)).strip()
     if len(text) <= MAX_TEXT_LENGTH:  # never more clusters than code points
         return text
     clusters = graphemes(text)

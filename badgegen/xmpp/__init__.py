@@ -8,6 +8,19 @@ disco and join, error conditions in conditions.
 
 from __future__ import annotations
 
-from badgegen.xmpp.scheduler import count_rooms, xmpp_counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from badgegen.xmpp.scheduler import count_rooms, xmpp_counter
 
 __all__ = ["count_rooms", "xmpp_counter"]
+
+
+def __getattr__(name: str) -> object:
+    """count_rooms and xmpp_counter, imported with slixmpp when first asked for: the
+    package's light modules (tls) are imported before slixmpp, to overlap its import."""
+    if name in __all__:
+        from badgegen.xmpp import scheduler
+
+        return getattr(scheduler, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import signal
+import ssl
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from slixmpp import ClientXMPP
@@ -21,6 +22,7 @@ from badgegen.errors import Interrupted, XmppError
 from badgegen.xmpp.listing import list_rooms, listing_until
 from badgegen.xmpp.queries import Counting, Listed, Progress
 from badgegen.xmpp.session import close, make_client, start_session
+from badgegen.xmpp.tls import verified_context
 from badgegen.xmpp.unsolicited import Unsolicited
 from badgegen.xmpp.waits import within
 
@@ -31,16 +33,22 @@ T = TypeVar("T")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def xmpp_counter(connection: Connection, progress: Progress | None = None) -> Counter:
+def xmpp_counter(
+    connection: Connection,
+    progress: Progress | None = None,
+    tls: Callable[[], ssl.SSLContext] = verified_context,
+) -> Counter:
     """The counter a run uses by default: one XMPP session with these settings.
 
     Args:
         connection: where to connect and how long each wait may take.
         progress: told (rooms done, rooms in all) as each room is settled.
+        tls: gives the session's TLS context (tls.verified_context_ahead().take: one
+            begun before slixmpp's import).
     """
 
     def count(login: Login, request: CountRequest, /) -> Counted:
-        return count_rooms(login, request, connection, progress)
+        return count_rooms(login, request, connection, progress, tls)
 
     return count
 
@@ -50,6 +58,7 @@ def count_rooms(
     request: CountRequest,
     connection: Connection,
     progress: Progress | None = None,
+    tls: Callable[[], ssl.SSLContext] = verified_context,
 ) -> Counted:
     """Log in once, list the plan's services, count every room: the request's and those the
     plan chooses from each listing, in the same session.
@@ -61,6 +70,7 @@ def count_rooms(
             its time too).
         connection: where to connect and the time limits.
         progress: told how many rooms are done, as each is.
+        tls: gives the TLS context to verify the server with.
 
     Returns:
         A count per room, the request's rooms first, then the ones found.
@@ -69,7 +79,7 @@ def count_rooms(
         XmppError: the connection, TLS or login failed; nothing was counted.
     """
     deadline_at = min(time.monotonic() + connection.deadline, request.until)
-    counting = _count_all(login, request, connection, progress, deadline_at)
+    counting = _count_all(login, request, connection, progress, deadline_at, tls())
     return asyncio.run(_interruptible(counting))
 
 
@@ -105,11 +115,12 @@ async def _count_all(
     options: Connection,
     progress: Progress | None,
     deadline_at: float,
+    context: ssl.SSLContext,
 ) -> Counted:
     plan = request.plan
     templates = [entry.template for entry in plan.entries] if plan else []
     joining = any(room.method == "join" for room in (*request.rooms, *templates))
-    client = make_client(login, options, joining=joining)
+    client = make_client(login, options, context, joining=joining)
     unsolicited = Unsolicited(client, str(client.boundjid.domain))
     try:
         await start_session(client, login, options, deadline_at, request.out_of_time())

@@ -13,11 +13,18 @@ from badgegen.core.connection import Connection
 from badgegen.errors import XmppError
 from badgegen.xmpp import scram  # noqa: F401  (registers the faster SCRAM with slixmpp)
 from badgegen.xmpp.routes import Route, routes_for_server, routes_from_records
+from badgegen.xmpp.tls import verified_context
 from badgegen.xmpp.waits import within
 from badgegen.xmpp.watcher import RouteFailure, SessionWatcher, describe_error, seconds
 
 
-def make_client(login: Login, options: Connection, *, joining: bool = False) -> ClientXMPP:
+def make_client(
+    login: Login,
+    options: Connection,
+    context: ssl.SSLContext | None = None,
+    *,
+    joining: bool = False,
+) -> ClientXMPP:
     """A client for counting; not connected yet.
 
     Queries and replies go through DiscoQueries as raw XML, so no plugin is
@@ -26,12 +33,13 @@ def make_client(login: Login, options: Connection, *, joining: bool = False) -> 
     Args:
         login: the account.
         options: where to connect (for the CA file).
+        context: the TLS context (by default a new tls.verified_context()).
         joining: whether some room is counted by joining it.
     """
     password = login.password.reveal() if login.password else ""
     mech = "ANONYMOUS" if login.anonymous else None
-    # Verified TLS with the system's CAs, loaded once (slixmpp's own context loads them twice).
-    context = ssl.create_default_context()
+    if context is None:
+        context = verified_context()
     client = ClientXMPP(login.jid, password, sasl_mech=mech, ssl_context=context)
     # Subscription requests get no answer: a flood of them must neither cost the rate
     # limit nor fill the account's roster.

@@ -169,3 +169,25 @@ def test_the_feed_keeps_the_newest_entries_only(tmp_path: Path) -> None:
     updated = sorted(when for when, _title, _summary in found.values())
     assert updated[0] == "2026-11-16T00:00:00Z"  # the oldest of the four weeks shown
     assert updated[-1] == "2026-12-07T00:00:00Z"
+
+
+def test_the_id_namespace_is_the_uuid5_of_its_url() -> None:
+    """ID_NAMESPACE is written out (uuid5 costs its first hash at import); it must stay the
+    value every published feed's ids were made from."""
+    import uuid
+
+    from badgegen.render.feed import ID_NAMESPACE
+
+    assert uuid.uuid5(uuid.NAMESPACE_URL, "https://badgegen.readthedocs.io/feed") == ID_NAMESPACE
+
+
+@pytest.mark.parametrize("code", [0x00, 0x08, 0x0B, 0x1F, 0xD800, 0xDFFF, 0xFFFE, 0xFFFF])
+def test_what_xml_forbids_is_replaced_in_the_feed(code: int) -> None:
+    """The feed keeps out every character XML 1.0 forbids (section 2.2), lone surrogates too."""
+    from badgegen.render.feed import AtomEntry
+
+    moment = datetime(2026, 11, 2, tzinfo=UTC)
+    entry = AtomEntry("k", f"a{chr(code)}b\t\U0010fffd", "", moment, "https://x.example/")
+    text = atom_feed("t", "feed", "./", [entry], moment)
+    parsed = ElementTree.fromstring(text.split("\n", 1)[1])
+    assert parsed.findtext(f"{ATOM}entry/{ATOM}title") == "a\ufffdb\t\U0010fffd"
