@@ -66,7 +66,9 @@ class FakeCounter:
     """Counts without a server: fixed counts (None: the room does not exist), calls kept.
 
     A value may also be a whole Count, for a room that says its name or language. Given
-    listings, it hands them to a refresh's discovery, as the session would.
+    listings, it hands them to a refresh's discovery, as the session would. Given early
+    listings (the listings as they stand while one is slow), it first hands the refresh's
+    request.early what it found with those, as the session does, then calls on_early.
 
     Given to a refresh the way any program would: `main(obj=Runtime(counter))`.
     """
@@ -76,8 +78,11 @@ class FakeCounter:
         counts: Mapping[str, int | Count | None],
         error: Exception | None = None,
         listings: Sequence[Listing] = (),
+        early: Sequence[Listing] | None = None,
+        on_early: Callable[[], None] | None = None,
     ) -> None:
         self.counts, self.error, self.listings = dict(counts), error, tuple(listings)
+        self.early, self.on_early = early, on_early
         self.calls: list[tuple[Login, tuple[Room, ...]]] = []
         self.until = math.inf  # when the last call had to be done by (time.monotonic())
         self.reserved = 0.0  # and the seconds of --deadline kept back after that
@@ -87,11 +92,18 @@ class FakeCounter:
         self.until, self.reserved = request.until, request.reserved
         if self.error:
             raise self.error
+        if self.early is not None and request.early is not None:
+            request.early(self._counted(request, self.early))
+            if self.on_early:
+                self.on_early()
+        return self._counted(request, self.listings)
+
+    def _counted(self, request: CountRequest, listings: Sequence[Listing]) -> Counted:
         found = Found()
         if request.plan is not None:  # as the session does: list, choose, count those too
-            found = request.plan.choose_all(self.listings)
+            found = request.plan.choose_all(listings)
         rooms = (*request.rooms, *found.rooms)
-        return Counted(tuple(self._count(room.jid) for room in rooms), found, self.listings)
+        return Counted(tuple(self._count(room.jid) for room in rooms), found, tuple(listings))
 
     def _count(self, jid: str) -> Count:
         occupants = self.counts.get(jid)

@@ -9,6 +9,7 @@ caller's back. A program embedding badgegen, or a test, may pass its own.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,13 +21,20 @@ from badgegen.core.discovery import DiscoveryPlan, Found, Listing
 
 @dataclass(frozen=True, slots=True)
 class CountRequest:
-    """The rooms to count, the services to list (with how to choose their rooms), and when
-    counting must be done by (time.monotonic())."""
+    """The rooms to count, the services to list (with how to choose their rooms), when
+    counting must be done by (time.monotonic()), and what to do with the rooms that depend on
+    no listing when a listing is slow.
+
+    A listing still under way a --timeout after the counting began, once every room that
+    does not depend on it is settled, is slow: the counter hands `early` what it has then
+    (the listings not ended counted as failed, which changes nothing), once, and goes on.
+    """
 
     rooms: tuple[Room, ...]
     plan: DiscoveryPlan | None = None
     until: float = math.inf
     reserved: float = 0.0  # seconds of --deadline kept back after until (for writing)
+    early: Callable[[Counted], None] | None = None  # publishes what is counted, once
 
     def out_of_time(self) -> str:
         """Why nothing more may be asked once until has passed, in the user's words."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from badgegen.config import Config, Discover, Room
 from badgegen.config.login import Login
-from badgegen.core.counting import Counter, CountRequest
+from badgegen.core.counting import Counted, Counter, CountRequest
 from badgegen.core.counts import Problem
 from badgegen.core.discovery import DiscoveryPlan, entered, left
 from badgegen.core.results import RoomResult, settle, unlisted
@@ -31,6 +32,7 @@ def count_rooms(
     previous: Previous,
     output: Output,
     reserved: float,
+    early: Callable[[CountedRun], None] | None = None,
 ) -> CountedRun:
     """Ask the counter for every room (and the services to list), then settle each room.
 
@@ -41,16 +43,31 @@ def count_rooms(
         previous: the last run's record.
         output: the time of the run, and its deadline.
         reserved: seconds before the deadline kept for the rest of the run.
+        early: given the results once, while a slow listing goes on, if one does (the
+            rooms of listings not ended keep what they showed).
     """
     plan = None
     if config.discover:
         plan = DiscoveryPlan.of(config.discover, previous.states, config.rooms)
     request = CountRequest(config.rooms, plan, output.deadline_at - reserved, reserved)
-    counted = counter(login, request)
-    rooms = counted.rooms(request)
-    results = settle(rooms, counted.counts, previous.states, output.now, config.stale_after)
-    if plan is not None:
-        results = placed(results, config, previous.states, counted.found.over_limit)
+
+    def settled(counted: Counted) -> CountedRun:
+        return _settled(request, counted, config, previous, output.now)
+
+    if early is not None and plan is not None:
+        publish = early
+        request = replace(request, early=lambda counted: publish(settled(counted)))
+    return settled(counter(login, request))
+
+
+def _settled(
+    request: CountRequest, counted: Counted, config: Config, previous: Previous, now: datetime
+) -> CountedRun:
+    """Each room's result from what the counter found."""
+    states = previous.states
+    results = settle(counted.rooms(request), counted.counts, states, now, config.stale_after)
+    if request.plan is not None:
+        results = placed(results, config, states, counted.found.over_limit)
     return CountedRun(results, counted.found.warnings)
 
 

@@ -9,7 +9,7 @@ from badgegen.ahead import Ahead
 from badgegen.config import Config
 from badgegen.config.login import Login
 from badgegen.core.counting import Counter
-from badgegen.pipeline.count import count_rooms
+from badgegen.pipeline.count import CountedRun, count_rooms
 from badgegen.pipeline.output import Output, read_previous, write_reserve
 from badgegen.pipeline.write import write_run
 from badgegen.publish import WriteReport, lock_directory
@@ -75,7 +75,15 @@ def _count_and_write(
     reserved = write_reserve(config, output, previous)
     # Jinja's import and the templates' compiling run while the counter waits on the server.
     templates = Ahead(partial(prepare_templates, _styles(config)), "templates")
-    counted = count_rooms(config, login, counter, previous, output, reserved)
+
+    def publish_early(run: CountedRun) -> None:
+        """While a slow listing goes on, the rooms that do not depend on it are published:
+        a listing not ended changes nothing, and the files written at the end replace these."""
+        templates.take()
+        write_run(config, output, previous, run.results, [], dry_run=False)
+
+    early = None if dry_run else publish_early
+    counted = count_rooms(config, login, counter, previous, output, reserved, early)
     templates.take()
     warnings = [*previous.warnings, *counted.warnings]
     written = write_run(config, output, previous, counted.results, warnings, dry_run=dry_run)

@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Why a listing not ended counts as failed: at the end of the run, or when the rooms that do
+# not depend on it are published early.
+LATE = "no whole listing before the run's deadline"
+STILL_LISTING = "still listing when the rooms that depend on no listing were published"
 
 
 def xmpp_counter(
@@ -130,7 +134,8 @@ async def _count_all(
         counting = Counting(client, options, progress)
         counting.add(request.rooms)
         listings = _Listings(client, plan, counting, options.timeout, deadline_at)
-        await _count_rooms(client, counting, listings, options, deadline_at)
+        early = _Early(request, counting, listings, options.timeout)
+        await _count_rooms(client, counting, listings, options, deadline_at, early)
     finally:
         client.cancel_connection_attempt()
         await close(client)
@@ -144,9 +149,10 @@ async def _count_rooms(
     listings: _Listings,
     options: Connection,
     deadline_at: float,
+    early: _Early,
 ) -> None:
     """Ask every room, paced per domain (see pacing), and the rooms each listing adds as it
-    ends, until all are settled or the deadline."""
+    ends, until all are settled or the deadline; a slow listing's wait publishes the rest."""
     client.add_event_handler("disconnected", counting.on_disconnected)
     try:
         while (counting.unsettled or listings.pending) and not counting.lost:
@@ -155,8 +161,11 @@ async def _count_rooms(
             if remaining <= 0 or (counting.pacer.in_flight == 0 and not listings.pending):
                 break
             try:
-                ending = await within(remaining, counting.ended.get())
+                ending = await within(early.wait(remaining), counting.ended.get())
             except TimeoutError:
+                if time.monotonic() < deadline_at:  # the wait for a slow listing
+                    early.publish_if_due()
+                    continue
                 break
             if ending is None:  # the connection dropped
                 break
@@ -165,10 +174,43 @@ async def _count_rooms(
             else:
                 may_retry = time.monotonic() + options.timeout < deadline_at
                 counting.settle(*ending, may_retry=may_retry)
+            early.publish_if_due()
     finally:  # also when the run itself is cancelled (SIGINT, SIGTERM)
         client.del_event_handler("disconnected", counting.on_disconnected)
         await listings.cancel()
         await counting.cancel_queries()
+
+
+class _Early:
+    """The rooms that depend on no listing, handed to request.early once while a slow
+    listing goes on: when every room asked so far is settled, some listing is still under
+    way, and a --timeout has passed since the counting began (see CountRequest)."""
+
+    def __init__(
+        self, request: CountRequest, counting: Counting, listings: _Listings, timeout: float
+    ) -> None:
+        self.request, self.counting, self.listings = request, counting, listings
+        self.due_at = time.monotonic() + timeout
+        self.done = request.early is None or not listings.pending
+
+    def _waiting_for_listings_only(self) -> bool:
+        return not self.done and not self.counting.unsettled and self.listings.pending
+
+    def wait(self, remaining: float) -> float:
+        """How long the counting may wait for its next event: until publication is due."""
+        if not self._waiting_for_listings_only():
+            return remaining
+        return min(remaining, max(0.0, self.due_at - time.monotonic()))
+
+    def publish_if_due(self) -> None:
+        """Hand request.early what is counted, if the time has come."""
+        if not self._waiting_for_listings_only() or time.monotonic() < self.due_at:
+            return
+        self.done = True
+        assert self.request.early is not None
+        waiting = ", ".join(self.listings.under_way())
+        log.debug("publishing the rooms that depend on no listing while %s lists", waiting)
+        self.request.early(self.listings.counted(self.request, self.counting, STILL_LISTING))
 
 
 class _Listings:
@@ -221,13 +263,17 @@ class _Listings:
             task.cancel()
         await asyncio.gather(*self.running, return_exceptions=True)
 
-    def counted(self, request: CountRequest, counting: Counting) -> Counted:
-        """The request's rooms and those found, with their counts; a listing that had not
-        ended by the deadline is one that failed."""
+    def under_way(self) -> list[str]:
+        """The services whose listing has not ended."""
+        entries = self.plan.entries if self.plan else ()
+        return [entry.service for entry in entries if entry.service not in self.done]
+
+    def counted(self, request: CountRequest, counting: Counting, late: str = LATE) -> Counted:
+        """The request's rooms and those found, with their counts; a listing that has not
+        ended (by the deadline, or yet) is one that failed, for the reason late."""
         first = len(request.rooms)  # added first, as asked
         if self.plan is None:
             return Counted(counting.counts(first, ()))
-        late = "no whole listing before the run's deadline"
         listings = tuple(
             self.done.get(entry.service) or Listing(entry.service, (), late)
             for entry in self.plan.entries

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from badgegen.errors import ConfigError
 from tests.conftest import FakeCounter, run_cli
 
 SERVICE = "conference.example.net"
-A, B, C = (f"{name}@{SERVICE}" for name in ("a", "b", "c"))
+A, B, C, D = (f"{name}@{SERVICE}" for name in ("a", "b", "c", "d"))
 ROOMS_YAML = f"""\
 account: {{jid: bot@example.net}}
 rooms:
@@ -260,3 +261,45 @@ def test_lowering_limit_says_why_rooms_left_the_page(tmp_path: Path) -> None:
     assert "no longer listed" not in site.badge(e)
     said = f"2 rooms beyond their discover: limit keep their badges, which say so ({d}, {e})"
     assert said in result.stdout
+
+
+def test_a_slow_listing_publishes_the_other_rooms_first(tmp_path: Path) -> None:
+    """While a listing is slow, the rooms that depend on no listing are published with what
+    the run has so far (the listing not ended changes nothing); the files at the end are
+    those of a run that published nothing early, byte for byte."""
+    (tmp_path / "rooms.yaml").write_text(ROOMS_YAML)
+    first = datetime(2026, 11, 2, 10, 5, tzinfo=UTC)
+    site = tmp_path / "site"
+    command = ["refresh", "--config", str(tmp_path / "rooms.yaml"), "--out", str(site)]
+    counter = FakeCounter({A: 1, B: 2, C: 3}, listings=[Listing(SERVICE, (A, B, C))])
+    assert run_cli(command, counter, clock=lambda: first).exit_code == 0
+
+    later = first + timedelta(minutes=30)
+    counts: dict[str, int | Count | None] = {A: 5, B: 6, C: 7, D: 8}
+    final = [Listing(SERVICE, (B, D))]  # c left, d arrived
+    still = [Listing(SERVICE, (), "still listing")]
+    seen: dict[str, str] = {}
+
+    def look() -> None:  # the output directory while the listing goes on
+        rooms = json.loads((tmp_path / "early" / "badges.json").read_text())["rooms"]
+        seen.update({jid: room["status"] for jid, room in rooms.items()})
+        seen["a badge"] = (tmp_path / "early" / f"{A}.svg").read_text()
+
+    outs = {}
+    for name, early in (("early", still), ("whole", None)):
+        outs[name] = tmp_path / name
+        shutil.copytree(site, outs[name])
+        args = ["refresh", "--config", str(tmp_path / "rooms.yaml"), "--out", str(outs[name])]
+        counter = FakeCounter(counts, listings=final, early=early, on_early=look)
+        assert run_cli(args, counter, clock=lambda: later).exit_code == 0
+
+    assert 'aria-label="own: 5 online"' in seen["a badge"]  # published before the end
+    assert seen[C] == "counted"  # the listing not ended changes nothing
+    assert D not in seen
+    assert _files(outs["early"]) == _files(outs["whole"])
+    ended = json.loads((outs["early"] / "badges.json").read_text())["rooms"]
+    assert (ended[C]["status"], ended[D]["status"]) == ("unlisted", "counted")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}

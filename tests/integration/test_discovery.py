@@ -11,6 +11,7 @@ that never end; the federation lab a service on another server.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from badgegen.config import Discover, Room
 from badgegen.config.login import Login, Secret
 from badgegen.core.connection import Connection
-from badgegen.core.counting import CountRequest
+from badgegen.core.counting import Counted, CountRequest
 from badgegen.core.counts import Count
 from badgegen.core.discovery import DiscoveryPlan, Found, entered
 from badgegen.core.state import RoomState
@@ -279,3 +280,28 @@ def test_a_slow_listing_holds_up_no_other_room(
     assert by_jid[known].occupants == 2
     assert "its share of the run" in counted.found.warnings[0]
     assert "no answer" not in counted.found.warnings[0]
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_a_slow_listing_has_the_other_rooms_published_first(
+    server: SandboxServer, slow: SlowRooms, account: Account
+) -> None:
+    """A --timeout into the counting, with every other room settled and the listing still
+    under way, the session hands request.early what it has, once: rooms.yaml's rooms and
+    those on the page before counted, the listing not ended (which changes nothing)."""
+    slow.listing, slow.page_delay = "endless", 1.5
+    known, before = on_the_page_before(server, slow)
+    configured = tuple(Room(slow.jid(f"count-{number}-configured")) for number in range(3))
+    plan = DiscoveryPlan.of((entry(server.component_domain),), before, configured)
+    handed: list[tuple[Counted, float]] = []
+    request = CountRequest(configured, plan, early=lambda c: handed.append((c, time.monotonic())))
+    began = time.monotonic()
+    counted = count_rooms(login(account), request, options(server, timeout=2.0, deadline=12.0))
+    assert len(handed) == 1
+    early, at = handed[0]
+    by_jid = dict(zip((room.jid for room in early.rooms(request)), early.counts, strict=True))
+    assert [by_jid[room.jid].occupants for room in configured] == [0, 1, 2]
+    assert by_jid[known].occupants == 2
+    assert "still listing" in early.found.warnings[0]  # handed while the listing went on
+    assert at >= began + 2.0  # not before a --timeout
+    assert "its share of the run" in counted.found.warnings[0]
