@@ -25,9 +25,10 @@ class CountRequest:
     counting must be done by (time.monotonic()), and what to do with the rooms that depend on
     no listing when a listing is slow.
 
-    A listing still under way a --timeout after the counting began, once every room that
-    does not depend on it is settled, is slow: the counter hands `early` what it has then
-    (the listings not ended counted as failed, which changes nothing), once, and goes on.
+    A listing still under way a --timeout after the counting began, once every room asked
+    so far is settled, is slow: the counter hands `early` what it has then (the listings
+    not ended counted as failed, which changes nothing), once, in a thread, and goes on; it
+    returns only after `early` did. Not when less counting time is left than `reserved`.
     """
 
     rooms: tuple[Room, ...]

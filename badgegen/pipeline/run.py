@@ -73,21 +73,37 @@ def _count_and_write(
     dry_run: bool,
 ) -> RefreshResult:
     reserved = write_reserve(config, output, previous)
-    # Jinja's import and the templates' compiling run while the counter waits on the server.
-    templates = Ahead(partial(prepare_templates, _styles(config)), "templates")
-
-    def publish_early(run: CountedRun) -> None:
-        """While a slow listing goes on, the rooms that do not depend on it are published:
-        a listing not ended changes nothing, and the files written at the end replace these."""
-        templates.take()
-        write_run(config, output, previous, run.results, [], dry_run=False)
-
-    early = None if dry_run else publish_early
-    counted = count_rooms(config, login, counter, previous, output, reserved, early)
-    templates.take()
+    if dry_run:
+        counted = count_rooms(config, login, counter, previous, output, reserved)
+    else:
+        counted = _count_preparing_to_write(config, login, counter, output, previous, reserved)
     warnings = [*previous.warnings, *counted.warnings]
     written = write_run(config, output, previous, counted.results, warnings, dry_run=dry_run)
     return RefreshResult(written.views, written.report, tuple(warnings))
+
+
+def _count_preparing_to_write(
+    config: Config,
+    login: Login,
+    counter: Counter,
+    output: Output,
+    previous: Previous,
+    reserved: float,
+) -> CountedRun:
+    """Count; meanwhile compile the templates (Jinja's import and compiling run while the
+    counter waits on the server), and while a slow listing goes on, write what is counted."""
+    styles = _styles(config)
+    templates = Ahead(partial(prepare_templates, styles, config.templates), "templates")
+
+    def publish_early(run: CountedRun) -> None:
+        """The rooms that do not depend on the slow listing, published while it goes on (the
+        listing not ended changes nothing); the run's last write replaces these files."""
+        templates.take()
+        write_run(config, output, previous, run.results, [], dry_run=False, refetch=False)
+
+    counted = count_rooms(config, login, counter, previous, output, reserved, publish_early)
+    templates.take()
+    return counted
 
 
 def _styles(config: Config) -> set[str]:

@@ -32,6 +32,7 @@ def write_run(
     warnings: list[str],
     *,
     dry_run: bool,
+    refetch: bool = True,
 ) -> Written:
     """Add the run to the history, view every room, and (unless a dry run) write it all:
     the badges and page first, the record last (a run that fails before it leaves the last).
@@ -43,11 +44,13 @@ def write_run(
         results: every room's result.
         warnings: the run's warnings; a clock behind the history adds one.
         dry_run: write nothing.
+        refetch: with a --previous URL, fetch the record again and merge what another run
+            published meanwhile (the run's last write does; an early one need not).
     """
     counted = {result.room.jid: result.count.occupants for result in results if result.asked}
-    history = (
-        previous.history if dry_run else _with_newer_history(config, output, previous, warnings)
-    )
+    history = previous.history
+    if refetch and not dry_run:
+        history = _with_newer_history(config, output, previous, warnings)
     recorded = add_run(history, counted, output.now)
     warnings += _clock_warnings(recorded)
     views = view_rooms(results, recorded.history, output.now)
@@ -59,10 +62,8 @@ def write_run(
     )
     badges = write_badges(output.out_dir, files)
     record = write_badges(output.out_dir, record_files(results, recorded.history, output.now))
-    return Written(
-        views,
-        WriteReport(badges.written + record.written, badges.unchanged + record.unchanged),
-    )
+    report = WriteReport(badges.written + record.written, badges.unchanged + record.unchanged)
+    return Written(views, report)
 
 
 def _clock_warnings(recorded: Recorded) -> list[str]:

@@ -104,18 +104,22 @@ def _asset(name: str) -> object:
     return Markup(text)  # noqa: S704 (our own file, shipped beside the template)
 
 
-def prepare_templates(styles: Iterable[str], page: str = "index.html.j2") -> None:
-    """Import Jinja and compile the built-in templates of these badge styles and the page,
-    so that rendering finds them ready (a run does this while it waits for the server).
+def prepare_templates(
+    styles: Iterable[str], templates: Path | None = None, page: str = "index.html.j2"
+) -> None:
+    """Import Jinja and compile the templates of these badge styles (the user's folder's
+    first, as render_badge finds them) and the page, so that rendering finds them ready (a
+    run does this while it waits for the server).
 
     A template that cannot be compiled is left for rendering to report.
     """
     import jinja2
 
-    for name in (*(f"{style}.svg.j2" for style in sorted(set(styles))), page):
+    wanted = [(f"{style}.svg.j2", templates) for style in sorted(set(styles))]
+    for name, folder in (*wanted, (page, None)):
         try:
-            _environment(None).get_template(name)
-        except jinja2.TemplateError:
+            _template(name, folder)
+        except (RenderError, jinja2.TemplateError):
             continue
     for asset in ("page.css", "page.js"):
         _asset(asset)

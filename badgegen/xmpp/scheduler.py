@@ -19,6 +19,7 @@ from badgegen.core.connection import Connection
 from badgegen.core.counting import Counted, Counter, CountRequest
 from badgegen.core.discovery import DiscoveryPlan, Listing
 from badgegen.errors import Interrupted, XmppError
+from badgegen.xmpp.early import EarlyPublication
 from badgegen.xmpp.listing import list_rooms, listing_until
 from badgegen.xmpp.queries import Counting, Listed, Progress
 from badgegen.xmpp.session import close, make_client, start_session
@@ -31,10 +32,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-# Why a listing not ended counts as failed: at the end of the run, or when the rooms that do
-# not depend on it are published early.
+# Why a listing not ended counts as failed at the end of the run (early.py: before its end).
 LATE = "no whole listing before the run's deadline"
-STILL_LISTING = "still listing when the rooms that depend on no listing were published"
 
 
 def xmpp_counter(
@@ -134,7 +133,7 @@ async def _count_all(
         counting = Counting(client, options, progress)
         counting.add(request.rooms)
         listings = _Listings(client, plan, counting, options.timeout, deadline_at)
-        early = _Early(request, counting, listings, options.timeout)
+        early = EarlyPublication(request, counting, listings, options.timeout, deadline_at)
         await _count_rooms(client, counting, listings, options, deadline_at, early)
     finally:
         client.cancel_connection_attempt()
@@ -149,7 +148,7 @@ async def _count_rooms(
     listings: _Listings,
     options: Connection,
     deadline_at: float,
-    early: _Early,
+    early: EarlyPublication,
 ) -> None:
     """Ask every room, paced per domain (see pacing), and the rooms each listing adds as it
     ends, until all are settled or the deadline; a slow listing's wait publishes the rest."""
@@ -179,38 +178,7 @@ async def _count_rooms(
         client.del_event_handler("disconnected", counting.on_disconnected)
         await listings.cancel()
         await counting.cancel_queries()
-
-
-class _Early:
-    """The rooms that depend on no listing, handed to request.early once while a slow
-    listing goes on: when every room asked so far is settled, some listing is still under
-    way, and a --timeout has passed since the counting began (see CountRequest)."""
-
-    def __init__(
-        self, request: CountRequest, counting: Counting, listings: _Listings, timeout: float
-    ) -> None:
-        self.request, self.counting, self.listings = request, counting, listings
-        self.due_at = time.monotonic() + timeout
-        self.done = request.early is None or not listings.pending
-
-    def _waiting_for_listings_only(self) -> bool:
-        return not self.done and not self.counting.unsettled and self.listings.pending
-
-    def wait(self, remaining: float) -> float:
-        """How long the counting may wait for its next event: until publication is due."""
-        if not self._waiting_for_listings_only():
-            return remaining
-        return min(remaining, max(0.0, self.due_at - time.monotonic()))
-
-    def publish_if_due(self) -> None:
-        """Hand request.early what is counted, if the time has come."""
-        if not self._waiting_for_listings_only() or time.monotonic() < self.due_at:
-            return
-        self.done = True
-        assert self.request.early is not None
-        waiting = ", ".join(self.listings.under_way())
-        log.debug("publishing the rooms that depend on no listing while %s lists", waiting)
-        self.request.early(self.listings.counted(self.request, self.counting, STILL_LISTING))
+        await early.finished()
 
 
 class _Listings:

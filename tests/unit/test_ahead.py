@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -59,13 +60,23 @@ def test_the_tls_context_begun_ahead_verifies_the_server() -> None:
     assert context.check_hostname
 
 
-def test_templates_prepared_ahead_render_the_same_badge() -> None:
-    """Preparing compiles what rendering uses; a style with no template is left for
-    rendering to report, not raised in the thread."""
-    from badgegen.render import Badge, prepare_templates, render_badge
+def test_templates_prepared_ahead_are_the_ones_rendering_uses(tmp_path: Path) -> None:
+    """Preparing compiles what rendering then finds ready: the built-in style's template,
+    the user folder's where it overrides one, the page; a style with no template, or a
+    broken one, is left for rendering to report, not raised in the thread."""
+    from badgegen.render import Badge, _environment, _template, prepare_templates, render_badge
 
+    (tmp_path / "plastic.svg.j2").write_text("<svg>{{ b.width }}</svg>\n")
+    (tmp_path / "social.svg.j2").write_text("<svg>{% if %}</svg>\n")
+    _template.cache_clear()
+    _environment.cache_clear()
+    prepare_templates(["flat", "plastic", "social", "no-such-style"], tmp_path)
+    # Badges render in the user's folder's environment (its templates before ours), the
+    # page in ours.
+    assert {key[1] for key in _environment(tmp_path).cache or {}} == {
+        "flat.svg.j2",
+        "plastic.svg.j2",
+    }
+    assert {key[1] for key in _environment(None).cache or {}} == {"index.html.j2"}
     badge = Badge(label="chat", message="12 online", color="#4c1", style="plastic")
-    before = render_badge(badge)
-    prepare_templates(["plastic", "no-such-style"])
-    assert render_badge(badge) == before
-    assert before.startswith("<svg")
+    assert render_badge(badge, tmp_path).startswith("<svg>")
