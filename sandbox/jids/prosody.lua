@@ -4,6 +4,9 @@
 local source = arg[1]
 package.path = source .. "/?.lua;" .. package.path
 package.cpath = source .. "/?.so;" .. package.cpath
+-- Prosody 13's modules require each other as "prosody.util.x": its loader maps those names
+-- to the tree (0.12 has no loader, and needs none).
+pcall(require, "loader")
 local jid = require "util.jid"
 local json = require "util.json"
 local idna = require "util.encodings".idna

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 
 import pytest
@@ -132,3 +133,14 @@ def test_fatal_failures_end_promptly(
     with pytest.raises(XmppError) as caught:
         counts_of(make_login(account), [Room(occupants.room_jid("busy"))], patient)  # type: ignore[operator]
     assert re.search(message, str(caught.value))
+
+
+@pytest.mark.parametrize("server", ["prosody"], indirect=True)
+def test_the_prosody_under_test_is_the_one_asked_for(server: SandboxServer) -> None:
+    """The suite runs on whichever Prosody is first on PATH; .ci/run names the version it
+    put there (BADGEGEN_PROSODY_VERSION), so a PATH that does not reach it fails here
+    instead of testing Debian's 0.12 twice. The server says its version in its log."""
+    said = re.search(r"Prosody version (\S+)", (server.root / "prosody.log").read_text())
+    assert said is not None, "the server's log names no version"
+    expected = os.environ.get("BADGEGEN_PROSODY_VERSION")
+    assert said.group(1) == expected if expected else said.group(1).startswith(("0.12", "13."))

@@ -29,12 +29,15 @@ from tests.integration.runs import refresh_command, run_refresh
 TIMEOUT = 3.0
 PASSWORD = "lab-password"
 SAMPLES = (SampleRoom("busy", 4), SampleRoom("solo", 1), SampleRoom("empty", 0))
-# What each dead domain's rooms end as: the problem, and words the reason must hold.
+# What each dead domain's rooms end as: the problem, and the server's words for the reason
+# (one of them: Prosody 0.12 says NXDomain of a name that does not exist, 13 says it is
+# unable to resolve the service).
+NO_SUCH_NAME = ("NXDomain", "unable to resolve service")
 FAILURES = {
-    "missing.lab.example": (Problem.REMOTE_UNREACHABLE, "NXDomain"),
-    "refused.lab.example": (Problem.REMOTE_UNREACHABLE, "connection refused"),
-    "silent.lab.example": (Problem.TIMEOUT, ""),
-    "drop.lab.example": (Problem.TIMEOUT, ""),
+    "missing.lab.example": (Problem.REMOTE_UNREACHABLE, NO_SUCH_NAME),
+    "refused.lab.example": (Problem.REMOTE_UNREACHABLE, ("connection refused",)),
+    "silent.lab.example": (Problem.TIMEOUT, ("",)),
+    "drop.lab.example": (Problem.TIMEOUT, ("",)),
 }
 
 
@@ -85,7 +88,7 @@ def test_each_dead_domain_keeps_its_reason(lab: Lab, remote: Occupants, login: L
     for room in dead:
         problem, words = FAILURES[room.jid.split("@")[1]]
         assert by_room[room.jid].problem is problem, by_room[room.jid]
-        assert words in by_room[room.jid].detail
+        assert any(said in by_room[room.jid].detail for said in words), by_room[room.jid]
     assert [by_room[room.jid].occupants for room in good] == [s.occupants for s in SAMPLES]
 
 
@@ -145,7 +148,8 @@ def test_refresh_over_the_federation(
     assert "lobby@missing.lab.example: remote server unreachable (remote-server-not-found:" in (
         result.stderr
     )
-    assert "NXDomain" in result.stderr
+    missing = next(line for line in result.stderr.splitlines() if "missing.lab" in line)
+    assert any(said in missing for said in NO_SUCH_NAME), missing
     record = json.loads((tmp_path / "public" / "badges.json").read_text())["rooms"]
     assert "connection refused" in record["lobby@refused.lab.example"]["detail"]
     assert login.jid.endswith(f"@{HOME}")
