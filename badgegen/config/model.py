@@ -51,15 +51,20 @@ class Room:
         return self.file + ".chart" + SVG_SUFFIX
 
     @property
+    def narrow_chart_name(self) -> str:
+        """The file name of the chart with its panels stacked, for a phone."""
+        return self.file + ".chart-narrow" + SVG_SUFFIX
+
+    @property
     def trend_names(self) -> tuple[str, str]:
         """The trend badge's SVG and endpoint JSON file names (reserved like the chart's)."""
         return self.file + ".trend" + SVG_SUFFIX, self.file + ".trend" + JSON_SUFFIX
 
     @property
     def file_names(self) -> tuple[str, ...]:
-        """Every file a run writes for the room: badge, endpoint JSON, chart, trend badge."""
+        """Every file a run writes for the room: badge, endpoint JSON, charts, trend badge."""
         trend = self.trend_names if self.trend else ()
-        return (self.svg_name, self.json_name, self.chart_name, *trend)
+        return (self.svg_name, self.json_name, self.chart_name, self.narrow_chart_name, *trend)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # 255-byte name limit of common filesystems.
 MAX_FILE_NAME_BYTES = 200
 RESERVED_NAMES = ("badges", "history")  # badges.json, history.json: the run's own
-# NAME.chart.svg, a room's history chart; NAME.trend.svg and .json, its trend badge.
-DERIVED_SUFFIXES = (".chart", ".trend")
+# NAME.chart.svg and NAME.chart-narrow.svg, a room's history chart (wide, and stacked for a
+# phone); NAME.trend.svg and .json, its trend badge.
+DERIVED_SUFFIXES = (".chart", ".chart-narrow", ".trend")
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:

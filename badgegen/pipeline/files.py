@@ -9,6 +9,7 @@ from pathlib import Path
 from badgegen.config.model import Site
 from badgegen.core.occupancy import History
 from badgegen.render import render_badge
+from badgegen.render.chart import NARROW
 from badgegen.render.endpoint import endpoint_json
 from badgegen.view.feed import FEED, feed_xml
 from badgegen.view.page import INDEX, index_html
@@ -53,7 +54,8 @@ def run_files(
 
 
 def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict[str, bytes]:
-    """NAME.svg and NAME.json, NAME.chart.svg, and with `trend:` NAME.trend.svg and .json.
+    """NAME.svg and NAME.json, NAME.chart.svg and NAME.chart-narrow.svg (stacked, for a
+    phone), and with `trend:` NAME.trend.svg and .json.
 
     Args:
         views: every room's view.
@@ -65,6 +67,7 @@ def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict
         files[room.svg_name] = render_badge(view.badge, templates).encode("utf-8")
         files[room.json_name] = endpoint_json(view.badge).encode("utf-8")
         files[room.chart_name] = view.chart.svg().encode("utf-8")
+        files[room.narrow_chart_name] = view.chart.svg(NARROW).encode("utf-8")
         if view.trend is not None:
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(view.trend, templates).encode("utf-8")

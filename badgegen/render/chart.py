@@ -1,4 +1,4 @@
-"""A room's pulse as a static SVG: the last day, week and month side by side.
+"""A room's pulse as a static SVG: the last day, week and month side by side, or stacked.
 
 Drawn by badgegen, no script and no request: three panels of occupants over
 time on one vertical scale (its marks on the left), each with its time marks
@@ -6,6 +6,8 @@ below, a gap in the line where the room was not counted for longer than its
 usual interval (so a schedule every half hour draws a line, not dots), and "no counts yet"
 in a panel that has none. Light and dark follow the reader's colour scheme.
 A title and a description say what a picture cannot: peak and average.
+The wide layout (720 px) is for a desktop's page; the narrow one stacks the
+panels 340 px wide, so that a phone shows all three with text at 11 px or more.
 """
 
 from __future__ import annotations
@@ -15,12 +17,43 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 720, 160
 SCALE_WIDTH = 34  # the vertical scale's marks, left of the first panel
 RIGHT = 4  # room for the last panel's frame and a dot on its edge
 PANEL_GAP = 16
 TOP, BOTTOM = 8, 36  # room for the time marks and the panel's name below
 FONT = 11
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The chart's width, and each row's height: one row of panels side by side, or one
+    row per panel (stacked), each with its own scale marks."""
+
+    width: int
+    row_height: int
+    stacked: bool = False
+
+
+WIDE = Layout(720, 160)
+NARROW = Layout(340, 128, stacked=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """Where a row of panels is drawn: its top edge and its height."""
+
+    y: float
+    height: int
+
+    @property
+    def bottom(self) -> float:
+        """The frames' bottom edge (the time marks and names are below)."""
+        return self.y + self.height - BOTTOM
+
+    def y_of(self, value: float, top: int) -> float:
+        """Where value sits on a scale ending at top, inside the frame, clear of its edges."""
+        inner = self.height - TOP - BOTTOM
+        return self.y + TOP + inner - value / top * (inner - 4) - 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +69,27 @@ class Panel:
     partial: bool = False
 
 
-def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
+def chart_svg(panels: Sequence[Panel], title: str, description: str, layout: Layout = WIDE) -> str:
     """The chart of panels, with an accessible title and description (escaped here).
 
     Args:
-        panels: the spans to draw, left to right.
+        panels: the spans to draw, left to right (or top to bottom, stacked).
         title: e.g. the room's JID.
         description: what the chart shows, in words (see Pulse.describe).
+        layout: WIDE, or NARROW for a phone.
     """
-    inner = WIDTH - SCALE_WIDTH - RIGHT
-    width = (inner - PANEL_GAP * (len(panels) - 1)) / len(panels)
     known = [value for panel in panels for value in panel.values if value is not None]
     top = nice_top(max(known, default=0))
-    parts = _scale(top)
-    for index, panel in enumerate(panels):
-        parts += _panel(panel, SCALE_WIDTH + index * (width + PANEL_GAP), width, top)
+    parts = []
+    for index, (left, width, row) in enumerate(_places(len(panels), layout)):
+        if index == 0 or layout.stacked:
+            parts += _scale(top, row)
+        parts += _panel(panels[index], left, width, top, row)
+    rows = len(panels) if layout.stacked else 1
+    width, height = layout.width, layout.row_height * rows
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}"'
-        f' viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="t d">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d">'
         f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>'
         "<style>.frame{fill:#f6f8fa;stroke:#d1d9e0}.grid{stroke:#d1d9e0;stroke-dasharray:3 3}"
         "polyline{fill:none;stroke:#0969da;stroke-width:2;stroke-linejoin:round}"
@@ -66,6 +102,17 @@ def chart_svg(panels: Sequence[Panel], title: str, description: str) -> str:
         "circle.part{fill:none;stroke:#4493f8}"
         "text{fill:#9198a1}.name{fill:#e6edf3}}</style>" + "".join(parts) + "</svg>\n"
     )
+
+
+def _places(count: int, layout: Layout) -> list[tuple[float, float, _Row]]:
+    """Each panel's left edge, width and row."""
+    inner = layout.width - SCALE_WIDTH - RIGHT
+    if layout.stacked:
+        return [(SCALE_WIDTH, inner, _Row(i * layout.row_height, layout.row_height))
+                for i in range(count)]  # fmt: skip
+    width = (inner - PANEL_GAP * (count - 1)) / count
+    row = _Row(0, layout.row_height)
+    return [(SCALE_WIDTH + i * (width + PANEL_GAP), width, row) for i in range(count)]
 
 
 # The scale's top, in tenths of a power of ten: close above any peak (at most a third
@@ -83,52 +130,47 @@ def nice_top(peak: int) -> int:
     return next(top for top in tops if top > peak)
 
 
-def _scale(top: int) -> list[str]:
+def _scale(top: int, row: _Row) -> list[str]:
     """The vertical scale: 0, the middle (when a whole number) and the top, right-aligned."""
     marks = [(0, "0"), (top, str(top))]
     if top % 2 == 0:
         marks.insert(1, (top // 2, str(top // 2)))
     return [
-        f'<text class="end" x="{SCALE_WIDTH - 6}" y="{_y(value, top) + FONT / 3:.1f}">'
+        f'<text class="end" x="{SCALE_WIDTH - 6}" y="{row.y_of(value, top) + FONT / 3:.1f}">'
         f"{label}</text>"
         for value, label in marks
     ]
 
 
-def _panel(panel: Panel, left: float, width: float, top: int) -> list[str]:
+def _panel(panel: Panel, left: float, width: float, top: int, row: _Row) -> list[str]:
     """A panel's frame, middle grid line, line, time marks and name."""
-    bottom = HEIGHT - BOTTOM
-    middle_y = _y(top / 2, top)
+    bottom = row.bottom
+    middle_y = row.y_of(top / 2, top)
     parts = [
-        f'<rect class="frame" x="{left:.1f}" y="{TOP}" width="{width:.1f}"'
-        f' height="{bottom - TOP}"/>',
+        f'<rect class="frame" x="{left:.1f}" y="{row.y + TOP:g}" width="{width:.1f}"'
+        f' height="{bottom - row.y - TOP:g}"/>',
         f'<line class="grid" x1="{left:.1f}" x2="{left + width:.1f}"'
         f' y1="{middle_y:.1f}" y2="{middle_y:.1f}"/>',
     ]
-    drawn = _lines(panel.values, left, width, top, partial=panel.partial)
+    drawn = _lines(panel.values, (left, width, row), top, partial=panel.partial)
     if not drawn:
         parts.append(
-            f'<text x="{left + width / 2:.1f}" y="{(TOP + bottom) / 2 + FONT / 3:.1f}">'
+            f'<text x="{left + width / 2:.1f}" y="{(row.y + TOP + bottom) / 2 + FONT / 3:.1f}">'
             "no counts yet</text>"
         )
     parts += drawn
     start, middle, end = (escape(mark) for mark in panel.marks)
     if panel.partial and end:
         end += " so far"
-    marks_y = bottom + FONT + 2
+    marks_y = f"{bottom + FONT + 2:g}"
     parts += [
         f'<text class="start" x="{left:.1f}" y="{marks_y}">{start}</text>',
         f'<text x="{left + width / 2:.1f}" y="{marks_y}">{middle}</text>',
         f'<text class="end" x="{left + width:.1f}" y="{marks_y}">{end}</text>',
-        f'<text class="name" x="{left + width / 2:.1f}" y="{HEIGHT - 4}">'
+        f'<text class="name" x="{left + width / 2:.1f}" y="{row.y + row.height - 4:g}">'
         f"{escape(panel.name)}</text>",
     ]
     return parts
-
-
-def _y(value: float, top: int) -> float:
-    height = HEIGHT - TOP - BOTTOM
-    return TOP + height - value / top * (height - 4) - 2
 
 
 def usual_gap(values: Sequence[int | None]) -> int:
@@ -141,13 +183,18 @@ def usual_gap(values: Sequence[int | None]) -> int:
 
 
 def _lines(
-    values: Sequence[int | None], left: float, width: float, top: int, *, partial: bool = False
+    values: Sequence[int | None],
+    place: tuple[float, float, _Row],
+    top: int,
+    *,
+    partial: bool = False,
 ) -> list[str]:
     """A polyline per run of values no further apart than usual (usual_gap); a lone value
     is a dot. A longer gap (the room not counted) stays empty. With partial, the last value
     (a bucket still under way) is a ring, joined to the one before by a dashed line."""
     if not values:
         return []
+    left, width, row = place
     step, joined = width / max(len(values) - 1, 1), usual_gap(values)
     runs: list[list[tuple[float, float]]] = [[]]
     last = None
@@ -156,7 +203,7 @@ def _lines(
             continue
         if last is not None and index - last > joined:
             runs.append([])
-        runs[-1].append((left + index * step, _y(value, top)))
+        runs[-1].append((left + index * step, row.y_of(value, top)))
         last = index
     under_way = runs[-1].pop() if partial and values[-1] is not None else None
     drawn = []

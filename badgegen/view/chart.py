@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from badgegen.core.occupancy import DAYS, HOURS, QUARTER_HOURS, History, tier_named
-from badgegen.render.chart import Panel, chart_svg
+from badgegen.render.chart import WIDE, Layout, Panel, chart_svg
 
 MONTH_DAYS = 30
 # Fewer counted hours than half a week: the words say how many.
@@ -58,9 +58,9 @@ class Chart:
     title: str
     pulse: Pulse
 
-    def svg(self) -> str:
-        """The chart drawn, its pulse as its description."""
-        return chart_svg(self.panels, self.title, self.pulse.describe())
+    def svg(self, layout: Layout = WIDE) -> str:
+        """The chart drawn (WIDE, or NARROW for a phone), its pulse as its description."""
+        return chart_svg(self.panels, self.title, self.pulse.describe(), layout)
 
 
 def chart_of(jid: str, history: History, now: datetime) -> Chart:

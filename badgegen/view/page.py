@@ -49,6 +49,7 @@ class PageRoom:
     logs: str  # the room's public logs (http(s)), "" for none
     webchat: str  # the room's web chat (https), "" for none
     chart: str  # the history chart's URL relative to the page
+    narrow_chart: str  # the same, its panels stacked for a phone
     pulse: str  # the chart in words: the week's peak and average
     thin: bool  # its history is still short (less than half a week of hours)
 
@@ -112,6 +113,7 @@ def page_room(view: RoomView) -> PageRoom:
         logs=web_url(state.logs) or "",
         webchat=https_url(state.webchat) or "",
         chart=embeddable(urllib.parse.quote(room.chart_name, safe="@")),
+        narrow_chart=embeddable(urllib.parse.quote(room.narrow_chart_name, safe="@")),
         pulse=view.chart.pulse.describe(),
         thin=view.chart.pulse.thin,
     )

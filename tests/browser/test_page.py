@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,51 @@ def test_a_directory_of_ten_thousand_rooms_stays_usable(browser: Browser, tmp_pa
         page.screenshot(path=str(ARTIFACTS / "directory-phone.png"))
         page.close()
     assert errors == []
+
+
+AXE = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_axe_finds_nothing_serious_and_nothing_scrolls_sideways(
+    browser: Browser, url: str, screen: str, scheme: str
+) -> None:
+    """axe-core (its own bundled copy, run in Chromium) finds no serious or critical
+    violation, light and dark, on a desktop and on a 390 px phone; the page never scrolls
+    sideways. Each case's screenshot is kept in test-artifacts/."""
+    phone = screen == "phone"
+    context = browser.new_context(
+        viewport=PHONE if phone else DESKTOP, color_scheme=scheme,  # type: ignore[arg-type]
+        device_scale_factor=3 if phone else 1, is_mobile=phone, has_touch=phone,
+    )  # fmt: skip
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-{screen}-{scheme}.png"), full_page=True)
+    page.add_script_tag(content=AXE)
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in found["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert found["testEngine"]["name"] == "axe-core"  # axe ran and answered
+    assert serious == []
+    wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide[0] <= wide[1], f"the page is {wide[0]} px wide in a {wide[1]} px window"
+    chart = page.locator("img.chart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+    )
+    source, shown = chart.evaluate("img => [img.currentSrc, img.getBoundingClientRect().width]")
+    # The chart's text is 11 px where it is drawn at its own width: never drawn smaller.
+    drawn = (340, ".chart-narrow.svg") if phone else (720, ".chart.svg")
+    assert source.endswith(drawn[1])
+    assert shown >= drawn[0]
+    context.close()

@@ -26,6 +26,7 @@ EXPECTED = {
     "stale-after-zero.yaml": "1: stale_after: 0 is out of range (expected a duration from 1s",
     "chart-file.yaml": '3: rooms[0].file: "lobby.chart" ends in .chart, which names history charts',
     "trend-file.yaml": '3: rooms[0].file: "lobby.trend" ends in .trend, which names history',
+    "narrow-chart-file.yaml": '3: rooms[0].file: "lobby.chart-narrow" ends in .chart-narrow,',
     "bad-trend.yaml": '3: rooms[0].trend: "year" is not a trend (expected one of day, week)',
     "history-file.yaml": '3: rooms[0].file: "history" is taken by the run\'s own history.json',
     "confusable-jid.yaml": "mixes Cyrillic and Latin letters, so it looks like another JID",

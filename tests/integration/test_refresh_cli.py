@@ -49,7 +49,7 @@ def badge_labels(out: Path) -> dict[str, str]:
     """Each badge file's aria-label."""
     labels = {}
     for path in sorted(out.glob("*.svg")):
-        if path.name.endswith((".chart.svg", ".trend.svg")):
+        if path.name.endswith((".chart.svg", ".chart-narrow.svg", ".trend.svg")):
             continue  # the history charts and trend badges beside the badges
         text = path.read_text()
         start = text.index('aria-label="') + len('aria-label="')
@@ -73,7 +73,7 @@ def test_refresh_writes_badges_then_leaves_them_unchanged(
     badges = sorted(
         path
         for path in (tmp_path / "public").iterdir()
-        if path.name not in dated and not path.name.endswith(".chart.svg")
+        if path.name not in dated and not path.name.endswith((".chart.svg", ".chart-narrow.svg"))
     )
     before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in badges]
     second = run_refresh(server, config, account)

@@ -296,9 +296,12 @@ def _files_agree(
         label = ElementTree.parse(site / f"{jid}.svg").getroot().get("aria-label", "")
         endpoint = json.loads((site / f"{jid}.json").read_text())
         chart = ElementTree.parse(site / f"{jid}.chart.svg").getroot()
+        narrow = ElementTree.parse(site / f"{jid}.chart-narrow.svg").getroot()
     except (OSError, ValueError, ElementTree.ParseError) as exc:
         return [f"{jid}: a file is missing or broken: {exc}"]
     problems = []
+    if _chart_words(narrow) != _chart_words(chart):
+        problems.append(f"{jid}: the phone's chart says {_chart_words(narrow)!r}, not the same")
     if label != f"{endpoint.get('label')}: {endpoint.get('message')}":
         problems.append(f"{jid}: badge {label!r}, endpoint JSON {endpoint.get('message')!r}")
     shown = re.search(r": (\d+) online", label)
