@@ -36,10 +36,11 @@ def read_previous(config: Config, output: Output, seconds: float | None = None) 
 
 
 # Kept back from counting so that rendering and writing end by the deadline too: about
-# 1 ms a room on a shared disk (docs/performance.md), with room to spare; never more than
-# MOST_KEPT of the time left, so that counting always has the larger part.
+# 1.5 ms a room on a shared disk (a badge, its JSON, two charts; docs/performance.md), with
+# room to spare; never more than MOST_KEPT of the time left, so that counting always has
+# the larger part.
 WRITE_RESERVE = 0.5
-WRITE_RESERVE_PER_ROOM = 0.0015
+WRITE_RESERVE_PER_ROOM = 0.002
 MOST_KEPT = 1 / 3
 # Before writing over a published record, it is fetched again (see pipeline.write).
 REFETCH_SECONDS = 5.0

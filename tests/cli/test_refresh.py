@@ -736,7 +736,7 @@ def test_the_write_reserve_leaves_counting_the_larger_part(tmp_path: Path) -> No
     )
     counter = FakeCounter({"lobby@conference.example.org": 1})
     assert refresh(config, counter, "--deadline", "3").exit_code == 0
-    assert 0 < counter.reserved <= 1.0  # not 0.5 + 1.5 ms x 10,000 rooms = 15.5 s
+    assert 0 < counter.reserved <= 1.0  # not 0.5 + 2 ms x 10,000 rooms = 20.5 s
     words = CountRequest((), reserved=counter.reserved).out_of_time()
     assert words == (
         f"the time for counting ran out ({counter.reserved:.1f} s of --deadline is kept for"
