@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,3 +107,19 @@ def running_sandbox_prosody(
         yield SandboxServer(
             "prosody", root, port, certificate.ca, ctl, process_id, component_port=component_port
         )
+
+
+def prosody_version() -> str:
+    """The version of the Prosody first on PATH (the tests' servers), read from its source
+    tree's prosody.version as its `prosody` script names the tree (CFG_SOURCEDIR), without
+    starting it (`prosody --version` starts a server)."""
+    script = shutil.which("prosody")
+    if script is None:
+        return ""
+    found = re.search(r"CFG_SOURCEDIR\s*=\s*'([^']+)'", Path(script).read_text("utf-8"))
+    if found is None:
+        return ""
+    try:
+        return (Path(found.group(1)) / "prosody.version").read_text("utf-8").strip()
+    except OSError:
+        return ""

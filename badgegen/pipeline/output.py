@@ -36,7 +36,7 @@ def read_previous(config: Config, output: Output, seconds: float | None = None) 
 
 
 # Kept back from counting so that rendering and writing end by the deadline too: about
-# 1.5 ms a room on a shared disk (a badge, its JSON, two charts; docs/performance.md), with
+# 1.3 ms a room on a shared disk (a badge, its JSON, two charts; docs/performance.md), with
 # room to spare; never more than MOST_KEPT of the time left, so that counting always has
 # the larger part.
 WRITE_RESERVE = 0.5

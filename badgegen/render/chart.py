@@ -7,7 +7,7 @@ usual interval (so a schedule every half hour draws a line, not dots), and "no c
 in a panel that has none. Light and dark follow the reader's colour scheme.
 A title and a description say what a picture cannot: peak and average.
 The wide layout (720 px) is for a desktop's page; the narrow one stacks the
-panels 340 px wide, so that a phone shows all three with text at 11 px or more.
+panels 288 px wide, so that a phone shows all three with text at 11 px or more.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class Layout:
 
 
 WIDE = Layout(720, 160)
-NARROW = Layout(340, 128, stacked=True)
+# 288 px: a 320 px phone's page shows it at its own size (text at 11 px), a wider one larger.
+NARROW = Layout(288, 128, stacked=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,8 +300,9 @@ def _files_agree(
     except (OSError, ValueError, ElementTree.ParseError) as exc:
         return [f"{jid}: a file is missing or broken: {exc}"]
     problems = []
-    if _chart_words(narrow) != _chart_words(chart):
-        problems.append(f"{jid}: the phone's chart says {_chart_words(narrow)!r}, not the same")
+    said, said_narrow = _chart_texts(chart), _chart_texts(narrow)
+    if said_narrow != said:
+        problems.append(f"{jid}: the phone's chart says {sorted(said_narrow)}, not {sorted(said)}")
     if label != f"{endpoint.get('label')}: {endpoint.get('message')}":
         problems.append(f"{jid}: badge {label!r}, endpoint JSON {endpoint.get('message')!r}")
     shown = re.search(r": (\d+) online", label)
@@ -320,6 +321,13 @@ def _files_agree(
         if value is None or not min(had) <= float(value.group(1)) <= max(had):
             problems.append(f"{jid}: trend badge {words!r}, the room had {sorted(had)}")
     return problems
+
+
+def _chart_texts(chart: ElementTree.Element) -> set[str]:
+    """Every text a chart draws and its description: the phone's must say the same."""
+    namespace = "{http://www.w3.org/2000/svg}"
+    return {element.text or "" for element in chart.iter() if element.tag in (
+        f"{namespace}text", f"{namespace}desc", f"{namespace}title")}  # fmt: skip
 
 
 def _chart_words(chart: ElementTree.Element) -> str:

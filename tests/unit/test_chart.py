@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from badgegen.render.chart import Panel, chart_svg, nice_top, usual_gap
+from badgegen.render.chart import NARROW, Panel, chart_svg, nice_top, usual_gap
 from badgegen.view.chart import Pulse, pulse
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -151,3 +153,62 @@ def test_the_chart_marks_the_hour_and_the_day_under_way() -> None:
     later = datetime(2026, 12, 8, tzinfo=UTC) + timedelta(microseconds=0)
     _day, week, month = chart_of("r@m.example", history, later).panels
     assert (week.partial, month.partial) == (False, False)
+
+
+def _sample_panels() -> tuple[Panel, ...]:
+    """A day every other quarter hour, a week with a gap and under way, a month under way."""
+    day = [(index * 7) % 12 if index % 2 == 0 else None for index in range(96)]
+    week = [None if 60 <= index < 80 else (index * 5) % 17 for index in range(168)]
+    month = [(index * 3) % 11 + 1 for index in range(30)]
+    return (
+        Panel("last 24 hours (UTC)", day, ("12:00", "00:00", "11:45")),
+        Panel("last 7 days", week, ("Nov 30", "Dec 3", "Dec 7"), partial=True),
+        Panel("last 30 days", month, ("Nov 8", "Nov 23", "Dec 7"), partial=True),
+    )
+
+
+def test_the_wide_chart_is_its_golden(update_golden: bool) -> None:
+    """The wide chart, byte for byte as it was drawn before the narrow layout existed
+    (tests/golden/chart-wide.svg; --update-golden rewrites it after a deliberate change)."""
+    golden = Path(__file__).parents[1] / "golden" / "chart-wide.svg"
+    drawn = chart_svg(_sample_panels(), "lobby@conference.example.org", "7 days: peak 16")
+    if update_golden:
+        golden.write_text(drawn)
+    assert drawn == golden.read_text()
+
+
+def _numbers(element: ElementTree.Element) -> list[tuple[str, float]]:
+    """Every coordinate an element is drawn at, by attribute."""
+    found = [(name, float(element.get(name, "0"))) for name in ("x", "y", "cx", "cy", "x1", "x2",
+             "y1", "y2") if element.get(name) is not None]  # fmt: skip
+    for pair in (element.get("points") or "").split():
+        across, down = pair.split(",")
+        found += [("x", float(across)), ("y", float(down))]
+    if element.tag == f"{SVG}rect":
+        left, top = float(element.get("x", "0")), float(element.get("y", "0"))
+        found += [("x", left + float(element.get("width", "0")))]
+        found += [("y", top + float(element.get("height", "0")))]
+    return found
+
+
+def test_the_narrow_chart_stacks_its_panels_inside_its_box() -> None:
+    """Stacked for a phone: 288 px wide, a row per panel, each with its frame, its scale
+    marks and its name below; nothing drawn outside the picture or over the next row."""
+    root = parse(chart_svg(_sample_panels(), "t", "d", NARROW))
+    width, height = float(root.get("width", "0")), float(root.get("height", "0"))
+    assert (width, height) == (NARROW.width, 3 * NARROW.row_height)
+    assert root.get("viewBox") == f"0 0 {width:g} {height:g}"
+    for element in root.iter():
+        for axis, value in _numbers(element):
+            assert 0 <= value <= (width if axis.startswith(("x", "c")) and axis != "cy" else height)
+    tops = [float(rect.get("y", "0")) for rect in root.iter(f"{SVG}rect")]
+    heights = [float(rect.get("height", "0")) for rect in root.iter(f"{SVG}rect")]
+    frames = [(top, top + height) for top, height in zip(tops, heights, strict=True)]
+    assert len(frames) == 3
+    assert all(below[0] > above[1] for above, below in itertools.pairwise(frames))
+    texts = [text.text for text in root.iter(f"{SVG}text")]
+    assert texts.count("0") == 3  # each row its own scale
+    names = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "name"]
+    assert names == ["last 24 hours (UTC)", "last 7 days", "last 30 days"]
+    wide = parse(chart_svg(_sample_panels(), "t", "d"))
+    assert {t.text for t in wide.iter(f"{SVG}text")} == set(texts)  # the same words
