@@ -43,8 +43,8 @@ def count_rooms(
         previous: the last run's record.
         output: the time of the run, and its deadline.
         reserved: seconds before the deadline kept for the rest of the run.
-        early: given the results once, while a slow listing goes on, if one does (the
-            rooms of listings not ended keep what they showed).
+        early: given the results once, while a slow listing goes on, if one does (a
+            listing not ended counts as failed: no room enters or leaves by it).
     """
     plan = None
     if config.discover:
