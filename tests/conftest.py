@@ -34,6 +34,19 @@ rooms:
 """
 
 
+# The gate's order: shuffled (no test may lean on another's leftovers) but the same on
+# every run and machine, so that a commit gets one verdict. `--randomly-seed=N` asks for
+# another order; scripts/hunt runs many.
+GATE_ORDER = 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Give pytest-randomly the gate's seed unless one was asked for."""
+    if getattr(config.option, "randomly_seed", None) == "default":
+        config.option.randomly_seed = GATE_ORDER
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -6,7 +6,8 @@ the rooms the world made public, and the rules are the promises the docs make:
 
 - A run that nothing stops (no server down, no record unreachable, no full disk)
   publishes, and counts every room the server answers, truly.
-- A stale count is one this room really had, counted within the hour.
+- A stale count is one this room really had, counted within the hour. A room the
+  server has no more is never counted: its last count stands in, stale, for the hour.
 - A count a run published stays in the history: every quarter hour of the last
   day that a run with a right clock counted in holds that run's count, once the
   clock is right again (a clock ahead by more than 15 minutes does not hold the
@@ -40,7 +41,7 @@ NUMBER_SHOWN = re.compile(r"(?:peak|avg|average) (\d+(?:\.\d+)?)")  # in a trend
 # Faults after which a run must publish, every room counted truly.
 MUST_PUBLISH = {
     "none", "clock-back", "clock-ahead", "poisoned-entry", "poisoned-history", "stale-copy",
-    "badges-404", "history-404", "two-runs", "limit-change", "rooms-change",
+    "badges-404", "history-404", "two-runs", "limit-change", "rooms-change", "room-gone",
 }  # fmt: skip
 # Faults after which a run must not publish (refresh may not exit 0 or 3).
 BLOCKING = {"server-down", "previous-unreachable", "previous-5xx", "disk-full"}
@@ -63,6 +64,7 @@ class Run:
     # Started from an older record than the last published (two runs from one record): it
     # knows neither the rooms the other run put on the page nor those that left since.
     from_older: bool = False
+    gone: str | None = None  # a room of rooms.yaml destroyed for this run: the server says so
 
     @property
     def label(self) -> str:
@@ -83,6 +85,8 @@ class Model:
     on_page: set[str] = field(default_factory=set)  # discovered rooms on the page now
     # Discovered rooms the site has files for (on the page, or left and kept).
     with_files: set[str] = field(default_factory=set)
+    # The rooms the site shows as counted, and when, if its run's clock was right.
+    counted_at: dict[str, datetime] = field(default_factory=dict)
 
     def before(self, run: Run) -> None:
         """A run is about to start: remember what its rooms hold."""
@@ -187,6 +191,8 @@ class Model:
         problems = _files_agree(site, jid, entry, run.trends.get(jid), self.had[jid])
         if jid not in page:
             problems.append(f"{jid}: not on the page")
+        if jid == run.gone:
+            return problems + self._gone_from_server(run, jid, entry)
         if status == "counted" and occupants != run.truth.get(jid):
             problems.append(
                 f"{jid}: shows {occupants} as counted, the room had {run.truth.get(jid)}"
@@ -200,6 +206,18 @@ class Model:
                 f"{jid}: counted at {entry['counted_at']}, the run's clock was {run.clock}"
             )
         return problems
+
+    def _gone_from_server(self, run: Run, jid: str, entry: dict[str, Any]) -> list[str]:
+        """A room the server no longer has: never counted; its last count stands in, stale,
+        while it is less than an hour old (the clocks right), then it is unknown."""
+        status, last = entry.get("status"), self.counted_at.get(jid)
+        if status == "counted":
+            return [f"{jid}: counted {entry.get('occupants')}, though the server has no such room"]
+        if status == "stale":
+            return self._stale(run, jid, entry)
+        if run.offset == timedelta(0) and last and run.clock - last < STALE_AFTER - ALLOWED_DRIFT:
+            return [f"{jid}: {status}, though counted at {last:%H:%M:%S}, now {run.clock:%H:%M:%S}"]
+        return []
 
     def _stale(self, run: Run, jid: str, entry: dict[str, Any]) -> list[str]:
         counted_at = _time(entry["counted_at"])
@@ -272,6 +290,8 @@ class Model:
         }
         for jid, count in counted.items():
             self.published[jid][_time(rooms[jid]["counted_at"])] = count
+        right = run.offset == timedelta(0) and not run.from_older
+        self.counted_at = {jid: _time(rooms[jid]["counted_at"]) for jid in counted} if right else {}
         self.on_page = {jid for jid, entry in rooms.items()
                         if entry.get("service") and entry.get("status") != "unlisted"}  # fmt: skip
         # A room whose files went (beyond the limit) is no more.
@@ -303,8 +323,13 @@ def _files_agree(
     said, said_narrow = _chart_texts(chart), _chart_texts(narrow)
     if said_narrow != said:
         problems.append(f"{jid}: the phone's chart says {sorted(said_narrow)}, not {sorted(said)}")
-    if label != f"{endpoint.get('label')}: {endpoint.get('message')}":
-        problems.append(f"{jid}: badge {label!r}, endpoint JSON {endpoint.get('message')!r}")
+    # The badge's words are the endpoint JSON's; a stale count adds when it was counted
+    # (to the badge's accessible text: the endpoint schema has no place for it).
+    expected = f"{endpoint.get('label')}: {endpoint.get('message')}"
+    if entry.get("status") == "stale":
+        expected += f" (stale: last counted {_time(entry['counted_at']):%Y-%m-%d %H:%M} UTC)"
+    if label != expected:
+        problems.append(f"{jid}: badge {label!r}, expected {expected!r} (endpoint JSON, record)")
     shown = re.search(r": (\d+) online", label)
     if entry.get("status") == "unknown":
         if "unknown" not in label:

@@ -16,8 +16,9 @@ rooms, discoverable rooms become public or hidden, `limit:` moves. Faults
 are drawn at random: the server down or slow, the deadline short, the run
 killed at a random moment, the record unreachable, 5xx, poisoned, served
 stale, one of its two files missing (404), two runs from one record, the
-disk full. After every run the model (tests/soak/model.py) checks it
-against the world's own truth; any violation makes the soak exit 1.
+disk full, a room destroyed (its last count stands in, stale, for the hour).
+After every run the model (tests/soak/model.py) checks it against the
+world's own truth; any violation makes the soak exit 1.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ FAULTS = {  # fault -> weight; "none" most of the time
     "none": 34, "server-down": 4, "server-slow": 4, "short-deadline": 4, "killed": 6,
     "previous-unreachable": 4, "previous-5xx": 4, "poisoned-entry": 4, "poisoned-history": 2,
     "stale-copy": 4, "badges-404": 4, "history-404": 3, "two-runs": 6, "disk-full": 4,
-    "clock-back": 4, "clock-ahead": 5, "limit-change": 4, "rooms-change": 4,
+    "clock-back": 4, "clock-ahead": 5, "limit-change": 4, "rooms-change": 4, "room-gone": 5,
 }  # fmt: skip
+# The simulated calendar starts on a fixed day, whatever the real one: a seed replays the
+# same runs on every day and machine (the certificates cover 2000 to years from now).
+START = datetime(2027, 1, 4, tzinfo=UTC)
 STEPS_BACK = [20, 70, 900, 3600, 86400, 3 * 86400]
 STEPS_AHEAD = [20, 70, 900, 3600, 86400, 10 * 86400, 40 * 86400, 90 * 86400]
 
@@ -143,15 +147,14 @@ class World:
 
     def run_all(self, runs: int, rng: random.Random) -> Tally:
         tally = Tally()
-        # From tomorrow's midnight: a seed replays the same runs all day (the site's
-        # certificate is fresh, so the days cannot be fixed ones).
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        now = today + timedelta(days=1)
+        now = START
         tally.started = now
         self.in_config = list(self.listed)
         for number in range(runs):
-            now = _off_the_quarter(now + timedelta(seconds=_cadence(rng)))
             fault = rng.choices(list(FAULTS), weights=list(FAULTS.values()))[0]
+            # A room gone soon after a count: the last one stands in, stale, for the hour.
+            step = rng.randint(5 * 60, 30 * 60) if fault == "room-gone" else _cadence(rng)
+            now = _off_the_quarter(now + timedelta(seconds=step))
             if fault == "two-runs" and self.last_published is not None:
                 now = self._two_runs(number, rng, tally)
             else:
@@ -165,10 +168,16 @@ class World:
     ) -> None:  # fmt: skip
         self._change_the_world(fault, rng)
         run = replace(self._plan(number, now, fault, rng), from_older=stale is not None)
+        if run.gone:
+            self.rooms.destroy(run.gone)
         self.rooms.set_counts(run.truth)
         self.model.before(run)
         out = self.root / f"out-{number}"
-        outcome = self._refresh(run, out, rng, stale)
+        try:
+            outcome = self._refresh(run, out, rng, stale)
+        finally:
+            if run.gone:
+                self.rooms.recreate(run.gone)
         tally.runs += 1
         tally.faults[fault] += 1
         tally.statuses[outcome.status] += 1
@@ -216,11 +225,12 @@ class World:
             self.offset = timedelta(seconds=rng.choice(STEPS_AHEAD))
         elif rng.random() < 0.4:
             self.offset = timedelta(0)
-        truth = {room: rng.randint(0, 4) for room in self.rooms.rooms}
+        gone = rng.choice(self.in_config) if fault == "room-gone" else None
+        truth = {room: rng.randint(0, 4) for room in self.rooms.rooms if room != gone}
         public = frozenset(jid for jid, shown in self.rooms.public.items() if shown)
         trends = {self.listed[index]: kind for index, kind in TRENDS.items()}
         return Run(number, fault, now + self.offset, self.offset, truth, tuple(self.in_config),
-                   public, self.limit, trends)  # fmt: skip
+                   public, self.limit, trends, gone=gone)  # fmt: skip
 
     def _rooms_yaml(self, run: Run) -> str:
         lines = ["rooms:"]

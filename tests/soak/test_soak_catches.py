@@ -3,8 +3,10 @@
 Each mutant is a bug an attacker's review planted and the old soak missed (300 runs
 each, no violation): a 404 of the record treated as an error (no run would ever
 publish again), a reply matcher that ignores every reply (every room unknown, every
-run), the merge of two runs' records preferring the older copy. The soak runs the
-mutant as its badgegen (`--badgegen`) and must exit 1, naming what broke.
+run), the merge of two runs' records preferring the older copy; and two a soak in CI
+once found only by chance (a short deadline left a room stale): a stale count never
+shown, its words missing from the badge. The soak runs the mutant as its badgegen
+(`--badgegen`) and must exit 1, naming what broke.
 """
 
 from __future__ import annotations
@@ -32,6 +34,15 @@ MUTANTS = {
     "merge-prefers-the-older-copy": (
         "pipeline/write.py", "merged_at(again.history, previous.history, output.now)",
         "merged_at(previous.history, again.history, output.now)", "counts lost", 40,
+    ),
+    # The two a soak in CI missed: a stale count (shown only when a room fails, which a
+    # destroyed room now does on every seed) and its words on the badge.
+    "stale-count-never-shown": (
+        "core/state.py", "if before and last_good and now - last_good < stale_after:",
+        "if False:", "though counted at", 18,
+    ),
+    "stale-words-dropped": (
+        "view/badges.py", "note=stale_note(state),", 'note="",', "(stale: last counted", 18,
     ),
 }  # fmt: skip
 SEED = 2

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import trustme
 from slixmpp import JID, ClientXMPP
+from slixmpp.exceptions import IqError
 
 from badgegen.demo.server import OWNER_USER, free_port, occupant_user
 from sandbox.servers import SandboxServer, running_sandbox_prosody
@@ -76,18 +77,48 @@ class Rooms:
     def _run(self, coroutine: object) -> object:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(120)  # type: ignore[arg-type]
 
+    def destroy(self, room: str) -> None:
+        """Destroy room (its occupants are put out): the server answers for it no more."""
+        self._run(self._destroy(room))
+
+    def recreate(self, room: str) -> None:
+        """Create a destroyed room again, as it was made at the start (and empty)."""
+        self._run(self._create(room))
+
     async def _start(self) -> None:
-        owner = await self._connect(OWNER_USER)
-        muc = owner.plugin["xep_0045"]
-        for room in self.rooms:  # create each room (persistent, public), then leave it empty
-            await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
-            await self._configure(room, {"muc#roomconfig_roomname": room.split("@")[0]})
-            if room in self.public:
-                await self._configure(room, {"muc#roomconfig_publicroom": self.public[room]})
-            muc.leave_muc(JID(room), "owner")
+        await self._connect(OWNER_USER)
+        for room in self.rooms:
+            await self._create(room)
         for number in range(1, MOST_OCCUPANTS + 1):
             await self._connect(occupant_user(number))
         await self._listed()
+
+    async def _create(self, room: str) -> None:
+        """Create room (persistent, public unless a discoverable room hidden), leave it empty."""
+        muc = self.clients[0].plugin["xep_0045"]
+        await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
+        await self._configure(room, {"muc#roomconfig_roomname": room.split("@")[0],
+                                     "muc#roomconfig_persistentroom": True})  # fmt: skip
+        if room in self.public:
+            await self._configure(room, {"muc#roomconfig_publicroom": self.public[room]})
+        muc.leave_muc(JID(room), "owner")
+
+    async def _destroy(self, room: str) -> None:
+        muc = self.clients[0].plugin["xep_0045"]
+        await muc.join_muc_wait(JID(room), "owner", maxstanzas=0, timeout=TIMEOUT)
+        # Not persistent first: Prosody leaves no tombstone then (one would refuse the room's
+        # creation again for a month).
+        await self._configure(room, {"muc#roomconfig_persistentroom": False})
+        await muc.destroy(JID(room), timeout=TIMEOUT)
+        self.inside[room] = set()
+        disco = self.clients[0].plugin["xep_0030"]
+        for _ in range(200):  # until the server says so itself
+            try:
+                await disco.get_info(jid=JID(room), timeout=TIMEOUT)
+            except IqError:
+                return
+            await asyncio.sleep(0.02)
+        raise RuntimeError(f"{room} still answers after it was destroyed")
 
     async def _connect(self, user: str) -> ClientXMPP:
         jid = await asyncio.to_thread(self.server.register, user, PASSWORD)
