@@ -10,6 +10,14 @@ remote-server-not-found, as a server does for a domain that does not exist;
 `flood-N@` first sends the asker N iq requests (disco#info and a namespace
 nobody knows, by turns), then answers with 1 occupant; `notaroom-...@`
 answers as a client, not a room; `hidden-...@` as a hidden room.
+`avatar-KIND[-x]@` answers like `count-2`, its roominfo form announcing its avatar's
+SHA-1 (muc#roominfo_avatarhash, XEP-0486), and answers a vCard get (XEP-0153) with
+its photo, as avatar_rooms()[KIND] says: "good", "jpeg", "gif", "huge", "bomb", "svg",
+"svgpng" (an SVG said to be a PNG), "corrupt", "wronghash" (announces another
+image's hash), "nophoto" (a vCard without one), "novcard" (item-not-found),
+"slow" (the vCard 30 s late), "nohash" (no hash announced, a photo served) and
+"multi" (two hashes: the photo's, then "not-a-hash"). `avatar-good-...@` rooms
+in `changed_avatars` have good_jpeg instead, as if their owner had changed it.
 The component's own disco#items lists rooms as `listing` says: LISTED
 (rooms, non-rooms and items that are no rooms of its own), two a page by
 RSM; "endless" pages that never end; "looping" pages whose tokens go back
@@ -21,7 +29,10 @@ This is how a slow or hostile federation link looks from a client.
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
+import functools
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +45,14 @@ from slixmpp.xmlstream import register_stanza_plugin
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
+from sandbox import avatars
 from sandbox.servers import COMPONENT_SECRET, SandboxServer
 
 MUC_ROOMINFO = "http://jabber.org/protocol/muc#roominfo"
 DISCO_INFO = "{http://jabber.org/protocol/disco#info}query"
 DISCO_ITEMS = "{http://jabber.org/protocol/disco#items}query"
 RSM = "http://jabber.org/protocol/rsm"
+VCARD = "{vcard-temp}vCard"
 # What the component's disco#items lists: three rooms, and items that are not its rooms.
 LISTED = (
     "count-3-listed", "count-0-listed", "notaroom-1", "hidden-2", "someone@elsewhere.example",
@@ -49,6 +62,8 @@ LISTED_ROOMS = ("count-3-listed", "count-0-listed", "count-1-listed")
 LISTED_PAGE = 2  # items a page, whatever the asker's <max/>: paging is walked
 FLAKY_COUNT = 5  # what a flaky room answers the second time
 HOSTILE_COUNT = "4"  # what the hostile rooms with a fine count say
+AVATAR_OCCUPANTS = 2  # what every avatar-* room counts
+SLOW_VCARD = 30.0  # seconds before an avatar-slow room answers a vCard get
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,57 @@ class Hostile:
     identity_name: str = "room"
     condition: str = ""  # answer with an error with this condition instead
     text: str = ""  # and this text
+
+
+def sha1_hex(data: bytes) -> str:
+    """The lowercase hex SHA-1 of data: an avatar's hash (XEP-0153, XEP-0486)."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class RoomAvatar:
+    """What an avatar-* room announces in disco#info and serves as its vCard."""
+
+    hashes: tuple[str, ...]  # muc#roominfo_avatarhash's values; none: no such field
+    photo: bytes | None  # its vCard's PHOTO; None: a vCard without one
+    mime: str = "image/png"
+    condition: str = ""  # answer a vCard get with this error instead
+    delay: float = 0.0  # seconds before the vCard is sent
+
+    @functools.cached_property
+    def vcard(self) -> str:
+        """The vCard, as XML (made once: the huge one is 3 MB)."""
+        if self.photo is None:
+            return "<vCard xmlns='vcard-temp'/>"
+        binval = base64.b64encode(self.photo).decode("ascii")
+        photo = f"<PHOTO><TYPE>{escape(self.mime)}</TYPE><BINVAL>{binval}</BINVAL></PHOTO>"
+        return f"<vCard xmlns='vcard-temp'>{photo}</vCard>"
+
+
+def _avatar(photo: bytes, mime: str = "image/png", delay: float = 0.0) -> RoomAvatar:
+    return RoomAvatar((sha1_hex(photo),), photo, mime, delay=delay)
+
+
+@functools.cache
+def avatar_rooms() -> dict[str, RoomAvatar]:
+    """Each avatar-KIND room's avatar, by KIND (see the module's docstring); made once."""
+    good, announced = avatars.good_png(), (sha1_hex(avatars.good_png()),)
+    return {
+        "good": _avatar(good),
+        "jpeg": _avatar(avatars.good_jpeg(), "image/jpeg"),
+        "gif": _avatar(avatars.animated_gif(), "image/gif"),
+        "huge": _avatar(avatars.huge_png()),
+        "bomb": _avatar(avatars.bomb_png()),
+        "svg": _avatar(avatars.svg_image(), "image/svg+xml"),
+        "svgpng": _avatar(avatars.svg_image()),
+        "corrupt": _avatar(avatars.corrupt_png()),
+        "wronghash": RoomAvatar((sha1_hex(avatars.good_jpeg()),), good),
+        "nophoto": RoomAvatar(announced, None),
+        "novcard": RoomAvatar(announced, None, condition="item-not-found"),
+        "slow": _avatar(good, delay=SLOW_VCARD),
+        "nohash": RoomAvatar((), good),
+        "multi": RoomAvatar((*announced, "not-a-hash"), good),
+    }
 
 
 def _fields(**values: str | list[str]) -> dict[str, list[str]]:
@@ -119,6 +185,10 @@ class SlowRooms:
         self.listing = "rooms"
         self.page_delay = 0.0  # seconds before each page is answered
         self.pages_asked = 0
+        self.vcards_asked: collections.Counter[str] = collections.Counter()  # gets, by room
+        # avatar-good-* rooms whose avatar is good_jpeg instead, as if their owner changed it
+        self.changed_avatars: set[str] = set()
+        self.avatars = avatar_rooms()  # made here, never while a query waits
 
     def wait_until_asked(self, local: str, timeout: float) -> bool:
         """Wait until the room local@ has been asked at least once; whether it was in time."""
@@ -128,6 +198,8 @@ class SlowRooms:
     def forget_queries(self) -> None:
         """Start counting queries afresh (each test counts its own)."""
         self.asked.clear()
+        self.vcards_asked.clear()
+        self.changed_avatars.clear()
         self.first_query.clear()
         self.flood_answers = self.most_late_pending = self.pages_asked = 0
         self.listing, self.page_delay = "rooms", 0.0
@@ -170,6 +242,9 @@ class SlowRooms:
                 MatchXPath(f"{{jabber:component:accept}}iq/{DISCO_ITEMS}"),
                 self._on_items,
             )
+        )
+        component.register_handler(
+            Callback("vCard", MatchXPath(f"{{jabber:component:accept}}iq/{VCARD}"), self._on_vcard)
         )
         self._next_filter = component.incoming_filter
         component.incoming_filter = self._count_flood_answers  # type: ignore[method-assign]
@@ -217,6 +292,57 @@ class SlowRooms:
             )
         elif kind == "hidden":
             self._answer(iq, int(rest.split("-")[0]), hidden=True)
+        elif kind == "avatar":
+            self._answer_avatar(iq, self._avatar_of(room))
+
+    def _avatar_of(self, room: str) -> RoomAvatar | None:
+        """An avatar-KIND[-x] room's avatar; None for other rooms and unknown kinds."""
+        prefix, _, rest = room.partition("-")
+        kind = rest.split("-")[0] if prefix == "avatar" else ""
+        if kind == "good" and room in self.changed_avatars:
+            return self.avatars["jpeg"]
+        return self.avatars.get(kind)
+
+    def _answer_avatar(self, iq: Any, avatar: RoomAvatar | None) -> None:
+        """count-2's reply with, as Prosody 13 has them, the vcard-temp feature and the
+        avatar's hashes in a text-multi muc#roominfo_avatarhash field (none: no field)."""
+        if avatar is None:
+            self._refuse(iq)
+            return
+        rows: list[tuple[str, str, tuple[str, ...]]] = [
+            ("FORM_TYPE", "hidden", (MUC_ROOMINFO,)),
+            ("muc#roominfo_occupants", "text-single", (str(AVATAR_OCCUPANTS),)),
+        ]
+        if avatar.hashes:
+            rows.append(("muc#roominfo_avatarhash", "text-multi", avatar.hashes))
+        fields = "".join(
+            f"<field var='{var}' type='{kind}'>"
+            + "".join(f"<value>{escape(value)}</value>" for value in values)
+            + "</field>"
+            for var, kind, values in rows
+        )
+        query = (
+            "<query xmlns='http://jabber.org/protocol/disco#info'>"
+            "<identity category='conference' type='text'/><feature var='vcard-temp'/>"
+            f"<x xmlns='jabber:x:data' type='result'>{fields}</x></query>"
+        )
+        self._send_raw_reply(iq, "result", query)
+
+    def _on_vcard(self, iq: Any) -> None:
+        """A room's vCard (its avatar), as its avatar says; sets are forbidden (no owner here)."""
+        if iq["type"] != "get":
+            self._answer_hostile(iq, Hostile(condition="forbidden"))
+            return
+        room = iq["to"].user
+        with self._queried:
+            self.vcards_asked[room] += 1
+            self._queried.notify_all()
+        avatar = self._avatar_of(room)
+        if avatar is None or avatar.condition:
+            condition = avatar.condition if avatar else "item-not-found"
+            self._answer_hostile(iq, Hostile(condition=condition))
+            return
+        self.loop.call_later(avatar.delay, self._send_raw_reply, iq, "result", avatar.vcard)
 
     def _on_items(self, iq: Any) -> None:
         """The component's room list, as `listing` says (see the module's docstring)."""

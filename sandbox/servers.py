@@ -58,10 +58,17 @@ Component "{component_domain}"
 
 
 def component_listener(port: int | None) -> str:
-    """Prosody settings (Lua) for XEP-0114 components to connect on port; none when None."""
+    """Prosody settings (Lua) for XEP-0114 components to connect on port; none when None.
+
+    Stanzas from a component may be 8 MiB, not 512 KiB (Prosody's default, past which it
+    drops the component's connection): the avatar-huge room's vCard is 3 MB. The limit is
+    global: mod_component is a global module, and reads no Component section for it."""
     if port is None:
         return ""
-    return f'component_interfaces = {{ "127.0.0.1" }}\ncomponent_ports = {{ {port} }}'
+    return (
+        f'component_interfaces = {{ "127.0.0.1" }}\ncomponent_ports = {{ {port} }}\n'
+        "component_stanza_size_limit = 8 * 1024 * 1024"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,10 @@ def logo_option(text: str) -> Logo:
     """--logo: a logo's name (xmpp, or any Simple Icons name) or an SVG file, or a ConfigError."""
     from badgegen.config.icons import find_logo
 
+    if text.strip().casefold() == "avatar":
+        raise ConfigError(
+            ["--logo avatar: only a room has an avatar; put `logo: avatar` on it in rooms.yaml"]
+        )
     try:
         return find_logo(text, Path())
     except ValueError as exc:

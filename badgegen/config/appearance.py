@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from badgegen.config.names import shown_text_problem
 from badgegen.config.yamlnodes import Problems, boolean, choice, join, kind, string
 from badgegen.text.colors import NAMED, closest_color, expected_color, parse_color
-from badgegen.text.logo import Logo
+from badgegen.text.logo import AVATAR, Logo
 from badgegen.vocabulary import STYLES
 
 
@@ -143,6 +143,8 @@ def _logo(node: Node, where: str, problems: Problems, base: Path) -> Logo | None
     text = string(node, where, problems)
     if text is None:
         return None
+    if text.strip().casefold() == AVATAR.name:  # the room's own, when its server has one
+        return AVATAR
     try:
         return find_logo(text, base)
     except UnknownLogo as exc:

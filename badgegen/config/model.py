@@ -56,6 +56,11 @@ class Room:
         return self.file + ".chart-narrow" + SVG_SUFFIX
 
     @property
+    def avatar_name(self) -> str:
+        """The file name of the room's avatar (written when it has one: a PNG badgegen drew)."""
+        return self.file + ".avatar.png"
+
+    @property
     def trend_names(self) -> tuple[str, str]:
         """The trend badge's SVG and endpoint JSON file names (reserved like the chart's)."""
         return self.file + ".trend" + SVG_SUFFIX, self.file + ".trend" + JSON_SUFFIX

@@ -9,7 +9,7 @@ caller's back. A program embedding badgegen, or a test, may pass its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,6 +36,9 @@ class CountRequest:
     until: float = math.inf
     reserved: float = 0.0  # seconds of --deadline kept back after until (for writing)
     early: Callable[[Counted], None] | None = None  # publishes what is counted, once
+    # Each room's avatar hash as the record holds it: a room announcing another has its
+    # photo fetched (Count.photo), within a budget per run; one announcing this one not.
+    avatars: Mapping[str, str] = field(default_factory=dict)
 
     def out_of_time(self) -> str:
         """Why nothing more may be asked once until has passed, in the user's words."""

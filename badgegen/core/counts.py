@@ -29,6 +29,17 @@ class Problem(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Photo:
+    """A room's avatar as its server served it (vcard-temp PHOTO), fetched because its hash
+    was new to the record: the image's bytes as served (untrusted: never written as they
+    are), or why there are none for good (this hash is not fetched again)."""
+
+    hash: str  # the SHA-1 the room announced (lowercase hex), which says when it changes
+    data: bytes | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Count:
     """One room's result: occupants, or None with the problem."""
 
@@ -44,6 +55,9 @@ class Count:
     # Whether its disco#info shows a public room (a conference/text identity, no muc_hidden);
     # None when there was no such reply. Only discovered rooms need it.
     public: bool | None = None
+    # The SHA-1 of the room's avatar (XEP-0486's muc#roominfo_avatarhash), when it announced one.
+    avatar_hash: str | None = None
+    photo: Photo | None = None  # the avatar, fetched this run because its hash was new
 
     @property
     def counted(self) -> bool:

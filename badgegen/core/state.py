@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from badgegen.core.avatars import Avatar, resolve_avatar
 from badgegen.core.counts import Count
 
 Status = Literal["counted", "stale", "unknown", "unlisted"]
@@ -33,6 +34,7 @@ class RoomState:
     language: str | None = None
     service: str | None = None  # the MUC service that listed it (`discover:`); None: rooms:
     logs: str | None = None  # the room's public logs, from this run or the record
+    avatar: Avatar | None = None  # the room's face, from this run or the record
 
 
 def resolve_state(
@@ -52,10 +54,11 @@ def resolve_state(
     # What the room says of itself stands until it says otherwise.
     description = count.description or (before.description if before else None)
     language = count.language or (before.language if before else None)
+    avatar = resolve_avatar(count, before.avatar if before else None)
     if count.occupants is not None:  # what the room announces now, as its web chat
         return RoomState(
             count.jid, "counted", count.occupants, now, count.name, count.webchat,
-            description, language, logs=count.logs,
+            description, language, logs=count.logs, avatar=avatar,
         )  # fmt: skip
     logs = count.logs or (before.logs if before else None)
     webchat = count.webchat or (before.webchat if before else None)
@@ -64,9 +67,9 @@ def resolve_state(
         name = count.name or before.name
         return RoomState(
             count.jid, "stale", before.occupants, last_good, name, webchat, description,
-            language, logs=logs,
+            language, logs=logs, avatar=avatar,
         )  # fmt: skip
     return RoomState(
         count.jid, "unknown", None, last_good, count.name, webchat, description, language,
-        logs=logs,
+        logs=logs, avatar=avatar,
     )  # fmt: skip

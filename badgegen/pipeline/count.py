@@ -15,6 +15,7 @@ from badgegen.core.results import RoomResult, settle, unlisted
 from badgegen.core.state import RoomState
 from badgegen.pipeline.output import Output
 from badgegen.record import Previous
+from badgegen.render.avatar import available as avatar_support
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,10 @@ def count_rooms(
     plan = None
     if config.discover:
         plan = DiscoveryPlan.of(config.discover, previous.states, config.rooms)
-    request = CountRequest(config.rooms, plan, output.deadline_at - reserved, reserved)
+    avatars = {jid: state.avatar.hash for jid, state in previous.states.items() if state.avatar}
+    request = CountRequest(
+        config.rooms, plan, output.deadline_at - reserved, reserved, avatars=avatars
+    )
 
     def settled(counted: Counted) -> CountedRun:
         return _settled(request, counted, config, previous, output.now)
@@ -68,7 +72,18 @@ def _settled(
     results = settle(counted.rooms(request), counted.counts, states, now, config.stale_after)
     if request.plan is not None:
         results = placed(results, config, states, counted.found.over_limit)
-    return CountedRun(results, counted.found.warnings)
+    return CountedRun(results, counted.found.warnings + _avatar_warnings(counted))
+
+
+def _avatar_warnings(counted: Counted) -> tuple[str, ...]:
+    """One warning when photos were fetched and cannot be drawn (Pillow cannot be imported)."""
+    fetched = sum(1 for count in counted.counts if count.photo and count.photo.data)
+    if not fetched or avatar_support():
+        return ()
+    return (
+        f"{fetched} rooms have new avatars, not shown: Pillow cannot be imported"
+        " (reinstall badgegen, or `pip install pillow` where it runs)",
+    )
 
 
 def placed(

@@ -55,7 +55,8 @@ def run_files(
 
 def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict[str, bytes]:
     """NAME.svg and NAME.json, NAME.chart.svg and NAME.chart-narrow.svg (stacked, for a
-    phone), and with `trend:` NAME.trend.svg and .json.
+    phone), with `trend:` NAME.trend.svg and .json, and NAME.avatar.png when the room has
+    an avatar (a PNG badgegen drew, badgegen.render.avatar).
 
     Args:
         views: every room's view.
@@ -68,6 +69,8 @@ def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict
         files[room.json_name] = endpoint_json(view.badge).encode("utf-8")
         files[room.chart_name] = view.chart.svg().encode("utf-8")
         files[room.narrow_chart_name] = view.chart.svg(NARROW).encode("utf-8")
+        if view.state.avatar is not None and view.state.avatar.png is not None:
+            files[room.avatar_name] = view.state.avatar.png
         if view.trend is not None:
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(view.trend, templates).encode("utf-8")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from badgegen.config.model import RoomNames
 from badgegen.config.names import file_name_problem, parse_room_jid
+from badgegen.core.avatars import Avatar
 from badgegen.core.occupancy import SKEW
 from badgegen.core.results import RoomResult
 from badgegen.core.state import STATUSES, RoomState
@@ -23,6 +24,7 @@ from badgegen.record.scan import (
     unread_reasons,
     version_of,
 )
+from badgegen.render.avatar import digest
 from badgegen.text.untrusted import (
     MAX_OCCUPANTS,
     clean_description,
@@ -30,6 +32,7 @@ from badgegen.text.untrusted import (
     clean_name,
     credible_occupants,
     https_url,
+    server_text,
     web_url,
 )
 
@@ -49,6 +52,7 @@ RECORD_BASE_BYTES = 4 * 1024 * 1024
 # is read whatever rooms.yaml says now.
 SUPPORTED_ROOMS = 10_000
 MAX_JID_LENGTH = 3071
+HEX = frozenset("0123456789abcdef")
 
 
 def state_json(results: Iterable[RoomResult], checked_at: datetime) -> str:
@@ -81,7 +85,17 @@ def _record(result: RoomResult) -> dict[str, object]:
         "logs": state.logs,
         "service": result.room.service or None,
         "files": list(result.room.file_names),
+        **_avatar_fields(state.avatar),
     }
+
+
+def _avatar_fields(avatar: Avatar | None) -> dict[str, str | None]:
+    """The avatar's hash (its image is in avatars.json), and why that image is not shown."""
+    if avatar is None:
+        return {"avatar": None, "avatar_image": None, "avatar_refused": None}
+    if avatar.png is None:
+        return {"avatar": avatar.hash, "avatar_image": None, "avatar_refused": avatar.problem}
+    return {"avatar": avatar.hash, "avatar_image": digest(avatar.png), "avatar_refused": None}
 
 
 def record_limit(rooms: int) -> int:
@@ -179,8 +193,23 @@ def _parse_room(jid: str, entry: dict[str, object] | None) -> tuple[RoomState | 
         language=_text(entry, "language", clean_language),
         service=_service_of(jid, service) if isinstance(service, str) else None,
         logs=_text(entry, "logs", web_url),
+        avatar=_avatar(entry.get("avatar"), entry.get("avatar_image"), entry.get("avatar_refused")),
     )  # fmt: skip
     return state, ""
+
+
+def _avatar(hash_: object, image: object, refused: object) -> Avatar | None:
+    """An entry's avatar: the hash its room announced, and its image's digest (the image
+    is read from avatars.json: record.load) or why it is not shown; None for anything else."""
+    if not _hex(hash_, 40):
+        return None
+    if isinstance(refused, str):
+        return Avatar(str(hash_), None, server_text(refused) or "refused")
+    return Avatar(str(hash_), image=str(image)) if _hex(image, 64) else None
+
+
+def _hex(value: object, length: int) -> bool:
+    return isinstance(value, str) and len(value) == length and HEX.issuperset(value)
 
 
 def _text(entry: dict[str, object], name: str, clean: Callable[[str], str | None]) -> str | None:

@@ -13,6 +13,7 @@ the other is there is said, and the rooms the other names are kept.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +23,17 @@ from badgegen.config.model import RoomNames
 from badgegen.core.occupancy import SKEW, History
 from badgegen.core.state import RoomState
 from badgegen.errors import RecordError
+from badgegen.record.avatars_json import avatars_limit, parse_avatars
 from badgegen.record.badges_json import STATE_FILE, Record, parse_state, record_limit
 from badgegen.record.history_json import HISTORY_FILE, history_limit, parse_history
-from badgegen.record.reading import FETCH_SECONDS, is_url, read_all, record_places
+from badgegen.record.reading import (
+    AVATAR_SECONDS,
+    FETCH_SECONDS,
+    avatars_place,
+    is_url,
+    read_all,
+    record_places,
+)
 from badgegen.record.scan import Dropped
 
 SHOWN_IGNORED = 3
@@ -67,7 +76,37 @@ def load_previous_run(
     states = record.states if record is not None else {}
     if datas[0] is None and datas[1] is not None:
         states = _known_from_history(history, config)
+    avatars = avatars_place(places[0], url)
+    states = _with_avatars(states, avatars, url, min(seconds, AVATAR_SECONDS), warnings)
     return Previous(states, history, tuple(warnings))
+
+
+def _with_avatars(
+    states: dict[str, RoomState], place: str, url: bool, seconds: float, warnings: list[str]
+) -> dict[str, RoomState]:
+    """The states, each avatar with its image from avatars.json; an avatar whose image is
+    not there is dropped (its room's photo is fetched again). That file is a cache of what
+    servers serve: when it cannot be read, the run goes on and says so."""
+    wanted = {s.avatar.image for s in states.values() if s.avatar and s.avatar.image}
+    images: dict[str, bytes] = {}
+    if wanted:
+        limit = avatars_limit(len(wanted))
+        try:
+            (data,) = read_all([place], [limit], url=url, seconds=seconds)
+        except RecordError:
+            warnings.append(f"{place} cannot be read: the rooms' avatars are fetched again instead")
+            data = None
+        images = parse_avatars(data.decode("ascii", "replace"), wanted) if data else {}
+    return {jid: _avatar_from(state, images) for jid, state in states.items()}
+
+
+def _avatar_from(state: RoomState, images: dict[str, bytes]) -> RoomState:
+    avatar = state.avatar
+    if avatar is None or avatar.problem:
+        return state
+    png = images.get(avatar.image)
+    shown = dataclasses.replace(avatar, png=png, image="") if png else None
+    return dataclasses.replace(state, avatar=shown)
 
 
 def load_states(

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from badgegen.errors import ConfigError, RecordError
 from badgegen.reading import read_bounded
+from badgegen.record.avatars_json import AVATARS_FILE
 from badgegen.record.badges_json import STATE_FILE
 from badgegen.record.history_json import HISTORY_FILE
 
 FETCH_SECONDS = 10.0  # for badges.json and history.json together
+AVATAR_SECONDS = 5.0  # for avatars.json, after them (needed only when the record names one)
 
 
 def is_url(source: str | None) -> bool:
@@ -35,6 +37,13 @@ def record_places(source: str | None, out_dir: Path) -> tuple[str, str]:
         return str(out_dir / STATE_FILE), str(out_dir / HISTORY_FILE)
     beside = urllib.parse.urljoin(source, HISTORY_FILE) if is_url(source) else None
     return source, beside or str(Path(source).with_name(HISTORY_FILE))
+
+
+def avatars_place(record: str, url: bool) -> str:
+    """Where avatars.json is: beside the record's badges.json."""
+    if url:
+        return urllib.parse.urljoin(record, AVATARS_FILE)
+    return str(Path(record).with_name(AVATARS_FILE))
 
 
 def read_all(

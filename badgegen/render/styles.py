@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -103,7 +103,7 @@ def lay_out(badge: Badge) -> Layout:
     return _classic(badge)
 
 
-@cache
+@lru_cache(maxsize=256)  # a few named logos, or one avatar a room: bounded
 def logo_uri(logo: Logo, style: str) -> str:
     """The logo as a data: URI, built-in logos filled like shields fills them."""
     svg = logo.svg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 
@@ -16,3 +17,16 @@ class Logo:
     svg: str
     name: str | None = None
     brand: str | None = None
+
+
+# `logo: avatar`: the room's own avatar, put in when its badge is made (no logo without one).
+AVATAR = Logo("", "avatar")
+
+
+def avatar_logo(png: bytes) -> Logo:
+    """A room's avatar (a PNG badgegen drew) as a logo: an SVG that holds it, square."""
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return Logo(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<image width="64" height="64" href="{uri}"/></svg>'
+    )

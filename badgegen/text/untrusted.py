@@ -17,6 +17,7 @@ from badgegen.text.graphemes import graphemes, is_emoji
 from badgegen.text.invisible import visible
 
 # No MUC room holds a million people; a larger "count" is garbage or an attack.
+MAX_PHOTO_BYTES = 256 * 1024  # a room's avatar as served: larger is refused unread
 MAX_OCCUPANTS = 999_999
 # A room's own name, shown in labels, index.html and the JSON files.
 MAX_NAME_CLUSTERS = 64

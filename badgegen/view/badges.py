@@ -9,6 +9,7 @@ from badgegen.config import Room
 from badgegen.config.appearance import Appearance
 from badgegen.core.state import RoomState
 from badgegen.render.styles import Badge
+from badgegen.text.logo import AVATAR, avatar_logo
 from badgegen.view.words import stale_note
 
 ROOM_NAME = "{name}"
@@ -34,7 +35,13 @@ def badge_for(room: Room, state: RoomState) -> Badge:
         id_suffix(room.jid),
         note=stale_note(state),
         is_error=state.occupants is None,
+        avatar=avatar_png(state),
     )
+
+
+def avatar_png(state: RoomState) -> bytes | None:
+    """The room's avatar image, when it shows one (for `logo: avatar`)."""
+    return state.avatar.png if state.avatar is not None else None
 
 
 UNLISTED_MESSAGE = "no longer listed"
@@ -51,6 +58,7 @@ def unlisted_badge(room: Room, state: RoomState, *, over_limit: bool = False) ->
         OVER_LIMIT_MESSAGE if over_limit else UNLISTED_MESSAGE,
         look.unknown_color,
         id_suffix(room.jid),
+        avatar=avatar_png(state),
     )
 
 
@@ -63,15 +71,20 @@ def badge_in_look(
     note: str = "",
     *,
     is_error: bool = False,
+    avatar: bytes | None = None,
 ) -> Badge:
-    """A badge with these texts and colour in look's style, label colour and logo."""
+    """A badge with these texts and colour in look's style, label colour and logo (with
+    `logo: avatar`, the room's avatar, or none when it has none)."""
+    logo = look.logo
+    if logo == AVATAR:
+        logo = avatar_logo(avatar) if avatar else None
     return Badge(
         label=label,
         message=message,
         color=color,
         label_color=look.label_color,
         style=look.style,
-        logo=look.logo,
+        logo=logo,
         id_suffix=suffix,
         note=note,
         is_error=is_error,
@@ -181,13 +194,14 @@ def _hours(buckets: list[int | None], per_hour: int) -> int:
     return 0 if first is None else -(-(len(buckets) - first) // per_hour)
 
 
-def trend_badge(room: Room, label: str, trend: Trend | None) -> Badge:
+def trend_badge(room: Room, label: str, trend: Trend | None, avatar: bytes | None = None) -> Badge:
     """A room's trend badge: its count badge's label and look, the trend as the message.
 
     Args:
         room: the room, whose `trend` says which.
         label: the room's badge label (its {name} filled in).
         trend: the trend; None when there is no history yet.
+        avatar: the room's avatar image, for `logo: avatar`.
     """
     look, kind = room.appearance, room.trend or "week"
     if trend is None:
@@ -200,7 +214,7 @@ def trend_badge(room: Room, label: str, trend: Trend | None) -> Badge:
         message = TREND_MESSAGES[kind].format(value=shown, span=span)
         color = color_for(look, round(trend.value))
     suffix = id_suffix(f"{room.jid}\0trend")
-    return badge_in_look(look, label, message, color, suffix, is_error=trend is None)
+    return badge_in_look(look, label, message, color, suffix, is_error=trend is None, avatar=avatar)
 
 
 def _so_far(hours: int) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from badgegen.config.model import Site
+from badgegen.config.model import Room, Site
+from badgegen.core.state import RoomState
 from badgegen.render import render_page
 from badgegen.text.untrusted import https_url, web_url
 from badgegen.view.room import RoomView
@@ -52,6 +53,7 @@ class PageRoom:
     narrow_chart: str  # the same, its panels stacked for a phone
     pulse: str  # the chart in words: the week's peak and average
     thin: bool  # its history is still short (less than half a week of hours)
+    avatar: str = ""  # the room's avatar's URL relative to the page; "" when it has none
 
 
 def index_html(
@@ -116,4 +118,12 @@ def page_room(view: RoomView) -> PageRoom:
         narrow_chart=embeddable(urllib.parse.quote(room.narrow_chart_name, safe="@")),
         pulse=view.chart.pulse.describe(),
         thin=view.chart.pulse.thin,
+        avatar=_avatar_url(room, state),
     )
+
+
+def _avatar_url(room: Room, state: RoomState) -> str:
+    """The avatar file's URL relative to the page, when the room shows one."""
+    if state.avatar is None or state.avatar.png is None:
+        return ""
+    return embeddable(urllib.parse.quote(room.avatar_name, safe="@"))

@@ -13,7 +13,13 @@ from badgegen.core.occupancy import HOURS, QUARTER_HOURS, History, LastCount, la
 from badgegen.core.results import RoomResult
 from badgegen.core.state import RoomState
 from badgegen.render.styles import Badge
-from badgegen.view.badges import badge_for, trend_badge, trend_value, unlisted_badge
+from badgegen.view.badges import (
+    avatar_png,
+    badge_for,
+    trend_badge,
+    trend_value,
+    unlisted_badge,
+)
 from badgegen.view.chart import Chart, chart_of
 from badgegen.view.words import run_words, status_words
 
@@ -69,7 +75,8 @@ def view_room(result: RoomResult, history: History, checked_at: datetime) -> Roo
     trend = None
     if room.trend:
         day, week = history.values(room.jid, QUARTER_HOURS), history.values(room.jid, HOURS)
-        trend = trend_badge(room, badge.label, trend_value(room.trend, day, week))
+        value = trend_value(room.trend, day, week)
+        trend = trend_badge(room, badge.label, value, avatar_png(state))
     last = last_count(history, room.jid, state.counted_at)
     status = status_words(result, last, checked_at)
     chart = chart_of(room.jid, history, checked_at)

@@ -44,6 +44,8 @@ DESCRIPTION_FIELD = "muc#roominfo_description"
 LANGUAGE_FIELD = "muc#roominfo_lang"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
 LOGS_FIELD = "muc#roominfo_logs"  # XEP-0045: where the room's discussion logs are
+AVATAR_FIELD = "muc#roominfo_avatarhash"  # XEP-0486: the SHA-1 of the room's vCard PHOTO
+SHA1_HEX = frozenset("0123456789abcdef")
 HIDDEN_FEATURE = "muc_hidden"
 # Timed-out query ids remembered for their late replies (see DiscoQueries).
 MAX_LATE = 10_000
@@ -153,6 +155,7 @@ def count_from_reply(room: str, reply: Element) -> Count:
         language=clean_language(_single(roominfo.get(LANGUAGE_FIELD))),
         public=is_public_room(info),
         logs=web_url(_single(roominfo.get(LOGS_FIELD))),
+        avatar_hash=avatar_hash(roominfo),
     )
     if occupants is None:
         detail = "" if published is None else f"not a whole number from 0 to {MAX_OCCUPANTS}"
@@ -212,6 +215,16 @@ def is_public_room(info: Element) -> bool:
     )
     features = {feature.get("var") for feature in info.iterfind(f"{{{DISCO_INFO}}}feature")}
     return room and HIDDEN_FEATURE not in features
+
+
+def avatar_hash(roominfo: dict[str, list[str]]) -> str | None:
+    """The room's avatar hash: the field's first value that is a SHA-1 in hex (a text-multi
+    field may hold more, e.g. of other formats), lowercased; None when none is."""
+    for value in (roominfo.get(AVATAR_FIELD) or [])[:8]:
+        text = value.strip().lower()
+        if len(text) == 40 and SHA1_HEX.issuperset(text):
+            return text
+    return None
 
 
 def webchat_url(roominfo: dict[str, list[str]]) -> str | None:

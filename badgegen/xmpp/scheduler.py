@@ -130,7 +130,7 @@ async def _count_all(
         if time.monotonic() >= deadline_at:
             # Logged in at the last moment: no room was asked, so none may change.
             raise XmppError(f"logged in only when {request.out_of_time()}; no room was asked")
-        counting = Counting(client, options, progress)
+        counting = Counting(client, options, progress, request.avatars)
         counting.add(request.rooms)
         listings = _Listings(client, plan, counting, options.timeout, deadline_at)
         early = EarlyPublication(request, counting, listings, options.timeout, deadline_at)
@@ -154,10 +154,11 @@ async def _count_rooms(
     ends, until all are settled or the deadline; a slow listing's wait publishes the rest."""
     client.add_event_handler("disconnected", counting.on_disconnected)
     try:
-        while (counting.unsettled or listings.pending) and not counting.lost:
+        while (counting.unsettled or listings.pending or counting.fetching) and not counting.lost:
             counting.start_what_pacing_allows()
             remaining = deadline_at - time.monotonic()
-            if remaining <= 0 or (counting.pacer.in_flight == 0 and not listings.pending):
+            waiting = listings.pending or counting.fetching
+            if remaining <= 0 or (counting.pacer.in_flight == 0 and not waiting):
                 break
             try:
                 ending = await within(early.wait(remaining), counting.ended.get())
@@ -170,7 +171,7 @@ async def _count_rooms(
                 break
             if isinstance(ending, Listed):
                 listings.take(ending)
-            else:
+            elif isinstance(ending, tuple):  # not a photo fetched: that settles nothing
                 may_retry = time.monotonic() + options.timeout < deadline_at
                 counting.settle(*ending, may_retry=may_retry)
             early.publish_if_due()

@@ -271,6 +271,7 @@ def test_badge_prints_one_svg() -> None:
         (["--color", "nope"], 'Error: --color: "nope" is not a colour'),
         (["--label-color", "12345"], 'Error: --label-color: "12345" is not a colour'),
         (["--logo", "/nonexistent.svg"], "Error: --logo: cannot read /nonexistent.svg"),
+        (["--logo", "Avatar"], "Error: --logo avatar: only a room has an avatar"),
     ],
 )
 def test_badge_rejects_bad_options(args: list[str], message: str) -> None:

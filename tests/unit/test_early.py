@@ -33,6 +33,7 @@ class Queries:
         self.lost: list[Any] = []
         self.pacer = SimpleNamespace(in_flight=0)
         self.unsettled = False
+        self.fetching: set[Any] = set()  # no photo is fetched here
 
     def start_what_pacing_allows(self) -> None:
         pass
