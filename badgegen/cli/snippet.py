@@ -37,6 +37,12 @@ SNIPPET = SnippetRequest()
 @click.option(
     "--base-url", help="Where the badges are published (default: base_url in rooms.yaml)."
 )
+@click.option(
+    "--card",
+    is_flag=True,
+    default=SNIPPET.card,
+    help="Embed each room's card (NAME.card.svg: its face, name, count and week) instead.",
+)
 @click.pass_context
 def snippet_command(
     context: click.Context,
@@ -45,10 +51,12 @@ def snippet_command(
     out_dir: Path,
     kind: str,
     base_url: str | None,
+    card: bool,
 ) -> None:
     """Print ready-to-paste embed code for each room (or the ROOMs named: JID or file).
 
-    A room with `trend:` gets a second line, for its trend badge.
+    A room with `trend:` gets a second line, for its trend badge. With --card, each room
+    gets one line for its card instead, a picture for a README.
 
     \b
     Example:
@@ -57,7 +65,7 @@ def snippet_command(
     """
     from badgegen.commands.snippet import snippets
 
-    request = SnippetRequest(rooms, config_path, out_dir, kind, base_url)
+    request = SnippetRequest(rooms, config_path, out_dir, kind, base_url, card)
     with errors_reported():
         found = snippets(request, runtime_of(context))
     for warning in found.warnings:

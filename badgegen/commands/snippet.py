@@ -23,11 +23,13 @@ class SnippetRequest:
     out_dir: Path = DEFAULT_OUT  # whose badges.json has the rooms' web client links
     kind: str = FORMATS[0]  # markdown
     base_url: str | None = None  # default: base_url in rooms.yaml
+    card: bool = False  # each room's card (NAME.card.svg) instead of its badges
 
 
 @dataclass(frozen=True, slots=True)
 class Snippets:
-    """The snippets, a line each (two for a room with a trend badge), the base URL they use
+    """The snippets, a line each (two for a room with a trend badge; one card each with
+    --card), the base URL they use
     ("" when none is known: the URLs are relative), and what the record warned of."""
 
     lines: tuple[str, ...]
@@ -46,7 +48,7 @@ def snippets(request: SnippetRequest, runtime: Runtime) -> Snippets:
     from badgegen.config import load_rooms
     from badgegen.config.names import url_problem
     from badgegen.record import load_states
-    from badgegen.view.snippets import badges_of, snippet
+    from badgegen.view.snippets import CARD, badges_of, snippet
 
     if request.base_url is not None and (reason := url_problem(request.base_url, base=True)):
         raise ConfigError([f"--base-url: {reason}"])
@@ -57,6 +59,6 @@ def snippets(request: SnippetRequest, runtime: Runtime) -> Snippets:
     lines = [
         snippet(room, states.get(room.jid), request.kind, base, badge)
         for room in chosen
-        for badge in badges_of(room)
+        for badge in ((CARD,) if request.card else badges_of(room))
     ]
     return Snippets(tuple(lines), base, warnings)

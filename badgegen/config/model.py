@@ -56,6 +56,11 @@ class Room:
         return self.file + ".chart-narrow" + SVG_SUFFIX
 
     @property
+    def card_name(self) -> str:
+        """The file name of the room's card (its face, name, count and week, for a README)."""
+        return self.file + ".card" + SVG_SUFFIX
+
+    @property
     def avatar_name(self) -> str:
         """The file name of the room's avatar (written when it has one: a PNG badgegen drew)."""
         return self.file + ".avatar.png"
@@ -67,9 +72,11 @@ class Room:
 
     @property
     def file_names(self) -> tuple[str, ...]:
-        """Every file a run writes for the room: badge, endpoint JSON, charts, trend badge."""
+        """Every file a run writes for the room: badge, endpoint JSON, charts, card, trend
+        badge (and NAME.avatar.png when the room has an avatar)."""
         trend = self.trend_names if self.trend else ()
-        return (self.svg_name, self.json_name, self.chart_name, self.narrow_chart_name, *trend)
+        charts = (self.chart_name, self.narrow_chart_name)
+        return (self.svg_name, self.json_name, *charts, self.card_name, *trend)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ MAX_FILE_NAME_BYTES = 200
 RESERVED_NAMES = ("badges", "history")  # badges.json, history.json: the run's own
 # NAME.chart.svg and NAME.chart-narrow.svg, a room's history chart (wide, and stacked for a
 # phone); NAME.trend.svg and .json, its trend badge.
-DERIVED_SUFFIXES = (".chart", ".chart-narrow", ".trend")
+DERIVED_SUFFIXES = (".chart", ".chart-narrow", ".trend", ".card")
 
 
 def parse_room_jid(text: str) -> tuple[str | None, str | None]:

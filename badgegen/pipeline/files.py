@@ -9,6 +9,7 @@ from pathlib import Path
 from badgegen.config.model import Site
 from badgegen.core.occupancy import History
 from badgegen.render import render_badge
+from badgegen.render.card import card_svg
 from badgegen.render.chart import NARROW
 from badgegen.render.endpoint import endpoint_json
 from badgegen.view.feed import FEED, feed_xml
@@ -55,8 +56,8 @@ def run_files(
 
 def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict[str, bytes]:
     """NAME.svg and NAME.json, NAME.chart.svg and NAME.chart-narrow.svg (stacked, for a
-    phone), with `trend:` NAME.trend.svg and .json, and NAME.avatar.png when the room has
-    an avatar (a PNG badgegen drew, badgegen.render.avatar).
+    phone), NAME.card.svg (for a README), with `trend:` NAME.trend.svg and .json, and
+    NAME.avatar.png when the room has an avatar (a PNG badgegen drew: render.avatar).
 
     Args:
         views: every room's view.
@@ -69,6 +70,7 @@ def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict
         files[room.json_name] = endpoint_json(view.badge).encode("utf-8")
         files[room.chart_name] = view.chart.svg().encode("utf-8")
         files[room.narrow_chart_name] = view.chart.svg(NARROW).encode("utf-8")
+        files[room.card_name] = card_svg(view.card).encode("utf-8")
         if view.state.avatar is not None and view.state.avatar.png is not None:
             files[room.avatar_name] = view.state.avatar.png
         if view.trend is not None:

@@ -12,6 +12,7 @@ from badgegen.core.counts import Count, Problem
 from badgegen.core.occupancy import HOURS, QUARTER_HOURS, History, LastCount, last_count
 from badgegen.core.results import RoomResult
 from badgegen.core.state import RoomState
+from badgegen.render.card import Card
 from badgegen.render.styles import Badge
 from badgegen.view.badges import (
     avatar_png,
@@ -36,6 +37,7 @@ class RoomView:
     last: LastCount | None
     status: str  # for the page: counted now, or the last count and how long before
     summary: str  # for the run's report: "12 online", or why not and what it shows
+    card: Card  # NAME.card.svg: face, name, a line, count and week
 
     @property
     def room(self) -> Room:
@@ -80,4 +82,18 @@ def view_room(result: RoomResult, history: History, checked_at: datetime) -> Roo
     last = last_count(history, room.jid, state.counted_at)
     status = status_words(result, last, checked_at)
     chart = chart_of(room.jid, history, checked_at)
-    return RoomView(result, badge, trend, chart, last, status, run_words(result))
+    card = card_of(result, badge, history.values(room.jid, HOURS), chart.pulse.describe())
+    return RoomView(result, badge, trend, chart, last, status, run_words(result), card)
+
+
+def card_of(result: RoomResult, badge: Badge, week: list[int | None], caption: str) -> Card:
+    """A room's card: its name (or its JID's local part), its description (or its JID), its
+    badge's count and words, its week by hours and that week in words."""
+    room, state = result.room, result.state
+    line = state.description or room.jid
+    shown = result.asked and state.occupants is not None and state.status == "counted"
+    return Card(
+        state.name or room.jid.partition("@")[0] or room.jid, line, badge.message, shown,
+        week, caption,
+        avatar_png(state), badge.note,
+    )  # fmt: skip

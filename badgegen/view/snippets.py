@@ -27,8 +27,8 @@ def link_for(room: Room, state: RoomState | None) -> str:
     return f"xmpp:{urllib.parse.quote(room.jid, safe='@')}?join"
 
 
-# The badges a room may have: its count, and with `trend:` its trend badge.
-COUNT, TREND = "count", "trend"
+# The badges a room may have: its count, and with `trend:` its trend badge; and its card.
+COUNT, TREND, CARD = "count", "trend", "card"
 # What a trend badge shows, for its alt text.
 TREND_WORDS = {"day": "peak of the last 24 hours", "week": "average of the last 7 days"}
 
@@ -40,7 +40,7 @@ def badges_of(room: Room) -> tuple[str, ...]:
 
 def image_url(room: Room, base_url: str, badge: str = COUNT) -> str:
     """The badge's address: base_url plus its file name, quoted."""
-    file = room.trend_names[0] if badge == TREND else room.svg_name
+    file = {TREND: room.trend_names[0], CARD: room.card_name}.get(badge, room.svg_name)
     name = urllib.parse.quote(file, safe="@")
     return f"{base_url.rstrip('/')}/{name}" if base_url else name
 
@@ -49,6 +49,8 @@ def alt_text(room: Room, badge: str = COUNT) -> str:
     """The image's alt text: "XMPP chat lobby@..." (", peak of the last 24 hours")."""
     if badge == TREND and room.trend:
         return f"XMPP chat {room.jid}, {TREND_WORDS[room.trend]}"
+    if badge == CARD:
+        return f"XMPP chat {room.jid}: its count and its week"
     return f"XMPP chat {room.jid}"
 
 

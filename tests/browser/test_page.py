@@ -334,3 +334,41 @@ def test_axe_finds_nothing_serious_and_nothing_scrolls_sideways(
     assert source.endswith(drawn[1])
     assert shown >= drawn[0]
     context.close()
+
+
+CARD_ROOMS = {
+    "lobby@conference.example.org": LOBBY,
+    "long@conference.example.org": Count(
+        "long@conference.example.org", 1234, name="Комната для очень длинных разговоров " * 3,
+        description="Ре\u0301дкие слова, a line far longer than a card holds " * 4,
+    ),
+    "gone@conference.example.org": None,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_cards_keep_their_words_inside_as_chromium_draws_them(
+    browser: Browser, tmp_path: Path, scheme: str
+) -> None:
+    """Each room's NAME.card.svg, opened in Chromium as a README shows an image: no text
+    runs past the card's edge or into the count, light and dark; screenshots kept."""
+    rooms = "account: {jid: bot@example.org}\nrooms:\n" + "".join(
+        f"  - {jid}\n" for jid in CARD_ROOMS
+    )
+    site = make_site(tmp_path, rooms, CARD_ROOMS)
+    page = browser.new_page(color_scheme=scheme)  # type: ignore[arg-type]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for jid in CARD_ROOMS:
+        page.goto((site / f"{jid}.card.svg").as_uri())
+        width = page.evaluate("document.documentElement.viewBox.baseVal.width")
+        boxes = page.evaluate(
+            "[...document.querySelectorAll('text')].map(text => {"
+            " const box = text.getBBox(); return [text.textContent, box.x, box.x + box.width]})"
+        )
+        for text, left, right in boxes:
+            assert left >= 0, (jid, text)
+            assert right <= width - 12, (jid, text, right)
+        name, count = boxes[1], boxes[2]
+        assert name[2] < count[1], (jid, name, count)  # the name stops before the count
+        page.screenshot(path=str(ARTIFACTS / f"card-{jid.split('@')[0]}-{scheme}.png"))
+    page.close()

@@ -73,10 +73,10 @@ SCRIPT = textwrap.dedent(
     main(["refresh", "--config", config, "--out", out], obj=Runtime(counter))
     """
 )
-# What each run changes: NAME.svg, NAME.json, NAME.chart.svg and NAME.chart-narrow.svg per
-# room, and index.html (_headers stays as it was); then the record, history.json and
-# badges.json.
-FILES = 4 * ROOMS + 1
+# What each run changes: NAME.svg, NAME.json, NAME.chart.svg, NAME.chart-narrow.svg and
+# NAME.card.svg per room, and index.html (_headers stays as it was); then the record,
+# history.json and badges.json.
+FILES = 5 * ROOMS + 1
 # Where runs are killed: while staging (before the first file, the ROOMSth, the last badge,
 # history.json, badges.json) and while renaming (the first, the ROOMSth, the last badge,
 # history.json, badges.json). Staged unnamed, a kill leaves at most the file being renamed.

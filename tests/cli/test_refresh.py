@@ -45,7 +45,7 @@ def test_refresh_writes_one_badge_per_room(config: Path) -> None:
     assert result.stdout.splitlines() == [
         "lobby@conference.example.org: 7 online",
         "gone@conference.example.org: 0 online",
-        f"2 of 2 rooms counted; 13 files written, 0 unchanged in {config.parent / 'public'}/",
+        f"2 of 2 rooms counted; 15 files written, 0 unchanged in {config.parent / 'public'}/",
     ]
     badge = (config.parent / "public" / "lobby@conference.example.org.svg").read_text()
     assert 'aria-label="chat: 7 online"' in badge
@@ -154,6 +154,7 @@ def test_a_second_run_with_the_same_counts_rewrites_no_badge(config: Path) -> No
             "history.json",  # the quarter hour's count changed too
             "lobby@conference.example.org.chart.svg",  # and so its charts
             "lobby@conference.example.org.chart-narrow.svg",
+            "lobby@conference.example.org.card.svg",  # and its card (count and week)
         ]
     )
 
@@ -168,10 +169,10 @@ def test_check_lists_what_would_be_written(config: Path) -> None:
     lobby, gone = "lobby@conference.example.org", "gone@conference.example.org"
     assert result.stdout.splitlines() == [
         f'{lobby} -> public/{lobby}.svg (label "chat", method disco)',
-        f"  and {lobby}.json, {lobby}.chart.svg, {lobby}.chart-narrow.svg, {lobby}.trend.svg,"
-        f" {lobby}.trend.json",
+        f"  and {lobby}.json, {lobby}.chart.svg, {lobby}.chart-narrow.svg, {lobby}.card.svg,"
+        f" {lobby}.trend.svg, {lobby}.trend.json",
         f'{gone} -> public/{gone}.svg (label "old", method disco)',
-        f"  and {gone}.json, {gone}.chart.svg, {gone}.chart-narrow.svg",
+        f"  and {gone}.json, {gone}.chart.svg, {gone}.chart-narrow.svg, {gone}.card.svg",
         f"{config}: OK, 2 rooms",
     ]
 

@@ -127,7 +127,8 @@ def test_json_and_step_summary() -> None:
         "jid": ROOM.jid, "status": "stale", "occupants": 4, "counted_at": "2026-11-25T11:55:00Z",
         "problem": {"code": "timeout", "text": "timed out", "detail": ""},
         "badge": {"label": "chat", "message": "4 online", "color": "#939393"},
-        "files": ["lobby.svg", "lobby.json", "lobby.chart.svg", "lobby.chart-narrow.svg"],
+        "files": ["lobby.svg", "lobby.json", "lobby.chart.svg", "lobby.chart-narrow.svg",
+                  "lobby.card.svg"],
     }  # fmt: skip
     table = step_summary(result)
     assert (

@@ -103,7 +103,9 @@ def test_record_round_trips() -> None:
         "dev@conference.example.org": RoomState("dev@conference.example.org", "unknown", None),
     }
     files = json.loads(text)["rooms"][ROOM]["files"]
-    assert files == ["lobby.svg", "lobby.json", "lobby.chart.svg", "lobby.chart-narrow.svg"]
+    assert files == [
+        "lobby.svg", "lobby.json", "lobby.chart.svg", "lobby.chart-narrow.svg", "lobby.card.svg"
+    ]  # fmt: skip
     assert '"problem": "timeout"' in text
     assert text == state_json(results, NOW)
 
