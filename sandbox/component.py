@@ -14,7 +14,8 @@ answers as a client, not a room; `hidden-...@` as a hidden room.
 SHA-1 (muc#roominfo_avatarhash, XEP-0486), and answers a vCard get (XEP-0153) with
 its photo, as avatar_rooms()[KIND] says: "good", "jpeg", "gif", "huge", "bomb", "svg",
 "svgpng" (an SVG said to be a PNG), "corrupt", "wronghash" (announces another
-image's hash), "nophoto" (a vCard without one), "novcard" (item-not-found),
+image's hash), "nophoto" (a vCard without one), "novcard" (item-not-found), "busy"
+(resource-constraint: a server too busy now),
 "slow" (the vCard 30 s late), "nohash" (no hash announced, a photo served) and
 "multi" (two hashes: the photo's, then "not-a-hash"). `avatar-good-...@` rooms
 in `changed_avatars` have good_jpeg instead, as if their owner had changed it.
@@ -121,6 +122,7 @@ def avatar_rooms() -> dict[str, RoomAvatar]:
         "wronghash": RoomAvatar((sha1_hex(avatars.good_jpeg()),), good),
         "nophoto": RoomAvatar(announced, None),
         "novcard": RoomAvatar(announced, None, condition="item-not-found"),
+        "busy": RoomAvatar(announced, None, condition="resource-constraint"),
         "slow": _avatar(good, delay=SLOW_VCARD),
         "nohash": RoomAvatar((), good),
         "multi": RoomAvatar((*announced, "not-a-hash"), good),

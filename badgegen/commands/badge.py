@@ -64,8 +64,9 @@ def color_option(option: str, text: str) -> str:
 def logo_option(text: str) -> Logo:
     """--logo: a logo's name (xmpp, or any Simple Icons name) or an SVG file, or a ConfigError."""
     from badgegen.config.icons import find_logo
+    from badgegen.text.logo import AVATAR
 
-    if text.strip().casefold() == "avatar":
+    if text.strip().casefold() == AVATAR.name:
         raise ConfigError(
             ["--logo avatar: only a room has an avatar; put `logo: avatar` on it in rooms.yaml"]
         )

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 DEMO_OUT = Path("badgegen-demo")
 RECORD_FILES = ("badges.json", "history.json")
-DEMO_SITE_FILES = frozenset((*RECORD_FILES, "index.html", "feed.xml", "_headers"))
+DEMO_SITE_FILES = frozenset((*RECORD_FILES, "avatars.json", "index.html", "feed.xml", "_headers"))
 MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 

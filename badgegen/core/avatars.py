@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from badgegen.core.counts import Count
-from badgegen.render.avatar import AvatarRefused, small_png
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +25,8 @@ def resolve_avatar(count: Count, before: Avatar | None) -> Avatar | None:
 
     A room that did not answer keeps the last one; one that announces none has
     none; the same hash keeps the record's image (never fetched again); a new
-    hash takes the photo fetched this run, drawn again (or why it cannot be shown),
-    and until one is fetched, the last image stands.
+    hash takes the photo fetched and drawn this run (pipeline.avatars), or why it
+    cannot be shown, and until one is, the last image stands.
 
     Args:
         count: this run's result for the room (its announced hash, its photo if fetched).
@@ -42,11 +41,8 @@ def resolve_avatar(count: Count, before: Avatar | None) -> Avatar | None:
     photo = count.photo
     if photo is None or photo.hash != count.avatar_hash:
         return before
-    if photo.data is None:
+    if photo.png is not None:
+        return Avatar(photo.hash, photo.png)
+    if photo.problem:
         return Avatar(photo.hash, None, photo.problem)
-    try:
-        return Avatar(photo.hash, small_png(photo.data))
-    except AvatarRefused as exc:
-        return Avatar(photo.hash, None, str(exc))
-    except ImportError:  # Pillow missing (a broken install): said once by the run
-        return before
+    return before  # fetched, not drawn (out of time, or no Pillow): fetched again

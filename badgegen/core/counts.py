@@ -32,11 +32,13 @@ class Problem(Enum):
 class Photo:
     """A room's avatar as its server served it (vcard-temp PHOTO), fetched because its hash
     was new to the record: the image's bytes as served (untrusted: never written as they
-    are), or why there are none for good (this hash is not fetched again)."""
+    are), then the small PNG drawn from them (pipeline.avatars), or why there is none for
+    good (this hash is not fetched again)."""
 
     hash: str  # the SHA-1 the room announced (lowercase hex), which says when it changes
-    data: bytes | None = None
+    data: bytes | None = None  # as served
     problem: str = ""
+    png: bytes | None = None  # drawn again by badgegen.render.avatar
 
 
 @dataclass(frozen=True, slots=True)

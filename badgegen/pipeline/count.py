@@ -13,6 +13,7 @@ from badgegen.core.counts import Problem
 from badgegen.core.discovery import DiscoveryPlan, entered, left
 from badgegen.core.results import RoomResult, settle, unlisted
 from badgegen.core.state import RoomState
+from badgegen.pipeline.avatars import Drawn, drawn_photos
 from badgegen.pipeline.output import Output
 from badgegen.record import Previous
 from badgegen.render.avatar import available as avatar_support
@@ -55,8 +56,11 @@ def count_rooms(
         config.rooms, plan, output.deadline_at - reserved, reserved, avatars=avatars
     )
 
+    drawn: Drawn = {}
+
     def settled(counted: Counted) -> CountedRun:
-        return _settled(request, counted, config, previous, output.now)
+        counts = drawn_photos(counted.counts, output.left(), drawn)
+        return _settled(request, replace(counted, counts=counts), config, previous, output.now)
 
     if early is not None and plan is not None:
         publish = early
@@ -76,8 +80,9 @@ def _settled(
 
 
 def _avatar_warnings(counted: Counted) -> tuple[str, ...]:
-    """One warning when photos were fetched and cannot be drawn (Pillow cannot be imported)."""
-    fetched = sum(1 for count in counted.counts if count.photo and count.photo.data)
+    """One warning when photos were fetched and could not be drawn for want of Pillow."""
+    photos = (count.photo for count in counted.counts if count.photo)
+    fetched = sum(1 for photo in photos if photo.png is None and not photo.problem)
     if not fetched or avatar_support():
         return ()
     return (

@@ -23,6 +23,8 @@ HEADERS_TEXT = """\
   Cache-Control: public, max-age=300, must-revalidate
 /*.json
   Cache-Control: public, max-age=300, must-revalidate
+/*.png
+  Cache-Control: public, max-age=300, must-revalidate
 /feed.xml
   Cache-Control: public, max-age=300, must-revalidate
 """

@@ -29,10 +29,15 @@ class Output:
         return max(0.0, self.deadline_at - time.monotonic())
 
 
-def read_previous(config: Config, output: Output, seconds: float | None = None) -> Previous:
-    """The last run's record (--previous, or in --out), within the time left."""
+def read_previous(
+    config: Config, output: Output, seconds: float | None = None, *, avatars: bool = True
+) -> Previous:
+    """The last run's record (--previous, or in --out), within the time left; without its
+    avatars' images when avatars is False (the refetch before writing needs the history)."""
     wait = output.left() if seconds is None else min(seconds, output.left())
-    return load_previous_run(output.previous, output.out_dir, output.now, config, wait)
+    return load_previous_run(
+        output.previous, output.out_dir, output.now, config, wait, avatars=avatars
+    )
 
 
 # Kept back from counting so that rendering and writing end by the deadline too: about

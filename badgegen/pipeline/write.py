@@ -89,7 +89,7 @@ def _with_newer_history(
     if not is_url(output.previous):
         return previous.history  # a local record was read under the lock: no run wrote since
     try:
-        again = read_previous(config, output, REFETCH_SECONDS)
+        again = read_previous(config, output, REFETCH_SECONDS, avatars=False)
     except BadgegenError as exc:
         warnings.append(f"could not fetch the record again before writing: {exc}")
         return previous.history

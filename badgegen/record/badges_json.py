@@ -32,6 +32,7 @@ from badgegen.text.untrusted import (
     clean_name,
     credible_occupants,
     https_url,
+    lowercase_hex,
     server_text,
     web_url,
 )
@@ -52,7 +53,6 @@ RECORD_BASE_BYTES = 4 * 1024 * 1024
 # is read whatever rooms.yaml says now.
 SUPPORTED_ROOMS = 10_000
 MAX_JID_LENGTH = 3071
-HEX = frozenset("0123456789abcdef")
 
 
 def state_json(results: Iterable[RoomResult], checked_at: datetime) -> str:
@@ -201,15 +201,11 @@ def _parse_room(jid: str, entry: dict[str, object] | None) -> tuple[RoomState | 
 def _avatar(hash_: object, image: object, refused: object) -> Avatar | None:
     """An entry's avatar: the hash its room announced, and its image's digest (the image
     is read from avatars.json: record.load) or why it is not shown; None for anything else."""
-    if not _hex(hash_, 40):
+    if not lowercase_hex(hash_, 40):
         return None
     if isinstance(refused, str):
         return Avatar(str(hash_), None, server_text(refused) or "refused")
-    return Avatar(str(hash_), image=str(image)) if _hex(image, 64) else None
-
-
-def _hex(value: object, length: int) -> bool:
-    return isinstance(value, str) and len(value) == length and HEX.issuperset(value)
+    return Avatar(str(hash_), image=str(image)) if lowercase_hex(image, 64) else None
 
 
 def _text(entry: dict[str, object], name: str, clean: Callable[[str], str | None]) -> str | None:

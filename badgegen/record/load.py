@@ -14,6 +14,7 @@ the other is there is said, and the rooms the other names are kept.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +50,13 @@ class Previous:
 
 
 def load_previous_run(
-    source: str | None, out_dir: Path, now: datetime, config: Config, seconds: float
+    source: str | None,
+    out_dir: Path,
+    now: datetime,
+    config: Config,
+    seconds: float,
+    *,
+    avatars: bool = True,
 ) -> Previous:
     """Read the last run's badges.json and the history.json beside it.
 
@@ -58,11 +65,15 @@ def load_previous_run(
         out_dir: the output directory.
         now: the time of this run, to judge the record's times by.
         config: rooms.yaml: the rooms the record may describe, and how large it may be.
-        seconds: how long fetching may take in all (URLs only).
+        seconds: how long fetching may take in all (URLs only); avatars.json, after
+            the two others, within what is left of it.
+        avatars: False to leave avatars.json unread (each avatar keeps its image's name
+            only: for a read that wants the history).
 
     Raises:
         RecordError: a file is there but could not be read; nothing may be written.
     """
+    started = time.monotonic()
     places = record_places(source, out_dir)
     limits = (record_limit(config.capacity), history_limit(config.capacity))
     url = is_url(source)
@@ -73,16 +84,15 @@ def load_previous_run(
     # describes (past a limit, or left long ago) take their history along.
     names = config.names if record is None else config.names.with_found(record.described)
     history = _history(datas[1], places[1], names, warnings)
-    states = record.states if record is not None else {}
-    if datas[0] is None and datas[1] is not None:
-        states = _known_from_history(history, config)
-    avatars = avatars_place(places[0], url)
-    states = _with_avatars(states, avatars, url, min(seconds, AVATAR_SECONDS), warnings)
+    states = record.states if record else _known_from_history(history, config, datas[0])
+    if avatars:  # within what is left of seconds
+        place, until = avatars_place(places[0], url), started + seconds
+        states = _with_avatars(states, place, url, until, warnings)
     return Previous(states, history, tuple(warnings))
 
 
 def _with_avatars(
-    states: dict[str, RoomState], place: str, url: bool, seconds: float, warnings: list[str]
+    states: dict[str, RoomState], place: str, url: bool, until: float, warnings: list[str]
 ) -> dict[str, RoomState]:
     """The states, each avatar with its image from avatars.json; an avatar whose image is
     not there is dropped (its room's photo is fetched again). That file is a cache of what
@@ -91,6 +101,7 @@ def _with_avatars(
     images: dict[str, bytes] = {}
     if wanted:
         limit = avatars_limit(len(wanted))
+        seconds = min(AVATAR_SECONDS, max(0.0, until - time.monotonic()))
         try:
             (data,) = read_all([place], [limit], url=url, seconds=seconds)
         except RecordError:
@@ -203,9 +214,14 @@ def _history(data: bytes | None, place: str, names: RoomNames, warnings: list[st
     return history
 
 
-def _known_from_history(history: History, config: Config) -> dict[str, RoomState]:
+def _known_from_history(
+    history: History, config: Config, badges: bytes | None
+) -> dict[str, RoomState]:
     """Without badges.json, the rooms of its discover: services the history holds: known
-    before, so that they keep their files (as unlisted if the service lists them no more)."""
+    before, so that they keep their files (as unlisted if the service lists them no more).
+    Nothing when badges.json is there but could not be used."""
+    if badges is not None:
+        return {}
     entries = {entry.service: entry for entry in config.discover}
     listed = {room.jid for room in config.rooms}
     return {

@@ -24,6 +24,8 @@ from badgegen.text.untrusted import MAX_PHOTO_BYTES
 SIZE = 64  # pixels a side at most: 32 CSS pixels on a 2x screen
 MAX_PIXELS = 2048 * 2048  # and one whose header claims more pixels (16 MB decoded)
 MAX_TEXT_BYTES = 64 * 1024  # a PNG's text chunks, decompressed, in all
+JPEG_START, JPEG_SCAN = b"\xff\xd8", b"\xff\xda"  # start of image; start of a scan
+MAX_JPEG_SCANS = 32  # a progressive JPEG has about ten
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP")  # decoded; anything else (SVG too) is refused
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The chunks small_png's PNGs hold, and so all a record's avatar may hold.
@@ -54,6 +56,10 @@ def small_png(photo: bytes) -> bytes:
     """
     if len(photo) > MAX_PHOTO_BYTES:
         raise AvatarRefused(f"{len(photo)} bytes, more than {MAX_PHOTO_BYTES}")
+    if photo.startswith(JPEG_START) and (scans := photo.count(JPEG_SCAN)) > MAX_JPEG_SCANS:
+        # Each scan of a progressive JPEG is decoded over the whole image: thousands of
+        # tiny ones make a quarter megabyte cost a minute.
+        raise AvatarRefused(f"a JPEG of {scans} scans, more than {MAX_JPEG_SCANS}")
     from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
     PngImagePlugin.MAX_TEXT_CHUNK = PngImagePlugin.MAX_TEXT_MEMORY = MAX_TEXT_BYTES
@@ -77,14 +83,19 @@ def small_png(photo: bytes) -> bytes:
 
 
 def _drawn_again(image: Any) -> bytes:
-    """The first frame, scaled into SIZE x SIZE, quantised to a palette, as a plain PNG."""
-    from PIL import Image
+    """The first frame, turned as its EXIF says, scaled into SIZE x SIZE, quantised to a
+    palette, as a plain PNG: no profile, text or metadata of the original goes along."""
+    from PIL import Image, ImageOps
 
     image.seek(0)
     image.draft("RGB", (SIZE, SIZE))  # a JPEG decodes at a fraction of its size
-    frame = image.convert("RGBA")
+    frame = ImageOps.exif_transpose(image)
+    if frame.mode.startswith("I"):  # 16-bit grey: brought down to 8 bits, not clipped
+        frame = frame.convert("I").point(lambda value: value / 256).convert("L")
+    frame = frame.convert("RGBA")
     frame.thumbnail((SIZE, SIZE), Image.Resampling.LANCZOS)
     small = frame.quantize(256, method=Image.Quantize.FASTOCTREE)
+    small.info.clear()  # an ICC profile would be written into the PNG from here
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -174,3 +174,11 @@ def web_url(text: str | None, schemes: tuple[str, ...] = ("http", "https")) -> s
     if parts.username is not None or parts.password is not None:
         return None  # https://evil@good.example tricks readers
     return text
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def lowercase_hex(value: object, length: int) -> bool:
+    """Whether value is a string of length lowercase hex digits (a hash, as records hold)."""
+    return isinstance(value, str) and len(value) == length and _HEX.issuperset(value)

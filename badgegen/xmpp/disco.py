@@ -26,6 +26,7 @@ from badgegen.text.untrusted import (
     clean_name,
     credible_count,
     https_url,
+    lowercase_hex,
     web_url,
 )
 from badgegen.xmpp.conditions import failed
@@ -45,7 +46,6 @@ LANGUAGE_FIELD = "muc#roominfo_lang"
 WEBCHAT_FIELD = "muc#roominfo_webchat_url"
 LOGS_FIELD = "muc#roominfo_logs"  # XEP-0045: where the room's discussion logs are
 AVATAR_FIELD = "muc#roominfo_avatarhash"  # XEP-0486: the SHA-1 of the room's vCard PHOTO
-SHA1_HEX = frozenset("0123456789abcdef")
 HIDDEN_FEATURE = "muc_hidden"
 # Timed-out query ids remembered for their late replies (see DiscoQueries).
 MAX_LATE = 10_000
@@ -222,7 +222,7 @@ def avatar_hash(roominfo: dict[str, list[str]]) -> str | None:
     field may hold more, e.g. of other formats), lowercased; None when none is."""
     for value in (roominfo.get(AVATAR_FIELD) or [])[:8]:
         text = value.strip().lower()
-        if len(text) == 40 and SHA1_HEX.issuperset(text):
+        if lowercase_hex(text, 40):
             return text
     return None
 

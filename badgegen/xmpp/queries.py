@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 # Called with (rooms done, rooms in all) as each room is settled.
 Progress = Callable[[int, int], None]
 PHOTO_FETCHED: Literal["photo"] = "photo"  # what a photo's fetch puts on Counting.ended
-PHOTOS_AT_ONCE = 4  # photos fetched at the same time (they are asked beside the pacing)
+PHOTOS_AT_ONCE = 8  # photos fetched at the same time (they are asked beside the pacing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Counting:
         self.photos_asked: set[str] = set()
         self.fetching: set[asyncio.Task[None]] = set()
         self.photo_slots = asyncio.Semaphore(PHOTOS_AT_ONCE)
+        self.photos_end = math.inf  # photos are waited for one --timeout after the rooms
 
     @property
     def unsettled(self) -> bool:
@@ -115,6 +117,14 @@ class Counting:
             self._fetch_photo_if_new(settled)
             if self.progress:
                 self.progress(len(self.settled), len(self.rooms))
+
+    def photos_until(self, now: float, listing: bool) -> float:
+        """Until when the counting waits for photos: one --timeout once every room is
+        settled and every listing ended (photos that never come cost no more), else on."""
+        if not self.unsettled and not listing:
+            self.photos_end = min(self.photos_end, now + self.timeout)
+            return self.photos_end
+        return math.inf
 
     def _fetch_photo_if_new(self, count: Count) -> None:
         """Fetch the room's photo if it announces a hash the record does not hold, within

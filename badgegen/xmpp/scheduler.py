@@ -156,7 +156,8 @@ async def _count_rooms(
     try:
         while (counting.unsettled or listings.pending or counting.fetching) and not counting.lost:
             counting.start_what_pacing_allows()
-            remaining = deadline_at - time.monotonic()
+            now = time.monotonic()
+            remaining = min(deadline_at, counting.photos_until(now, listings.pending)) - now
             waiting = listings.pending or counting.fetching
             if remaining <= 0 or (counting.pacer.in_flight == 0 and not waiting):
                 break

@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 
 VCARD = "vcard-temp"
 MAX_PHOTOS = 100  # photos fetched a run at most; the others wait for the next runs
+# Errors that say nothing of the photo (a busy server, a link down): asked again next run.
+TRANSIENT = frozenset((
+    "remote-server-timeout", "remote-server-not-found", "resource-constraint",
+    "internal-server-error", "recipient-unavailable", "policy-violation",
+))  # fmt: skip
 # Base64 of MAX_PHOTO_BYTES, with a line break every 76 characters and some spaces.
 MAX_BINVAL_CHARS = MAX_PHOTO_BYTES * 4 // 3 * 11 // 10 + 1024
 
@@ -44,7 +49,10 @@ async def fetch_photo(
     iq.xml.append(Element(f"{{{VCARD}}}vCard"))
     try:
         reply = await iq.send(timeout=timeout)
-    except IqError:
+    except IqError as exc:
+        error = exc.iq["error"]
+        if error["type"] == "wait" or error["condition"] in TRANSIENT:
+            return None  # the server or the link is busy: asked again next run
         return Photo(announced, problem="no vCard")
     except IqTimeout:
         return None

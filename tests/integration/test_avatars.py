@@ -31,7 +31,7 @@ from .runs import refresh_command, run_refresh
 SHOWN = ("good", "jpeg", "gif", "wronghash", "multi")
 REFUSED = ("huge", "bomb", "svg", "svgpng", "corrupt", "nophoto", "novcard")
 NOT_FETCHED = ("nohash",)
-LATE = ("slow",)
+LATE = ("slow", "busy")  # no answer in time, or a busy server: asked again next run
 KINDS = SHOWN + REFUSED + NOT_FETCHED + LATE
 ATTACKS = (b"<script", b"onload", b"evil.example")
 
@@ -101,7 +101,7 @@ def test_avatars_from_a_hostile_service(
     slow.vcards_asked.clear()
     second = tmp_path / "second"
     _refresh(server, account, config, second, "--previous", str(first / "badges.json"))
-    assert dict(slow.vcards_asked) == {"avatar-slow": 1}
+    assert dict(slow.vcards_asked) == {"avatar-slow": 1, "avatar-busy": 1}
     assert _avatar_files(second) == _avatar_files(first)
     assert (second / "avatars.json").read_bytes() == (first / "avatars.json").read_bytes()
 
@@ -109,7 +109,7 @@ def test_avatars_from_a_hostile_service(
     slow.vcards_asked.clear()
     slow.changed_avatars.add("avatar-good")
     _refresh(server, account, config, second)
-    assert dict(slow.vcards_asked) == {"avatar-good": 1, "avatar-slow": 1}
+    assert dict(slow.vcards_asked) == {"avatar-good": 1, "avatar-slow": 1, "avatar-busy": 1}
     changed = _avatar_files(second)[f"{jids['good']}.avatar.png"]
     assert changed != _avatar_files(first)[f"{jids['good']}.avatar.png"]
 
@@ -159,3 +159,19 @@ def test_a_service_of_new_avatars_costs_a_run_at_most_its_budget(
     assert sum(slow.vcards_asked.values()) == MAX_PHOTOS + 5
     assert set(slow.vcards_asked.values()) == {1}
     assert len(_avatar_files(out)) == MAX_PHOTOS + 5
+
+
+def test_photos_that_never_come_hold_the_run_one_timeout_at_most(
+    server: SandboxServer, slow: SlowRooms, account: Account, tmp_path: Path
+) -> None:
+    """21 rooms whose vCards answer 30 s late, 8 asked at a time: once every room is
+    counted the run waits one --timeout for photos, not three rounds of them."""
+    rooms = [slow.jid(f"avatar-slow-{number}") for number in range(21)]
+    config = tmp_path / "rooms.yaml"
+    config.write_text("rooms:\n" + "".join(f"  - {jid}\n" for jid in rooms))
+    out = tmp_path / "public"
+    record = _refresh(server, account, config, out, "--timeout", "1")
+    assert all(record[jid]["occupants"] == 2 for jid in rooms)
+    assert all(record[jid]["avatar"] is None for jid in rooms)  # asked again next run
+    # The first eight time out together with the wait: a third round never starts.
+    assert 8 <= sum(slow.vcards_asked.values()) <= 16

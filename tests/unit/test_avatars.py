@@ -20,6 +20,7 @@ from badgegen.core.avatars import Avatar, resolve_avatar
 from badgegen.core.counts import Count, Photo, Problem
 from badgegen.core.results import RoomResult
 from badgegen.core.state import RoomState, resolve_state
+from badgegen.pipeline.avatars import drawn_photos
 from badgegen.record.avatars_json import avatars_json, parse_avatars
 from badgegen.record.badges_json import parse_state, state_json
 from badgegen.render.avatar import SIZE, AvatarRefused, checked_png, digest, small_png
@@ -160,14 +161,76 @@ def test_an_avatar_is_kept_while_its_hash_stays_and_made_when_it_changes() -> No
     assert resolve_avatar(_count(None, occupants=None), old) is old  # no answer: kept
     assert resolve_avatar(_count(None), old) is None  # the room has none now
     assert resolve_avatar(_count("bb" * 20), old) is old  # not fetched yet: the last stands
-    made = resolve_avatar(_count("bb" * 20, Photo("bb" * 20, images.good_png())), old)
+    fetched = _count("bb" * 20, Photo("bb" * 20, images.good_png()))
+    assert resolve_avatar(fetched, old) is old  # fetched, not drawn: the last stands
+    (drawn,) = drawn_photos([fetched], 60, {})
+    made = resolve_avatar(drawn, old)
     assert made is not None
     assert made.hash == "bb" * 20
     assert checked_png(made.png or b"")
-    refused = resolve_avatar(_count("bb" * 20, Photo("bb" * 20, images.svg_image())), old)
-    assert refused == Avatar("bb" * 20, None, "not an image in PNG, JPEG, GIF, WEBP")
+    (svg,) = drawn_photos([_count("bb" * 20, Photo("bb" * 20, images.svg_image()))], 60, {})
+    assert resolve_avatar(svg, old) == Avatar(
+        "bb" * 20, None, "not an image in PNG, JPEG, GIF, WEBP"
+    )
     gone = resolve_avatar(_count("bb" * 20, Photo("bb" * 20, problem="no vCard")), None)
     assert gone == Avatar("bb" * 20, None, "no vCard")
+
+
+def test_photos_are_drawn_once_a_run_and_only_while_time_is_left() -> None:
+    counts = [
+        Count(f"room{number}@rooms.example.org", 1, avatar_hash="aa" * 20,
+              photo=Photo("aa" * 20, images.good_png()))
+        for number in range(3)
+    ]  # fmt: skip
+    drawn: dict[tuple[str, str], Photo] = {}
+    assert [count.photo for count in drawn_photos(counts, 0, drawn)] == [None] * 3
+    assert drawn == {}  # no time left: none drawn, each fetched again next run
+    first = drawn_photos(counts, 60, drawn)
+    assert len(drawn) == 3
+    again = drawn_photos(counts, 0, drawn)  # an early publication drew them: not again
+    assert again == first
+    assert all(count.photo and checked_png(count.photo.png or b"") for count in again)
+
+
+@pytest.mark.parametrize("kind", ["icc", "text", "exif"])
+def test_nothing_of_the_original_reaches_the_png(kind: str) -> None:
+    """A profile, text or EXIF of the photo is never written into what is published, so
+    the PNG always reads back as badgegen's own (else it would be fetched every run)."""
+    from PIL import Image, ImageCms, PngImagePlugin
+
+    image = Image.new("RGB", (100, 200), (200, 30, 30))
+    out = io.BytesIO()
+    if kind == "icc":
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        image.save(out, "JPEG", icc_profile=profile)
+    elif kind == "text":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "<script>alert(1)</script>")
+        image.save(out, "PNG", pnginfo=info)
+    else:
+        exif = Image.Exif()
+        exif[0x0112] = 6  # turned: drawn upright
+        image.save(out, "JPEG", exif=exif.tobytes())
+    png = small_png(out.getvalue())
+    assert checked_png(png)
+    assert b"script" not in png
+    with Image.open(io.BytesIO(png)) as drawn:
+        assert drawn.size == ((64, 32) if kind == "exif" else (32, 64))
+
+
+def test_sixteen_bit_grey_is_brought_down_not_clipped() -> None:
+    grey = Image.new("I;16", (50, 50), 16384)  # a quarter of white
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    with Image.open(io.BytesIO(small_png(out.getvalue()))) as drawn:
+        assert drawn.convert("RGBA").getpixel((5, 5)) == (64, 64, 64, 255)
+
+
+def test_a_jpeg_of_thousands_of_scans_is_refused_unread() -> None:
+    """Each scan of a progressive JPEG is decoded over the whole picture."""
+    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x00\x00"
+    with pytest.raises(AvatarRefused, match="scans"):
+        small_png(b"\xff\xd8" + scan * 1000 + b"\xff\xd9")
 
 
 def test_the_record_keeps_the_hash_and_avatars_json_the_image() -> None:

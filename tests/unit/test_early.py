@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from types import SimpleNamespace
@@ -34,6 +35,9 @@ class Queries:
         self.pacer = SimpleNamespace(in_flight=0)
         self.unsettled = False
         self.fetching: set[Any] = set()  # no photo is fetched here
+
+    def photos_until(self, now: float, listing: bool) -> float:
+        return math.inf
 
     def start_what_pacing_allows(self) -> None:
         pass
