@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -203,3 +204,14 @@ def _has_service_user() -> bool:
     except KeyError:
         return False
     return True
+
+
+def started_version(root: Path) -> str:
+    """The version a running sandbox ejabberd says it is, in its log ("24.12-3~bpo12+1");
+    "" if it says none."""
+    try:
+        log = (root / "logs" / "ejabberd.log").read_text("utf-8", "replace")
+    except OSError:
+        return ""
+    said = re.search(r"ejabberd (\S+) is started", log)
+    return said.group(1) if said else ""

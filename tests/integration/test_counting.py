@@ -15,6 +15,7 @@ from badgegen.core.counts import Problem
 from badgegen.demo.occupants import Occupants
 from badgegen.demo.server import free_port
 from badgegen.errors import XmppError
+from sandbox.ejabberd import started_version
 from sandbox.servers import SandboxServer
 from tests.integration.counts import counts_of
 
@@ -144,3 +145,12 @@ def test_the_prosody_under_test_is_the_one_asked_for(server: SandboxServer) -> N
     assert said is not None, "the server's log names no version"
     expected = os.environ.get("BADGEGEN_PROSODY_VERSION")
     assert said.group(1) == expected if expected else said.group(1).startswith(("0.12", "13."))
+
+
+@pytest.mark.parametrize("server", ["ejabberd"], indirect=True)
+def test_the_ejabberd_under_test_is_the_one_asked_for(server: SandboxServer) -> None:
+    """As for Prosody: .ci/run names the ejabberd it put first on PATH
+    (BADGEGEN_EJABBERD_VERSION, e.g. 24.12); the server says its version in its log."""
+    said = started_version(server.root)
+    expected = os.environ.get("BADGEGEN_EJABBERD_VERSION")
+    assert said.startswith(f"{expected}-") if expected else said.startswith(("23.", "24.")), said

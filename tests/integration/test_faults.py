@@ -208,11 +208,12 @@ def test_overlapping_runs_take_turns(
     second = start_refresh(command, account.jid, account.password)
     assert (first.wait(60), second.wait(60)) == (0, 0)
     assert sorted(path.name for path in (tmp_path / "public").iterdir()) == [
-        "_headers", "badges.json", "count-4@slow.badgegen.test.chart-narrow.svg",
-        "count-4@slow.badgegen.test.chart.svg",
+        "_headers", "badges.json", "count-4@slow.badgegen.test.card.svg",
+        "count-4@slow.badgegen.test.chart-narrow.svg", "count-4@slow.badgegen.test.chart.svg",
         "count-4@slow.badgegen.test.json", "count-4@slow.badgegen.test.svg", "feed.xml",
         "history.json",
-        "index.html", "late-1-overlap@slow.badgegen.test.chart-narrow.svg",
+        "index.html", "late-1-overlap@slow.badgegen.test.card.svg",
+        "late-1-overlap@slow.badgegen.test.chart-narrow.svg",
         "late-1-overlap@slow.badgegen.test.chart.svg",
         "late-1-overlap@slow.badgegen.test.json", "late-1-overlap@slow.badgegen.test.svg",
     ]  # fmt: skip

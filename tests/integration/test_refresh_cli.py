@@ -49,8 +49,8 @@ def badge_labels(out: Path) -> dict[str, str]:
     """Each badge file's aria-label."""
     labels = {}
     for path in sorted(out.glob("*.svg")):
-        if path.name.endswith((".chart.svg", ".chart-narrow.svg", ".trend.svg")):
-            continue  # the history charts and trend badges beside the badges
+        if path.name.endswith((".chart.svg", ".chart-narrow.svg", ".card.svg", ".trend.svg")):
+            continue  # the history charts, cards and trend badges beside the badges
         text = path.read_text()
         start = text.index('aria-label="') + len('aria-label="')
         labels[path.name.split("@")[0]] = text[start : text.index('"', start)]
@@ -68,12 +68,13 @@ def test_refresh_writes_badges_then_leaves_them_unchanged(
         name: f"chat: {count} online" for name, count in sorted(EXPECTED.items())
     }
     # badges.json and index.html say when rooms were counted, the history and its charts
-    # move on at each quarter hour, feed.xml at each week's end; the badges themselves stay.
+    # and cards move on at each quarter hour, feed.xml at each week's end; the badges stay.
     dated = {"badges.json", "index.html", "history.json", "feed.xml"}
+    drawn = (".chart.svg", ".chart-narrow.svg", ".card.svg")
     badges = sorted(
         path
         for path in (tmp_path / "public").iterdir()
-        if path.name not in dated and not path.name.endswith((".chart.svg", ".chart-narrow.svg"))
+        if path.name not in dated and not path.name.endswith(drawn)
     )
     before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in badges]
     second = run_refresh(server, config, account)
