@@ -52,25 +52,36 @@ const find = document.getElementById("find");
 const order = document.getElementById("order");
 const shown = document.getElementById("shown");
 const language = document.getElementById("lang");
+// What finding, filtering and sorting need of each row, read from the page once: with
+// 10,000 rooms a keystroke touches no row it does not show or hide.
+const facts = rows.map((row, index) => ({
+  row, index, words: names.get(row), language: row.dataset.l || "",
+  occupants: Number(row.dataset.o), hidden: false,
+}));
+let placed = facts;
 function filter() {
   const query = find.value.trim().toLowerCase();
   const wanted = language ? language.value : "";
   let count = 0;
-  for (const row of rows) {
-    row.hidden = (query !== "" && !names.get(row).includes(query))
-      || (wanted !== "" && row.dataset.l !== wanted);
-    if (!row.hidden) count += 1;
+  for (const fact of facts) {
+    const hide = (query !== "" && !fact.words.includes(query))
+      || (wanted !== "" && fact.language !== wanted);
+    if (hide !== fact.hidden) { fact.row.hidden = hide; fact.hidden = hide; }
+    if (!hide) count += 1;
   }
   shown.textContent = query || wanted ? `Showing ${count} of ${rows.length} rooms.` : "";
 }
 find.addEventListener("input", filter);
 if (language) language.addEventListener("change", filter);
+const collator = new Intl.Collator();
+const orders = {
+  name: (a, b) => collator.compare(a.words, b.words) || a.index - b.index,
+  occupants: (a, b) => b.occupants - a.occupants || a.index - b.index,
+  page: (a, b) => a.index - b.index,
+};
 order.addEventListener("change", () => {
-  const by = order.value;
-  const sorted = rows.slice().sort((a, b) => {
-    if (by === "name") return names.get(a).localeCompare(names.get(b));
-    if (by === "occupants") return b.dataset.o - a.dataset.o || a.dataset.index - b.dataset.index;
-    return a.dataset.index - b.dataset.index;
-  });
-  list.append(...sorted);
+  const sorted = facts.slice().sort(orders[order.value] || orders.page);
+  if (sorted.every((fact, at) => fact === placed[at])) return;
+  placed = sorted;
+  list.append(...sorted.map((fact) => fact.row));
 });
