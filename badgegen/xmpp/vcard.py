@@ -36,8 +36,8 @@ MAX_BINVAL_CHARS = MAX_PHOTO_BYTES * 4 // 3 * 11 // 10 + 1024
 async def fetch_photo(
     client: ClientXMPP, room: str, announced: str, timeout: float
 ) -> Photo | None:
-    """The room's photo, or why it has none that matches; None when it did not answer in
-    time (asked again next run).
+    """The room's photo as served, or why it has none for good; None when it did not answer
+    in time or its server was busy (asked again next run).
 
     Args:
         client: the logged-in session.
