@@ -6,9 +6,14 @@ A refresh (counted by a stand-in counter, no server) writes the page of
 10,000 rooms with names, descriptions and three languages; Chromium opens it
 and each action is timed in the page itself, from the event to the end of
 the layout it causes (performance.now() around the handler and a forced
-layout), ROUNDS times. Prints the median and the slowest of each, and each
-median against the target: under 100 ms (issue #31: "find and filter under
-100 ms" at 10,000 rooms).
+layout), ROUNDS times. Prints the median and the slowest of each, and the
+slowest median of finding and filtering against the target: under 100 ms
+(issue #31: "find and filter under 100 ms" at 10,000 rooms). Sorting has no
+target; it is shown beside them.
+
+Then the same in a Chromium whose accessibility tree is on, as it is while a
+screen reader runs (A11Y_ROUNDS times: it is slow), each median against the
+one without.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from badgegen.core.counts import Count
 
 ROOMS = 10_000
 ROUNDS = 15
+A11Y_ROUNDS = 3
 TARGET_MS = 100.0
 LANGUAGES = ("en", "de", "fr")
 # Each action: what it does in the page; all end with a forced layout.
@@ -43,6 +49,7 @@ ACTIONS = {
     "sort by occupants": "order.value = 'occupants'; order.dispatchEvent(new Event('change'))",
     "sort by list order": "order.value = 'page'; order.dispatchEvent(new Event('change'))",
 }
+UNDER_TARGET = [name for name in ACTIONS if not name.startswith("sort")]
 TIMED = """() => {{
   const find = document.getElementById('find'), lang = document.getElementById('lang'),
         order = document.getElementById('order');
@@ -86,8 +93,8 @@ def refresh(config: str, out: str) -> None:
     badgegen.main(args, obj=Runtime(count))
 
 
-def measure(site: Path) -> dict[str, list[float]]:
-    """Milliseconds per action, ROUNDS times each, in Chromium."""
+def measure(site: Path, rounds: int, *flags: str) -> dict[str, list[float]]:
+    """Milliseconds per action, rounds times each, in Chromium started with flags."""
     from playwright.sync_api import sync_playwright
 
     executable = next(filter(None, map(shutil.which, ("chromium", "google-chrome"))), None)
@@ -96,11 +103,11 @@ def measure(site: Path) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in ACTIONS}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu", *flags]
         )
         page = browser.new_page(viewport={"width": 1000, "height": 900})
         page.goto((site / "index.html").as_uri())
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             for name, action in ACTIONS.items():
                 times[name].append(float(page.evaluate(TIMED.format(action=action))))
         browser.close()
@@ -109,18 +116,25 @@ def measure(site: Path) -> dict[str, list[float]]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="badgegen-page-") as folder:
-        times = measure(make_site(Path(folder)))
+        site = make_site(Path(folder))
+        times = measure(site, ROUNDS)
+        read = measure(site, A11Y_ROUNDS, "--force-renderer-accessibility")
+    medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"index.html of {ROOMS:,} rooms in Chromium, {ROUNDS} rounds, each action timed")
     print("in the page from its event to the layout it causes (median, slowest):")
-    worst = 0.0
     for name, values in times.items():
-        median = statistics.median(values)
-        worst = max(worst, median)
-        print(f"  {name:<26} {median:7.1f} ms  {max(values):7.1f} ms")
+        print(f"  {name:<26} {medians[name]:7.1f} ms  {max(values):7.1f} ms")
+    worst = max(medians[name] for name in UNDER_TARGET)
     verdict = "holds" if worst < TARGET_MS else "falls short"
     print(
-        f"  slowest median / target: {worst / TARGET_MS:.2f}x (target < 1.00x, 100 ms: {verdict})"
+        f"  find and filter, slowest median / target: {worst / TARGET_MS:.2f}x"
+        f" (target < 1.00x, 100 ms: {verdict})"
     )
+    print(f"With the accessibility tree on (a screen reader), {A11Y_ROUNDS} rounds")
+    print("(median, and its ratio to the median above):")
+    for name, values in read.items():
+        median = statistics.median(values)
+        print(f"  {name:<26} {median:7.1f} ms  {median / medians[name]:6.1f}x")
     return 0
 
 

@@ -2,12 +2,14 @@
 // The badges' address: base_url, or without it this page's own folder.
 const base = document.querySelector("main").dataset.base || new URL(".", document.baseURI).href;
 const list = document.getElementById("rooms");
-const rows = Array.from(list.children);
-const names = new Map(rows.map((row, index) => {
-  row.dataset.index = index;
+// The rooms come in groups (index.html.j2): the browser draws only the groups near the view.
+const groups = Array.from(list.children);
+const sizes = groups.map((group) => group.children.length);
+const rows = groups.flatMap((group) => Array.from(group.children));
+function words(row) {
   const about = row.querySelector(".d");
-  return [row, [row.querySelector("a").textContent, jid(row), about ? about.textContent : ""].join(" ").toLowerCase()];
-}));
+  return [row.querySelector("a").textContent, jid(row), about ? about.textContent : ""].join(" ").toLowerCase();
+}
 
 function markdownText(text) { return text.replace(/[\\`*_\[\]<>|]/g, "\\$&"); }
 function htmlText(text) {
@@ -55,10 +57,24 @@ const language = document.getElementById("lang");
 // What finding, filtering and sorting need of each row, read from the page once: with
 // 10,000 rooms a keystroke touches no row it does not show or hide.
 const facts = rows.map((row, index) => ({
-  row, index, words: names.get(row), language: row.dataset.l || "",
+  row, index, words: words(row), language: row.dataset.l || "",
   occupants: Number(row.dataset.o), hidden: false,
 }));
 let placed = facts;
+// How many rooms each group shows: a group is as tall as they would be (page.css) while it
+// is off screen, and hidden when it shows none.
+const showing = sizes.slice();
+function fitGroups() {
+  let at = 0;
+  sizes.forEach((size, index) => {
+    let count = 0;
+    for (const end = at + size; at < end; at += 1) if (!placed[at].hidden) count += 1;
+    if (count === showing[index]) return;
+    showing[index] = count;
+    groups[index].hidden = count === 0;
+    groups[index].style.setProperty("--rows", count);
+  });
+}
 function filter() {
   const query = find.value.trim().toLowerCase();
   const wanted = language ? language.value : "";
@@ -69,6 +85,7 @@ function filter() {
     if (hide !== fact.hidden) { fact.row.hidden = hide; fact.hidden = hide; }
     if (!hide) count += 1;
   }
+  fitGroups();
   shown.textContent = query || wanted ? `Showing ${count} of ${rows.length} rooms.` : "";
 }
 find.addEventListener("input", filter);
@@ -83,5 +100,10 @@ order.addEventListener("change", () => {
   const sorted = facts.slice().sort(orders[order.value] || orders.page);
   if (sorted.every((fact, at) => fact === placed[at])) return;
   placed = sorted;
-  list.append(...sorted.map((fact) => fact.row));
+  let at = 0;
+  sizes.forEach((size, index) => {
+    groups[index].append(...sorted.slice(at, at + size).map((fact) => fact.row));
+    at += size;
+  });
+  fitGroups();
 });

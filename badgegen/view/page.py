@@ -17,6 +17,9 @@ from badgegen.view.snippets import TREND, embeddable, snippet_parts
 from badgegen.view.words import describe_age
 
 INDEX = "index.html"
+# Rooms per group of the page's list: the browser draws only the groups near the view, so
+# a find redraws a few groups and lays out one box per group elsewhere (docs/performance.md).
+ROOMS_PER_GROUP = 50
 # Options in the language filter at most: one hostile service cannot make it the page.
 MOST_LANGUAGES = 40
 # Shown while some room has less than half a week of history.
@@ -78,6 +81,7 @@ def index_html(
     return render_page(
         "index.html.j2",
         rooms=entries,
+        group=ROOMS_PER_GROUP,
         checked=describe_age(checked_at),
         base_url=embeddable(base_url.rstrip("/") + "/") if base_url else "",
         languages=languages,

@@ -8,7 +8,7 @@ import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from badgegen.cli import main
 from badgegen.core.counts import Count
 from badgegen.core.discovery import Listing
+from badgegen.view.page import ROOMS_PER_GROUP
 from tests.conftest import FakeCounter, run_cli
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
@@ -97,17 +98,25 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, driven by Playwright."""
+def chromium() -> Iterator[Callable[..., Browser]]:
+    """Starts Debian's Chromium, driven by Playwright, with these flags added."""
     executable = next(filter(None, map(shutil.which, BROWSERS)), None)
     if executable is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser test: apt-get install chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield lambda *flags: playwright.chromium.launch(
+            executable_path=executable, args=[*CHROMIUM_ARGS, *flags]
+        )
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Callable[..., Browser]) -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright."""
+    started = chromium()
+    yield started
+    started.close()
 
 
 def console_errors(page: Page) -> list[str]:
@@ -276,6 +285,111 @@ def test_a_directory_of_ten_thousand_rooms_stays_usable(browser: Browser, tmp_pa
         page.screenshot(path=str(ARTIFACTS / "directory-phone.png"))
         page.close()
     assert errors == []
+
+
+# More rooms than one of the page's groups holds (ROOMS_PER_GROUP), the last group partial.
+CROWD = 5 * ROOMS_PER_GROUP + 10
+GROUP_STATES = """() => Array.from(document.getElementById("rooms").children).map((group) => {
+  const shown = Array.from(group.children).filter((row) => !row.hidden).length;
+  return [group.children.length, shown, group.hidden, group.style.getPropertyValue("--rows")];
+})"""
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """CROWD rooms, each with a name, a description and 0 to 6 occupants, served."""
+    jids = [f"room{index}@conference.example.org" for index in range(CROWD)]
+    rooms = "account: {jid: bot@example.org}\nrooms:\n" + "".join(f"  - {j}\n" for j in jids)
+    counts: dict[str, int | Count | None] = {
+        jid: Count(jid, index % 7, name=f"Room number {index}", description=f"About {index}")
+        for index, jid in enumerate(jids)
+    }
+    with serving(make_site(tmp_path_factory.mktemp("crowd"), rooms, counts)) as address:
+        yield address
+
+
+def groups_are_right(page: Page) -> list[int]:
+    """Each group of the list hidden exactly when it shows no room, and sized (--rows) for
+    the rooms it shows; the rooms each group holds."""
+    held = []
+    for size, shown, hidden, rows in page.evaluate(GROUP_STATES):
+        assert (hidden, int(rows)) == (shown == 0, shown)
+        held.append(size)
+    return held
+
+
+def test_rooms_drawn_a_group_at_a_time_are_all_still_reached(
+    chromium: Callable[..., Browser], crowd: str
+) -> None:
+    """The page draws only the groups of rooms near the view, yet: a screen reader reaches
+    every room (Chromium's accessibility tree as it is when one runs: one list, every room's
+    link), the browser's find in page finds the last room and shows it, a link to a room's
+    anchor shows it, and Tab goes from the last room of a group to the first of the next."""
+    reading = chromium("--force-renderer-accessibility")
+    try:
+        page = reading.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(crowd)
+        assert len(page.evaluate(GROUP_STATES)) == 6
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Accessibility.enable")
+        nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n["ignored"]]
+        roles = [node["role"]["value"] for node in nodes]
+        links = {node["name"]["value"] for node in nodes if node["role"]["value"] == "link"}
+        assert (roles.count("list"), roles.count("listitem")) == (1, CROWD)
+        assert {f"Room number {index}" for index in range(CROWD)} <= links
+        last = f"Room number {CROWD - 1}"
+        assert page.evaluate(f"window.find({last!r})")
+        found = page.evaluate("getSelection().anchorNode.parentElement.closest('a').id")
+        assert found == f"r{CROWD}"
+        assert in_view(page, f"#r{CROWD}")
+        page.goto(f"{crowd}#r{4 * ROOMS_PER_GROUP - 5}")
+        assert in_view(page, f"#r{4 * ROOMS_PER_GROUP - 5}")
+        page.locator(f"#r{ROOMS_PER_GROUP}").locator("xpath=ancestor::li//button").last.focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == f"r{ROOMS_PER_GROUP + 1}"
+    finally:
+        reading.close()
+
+
+def in_view(page: Page, selector: str) -> bool:
+    """Whether the element is within the window's height (to a pixel: scrolling to an
+    anchor may leave it a fraction of one above)."""
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] >= -1 and box["y"] + box["height"] <= 801
+
+
+def test_finding_and_sorting_keep_every_group_right(browser: Browser, crowd: str) -> None:
+    """However rooms are found and sorted, each group shows its rooms found, is hidden when
+    it has none and is sized for those it has; the order holds across the groups; a few rooms
+    found make a short page, not one tall with space for rooms not shown."""
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = console_errors(page)
+    page.goto(crowd)
+    sizes = groups_are_right(page)
+    assert sizes == [ROOMS_PER_GROUP] * 5 + [10]
+    page.fill("#find", "about 25")  # rooms 25 and 250 to 259: the first group and the last
+    assert page.text_content("#shown") == f"Showing 11 of {CROWD} rooms."
+    assert groups_are_right(page) == sizes
+    assert page.evaluate("document.documentElement.scrollHeight") < 11 * 700 + 1000
+    page.select_option("#order", "occupants")
+    assert groups_are_right(page) == sizes
+    occupants = [
+        int(o or 0)
+        for o in page.locator("#rooms li").evaluate_all("rows => rows.map((row) => row.dataset.o)")
+    ]
+    assert occupants == sorted(occupants, reverse=True)
+    shown = page.locator("#rooms li:not([hidden]) a").all_text_contents()
+    expected = sorted([25, *range(250, 260)], key=lambda index: (-(index % 7), index))
+    assert shown == [f"Room number {index}" for index in expected]
+    assert page.locator("#rooms li:visible").count() == 11
+    page.fill("#find", "")
+    assert groups_are_right(page) == sizes
+    page.select_option("#order", "page")
+    ids = page.locator("#rooms li > p.h > a").evaluate_all("links => links.map((a) => a.id)")
+    assert ids == [f"r{index + 1}" for index in range(CROWD)]
+    assert groups_are_right(page) == sizes
+    assert errors == []
+    page.close()
 
 
 AXE = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
