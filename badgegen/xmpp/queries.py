@@ -14,19 +14,18 @@ from slixmpp import ClientXMPP
 
 from badgegen.config import Discover, Room
 from badgegen.core.connection import Connection
-from badgegen.core.counts import Count, Photo, Problem
+from badgegen.core.counts import Count, Problem
 from badgegen.core.discovery import Listing
 from badgegen.xmpp.disco import DiscoQueries
 from badgegen.xmpp.join import count_by_joining
 from badgegen.xmpp.pacing import Job, Pacer
-from badgegen.xmpp.vcard import MAX_PHOTOS, fetch_photo
+from badgegen.xmpp.photos import PhotoFetching
 
 log = logging.getLogger(__name__)
 
 # Called with (rooms done, rooms in all) as each room is settled.
 Progress = Callable[[int, int], None]
 PHOTO_FETCHED: Literal["photo"] = "photo"  # what a photo's fetch puts on Counting.ended
-PHOTOS_AT_ONCE = 8  # photos fetched at the same time (they are asked beside the pacing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +58,15 @@ class Counting:
         )
         self.running: set[asyncio.Task[None]] = set()
         self.lost: list[Any] = []
-        # Avatars: the hash the record holds per room; the photos fetched of the others.
-        self.avatars = avatars or {}
-        self.photos: dict[str, Photo] = {}
-        self.photos_asked: set[str] = set()
-        self.fetching: set[asyncio.Task[None]] = set()
-        self.photo_slots = asyncio.Semaphore(PHOTOS_AT_ONCE)
-        self.photos_end = math.inf  # photos are waited for one --timeout after the rooms
+        # Avatars whose hash is new to the record (avatars: the hash it holds per room).
+        self.photos = PhotoFetching(
+            client, avatars or {}, self.timeout, lambda: self.ended.put_nowait(PHOTO_FETCHED)
+        )
+
+    @property
+    def fetching(self) -> set[asyncio.Task[None]]:
+        """The photos' fetches in flight."""
+        return self.photos.in_flight
 
     @property
     def unsettled(self) -> bool:
@@ -114,7 +115,7 @@ class Counting:
         for index, settled in settled_now:
             self.settled[index] = settled
             log.debug("%s: %s", self.rooms[index].jid, settled.describe())
-            self._fetch_photo_if_new(settled)
+            self.photos.fetch_if_new(settled)
             if self.progress:
                 self.progress(len(self.settled), len(self.rooms))
 
@@ -122,44 +123,14 @@ class Counting:
         """Until when the counting waits for photos: one --timeout once every room is
         settled and every listing ended (photos that never come cost no more), else on."""
         if not self.unsettled and not listing:
-            self.photos_end = min(self.photos_end, now + self.timeout)
-            return self.photos_end
+            return self.photos.wait_until(now)
         return math.inf
-
-    def _fetch_photo_if_new(self, count: Count) -> None:
-        """Fetch the room's photo if it announces a hash the record does not hold, within
-        MAX_PHOTOS a run; the counting goes on meanwhile."""
-        wanted, jid = count.avatar_hash, count.jid
-        if not wanted or self.avatars.get(jid) == wanted or jid in self.photos_asked:
-            return
-        if len(self.photos_asked) >= MAX_PHOTOS:
-            return
-        self.photos_asked.add(jid)
-        task = asyncio.create_task(self._fetch_photo(jid, wanted))
-        self.fetching.add(task)
-        task.add_done_callback(self._photo_fetched)
-
-    def _photo_fetched(self, task: asyncio.Task[None]) -> None:
-        """A fetch ended: no longer waited for, and the counting loop woken to see it."""
-        self.fetching.discard(task)
-        self.ended.put_nowait(PHOTO_FETCHED)
-
-    async def _fetch_photo(self, jid: str, wanted: str) -> None:
-        try:
-            async with self.photo_slots:
-                photo = await fetch_photo(self.client, jid, wanted, self.timeout)
-        except Exception as exc:  # a hostile reply costs this photo only
-            log.debug("%s: the avatar's fetch failed: %s", jid, type(exc).__name__)
-            photo = None
-        if photo is not None:
-            self.photos[jid] = photo
-            log.debug("%s: avatar %s", jid, photo.problem or f"{len(photo.data or b'')} bytes")
 
     async def cancel_queries(self) -> None:
         """Stop every query still in flight."""
-        for task in (*self.running, *self.fetching):
+        for task in self.running:
             task.cancel()
-        await asyncio.gather(*self.running, *self.fetching, return_exceptions=True)
+        await asyncio.gather(*self.running, self.photos.cancel(), return_exceptions=True)
 
     def counts(self, first: int, found: Iterable[Room]) -> tuple[Count, ...]:
         """The first rooms added's counts, in their order, then those of the rooms found (by
@@ -171,7 +142,7 @@ class Counting:
     def _count(self, number: int, jid: str) -> Count:
         if number in self.settled:
             count = self.settled[number]
-            photo = self.photos.get(jid)
+            photo = self.photos.fetched.get(jid)
             return count if photo is None else replace(count, photo=photo)
         problem = Problem.CONNECTION_LOST if self.lost else Problem.TIMEOUT
         detail = "run deadline reached" if problem is Problem.TIMEOUT else ""
