@@ -68,5 +68,5 @@ def _room_json(view: RoomView) -> dict[str, object]:
         "counted_at": timestamp(state.counted_at),
         "problem": problem,
         "badge": {"label": badge.label, "message": badge.message, "color": badge.color},
-        "files": list(room.file_names),
+        "files": list(room.files_written(state.avatar_png)),
     }

@@ -72,11 +72,16 @@ class Room:
 
     @property
     def file_names(self) -> tuple[str, ...]:
-        """Every file a run writes for the room: badge, endpoint JSON, charts, card, trend
-        badge (and NAME.avatar.png when the room has an avatar)."""
+        """Every file each run writes for the room: badge, endpoint JSON, charts, card, trend
+        badge (files_written adds its avatar's while it shows one)."""
         trend = self.trend_names if self.trend else ()
         charts = (self.chart_name, self.narrow_chart_name)
         return (self.svg_name, self.json_name, *charts, self.card_name, *trend)
+
+    def files_written(self, avatar: bytes | None) -> tuple[str, ...]:
+        """The files a run writes for the room: file_names, and NAME.avatar.png when it
+        shows this avatar image (None: it shows none)."""
+        return self.file_names if avatar is None else (*self.file_names, self.avatar_name)
 
 
 @dataclass(frozen=True, slots=True)

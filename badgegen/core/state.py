@@ -36,6 +36,11 @@ class RoomState:
     logs: str | None = None  # the room's public logs, from this run or the record
     avatar: Avatar | None = None  # the room's face, from this run or the record
 
+    @property
+    def avatar_png(self) -> bytes | None:
+        """The avatar image the room shows (NAME.avatar.png); None when it shows none."""
+        return self.avatar.png if self.avatar is not None else None
+
 
 def resolve_state(
     count: Count, before: RoomState | None, now: datetime, stale_after: timedelta

@@ -73,8 +73,8 @@ def room_files(views: Iterable[RoomView], templates: Path | None = None) -> dict
         files[room.chart_name] = view.chart.svg().encode("utf-8")
         files[room.narrow_chart_name] = view.chart.svg(NARROW).encode("utf-8")
         files[room.card_name] = card_svg(view.card).encode("utf-8")
-        if view.state.avatar is not None and view.state.avatar.png is not None:
-            files[room.avatar_name] = view.state.avatar.png
+        if (avatar := view.state.avatar_png) is not None:
+            files[room.avatar_name] = avatar
         if view.trend is not None:
             svg_name, json_name = room.trend_names
             files[svg_name] = render_badge(view.trend, templates).encode("utf-8")

@@ -84,7 +84,7 @@ def _record(result: RoomResult) -> dict[str, object]:
         "language": state.language,
         "logs": state.logs,
         "service": result.room.service or None,
-        "files": list(result.room.file_names),
+        "files": list(result.room.files_written(state.avatar_png)),
         **_avatar_fields(state.avatar),
     }
 

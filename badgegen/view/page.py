@@ -128,6 +128,6 @@ def page_room(view: RoomView) -> PageRoom:
 
 def _avatar_url(room: Room, state: RoomState) -> str:
     """The avatar file's URL relative to the page, when the room shows one."""
-    if state.avatar is None or state.avatar.png is None:
+    if state.avatar_png is None:
         return ""
     return embeddable(urllib.parse.quote(room.avatar_name, safe="@"))

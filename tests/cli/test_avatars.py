@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from pathlib import Path
 
 from badgegen.config.login import Login
@@ -66,6 +67,11 @@ def test_an_avatar_is_fetched_once_and_kept_by_stateless_runs(tmp_path: Path) ->
     _refresh(second, counter)
     assert counter.known[-1] == {ROOM: hashlib.sha1(good_png()).hexdigest()}  # noqa: S324
     assert (second / "out" / f"{ROOM}.avatar.png").read_bytes() != png
+    # Its file is listed with the room's others, in --json and in badges.json.
+    args = ["refresh", "--config", str(second / "rooms.yaml"), "--out", str(second / "out")]
+    listed = json.loads(run_cli([*args, "--json"], counter).stdout)["rooms"][0]["files"]
+    recorded = json.loads((second / "out" / "badges.json").read_text())["rooms"][ROOM]["files"]
+    assert listed[-1] == recorded[-1] == f"{ROOM}.avatar.png"
 
 
 def test_a_record_without_its_images_costs_a_fetch_not_a_wrong_face(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import resource
 import struct
 import zlib
@@ -244,6 +245,11 @@ def test_the_record_keeps_the_hash_and_avatars_json_the_image() -> None:
     assert record.states["room0@rooms.example.org"].avatar == Avatar("aa" * 20, image=name)
     assert record.states["room1@rooms.example.org"].avatar == refused
     assert record.states["room2@rooms.example.org"].avatar is None
+    files = [room["files"] for room in json.loads(state_json(results, NOW))["rooms"].values()]
+    assert [name for name in files[0] if name.endswith(".png")] == [
+        "room0@rooms.example.org.avatar.png"  # only while the room shows an image
+    ]
+    assert [name for listed in files[1:] for name in listed if name.endswith(".png")] == []
     text = avatars_json([shown, refused, None])
     assert "bb" * 20 not in text
     assert parse_avatars(text, {name}) == {name: png}
