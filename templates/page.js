@@ -64,16 +64,35 @@ let placed = facts;
 // How many rooms each group shows: a group is as tall as they would be (page.css) while it
 // is off screen, and hidden when it shows none.
 const showing = sizes.slice();
-function fitGroups() {
+// Off screen, a group drawn once keeps the height it was drawn at (content-visibility: auto
+// remembers it). One whose rooms change there forgets it: for two frames it is
+// content-visibility: hidden (page.css), which remembers nothing, and then it is sized for
+// the rooms it shows until it is drawn again. A group in view is drawn as it is.
+function forget(changed) {
+  const offScreen = changed.filter((group) => {
+    const box = group.getBoundingClientRect();
+    return box.bottom < 0 || box.top > window.innerHeight;
+  });
+  if (offScreen.length === 0) return;
+  for (const group of offScreen) group.classList.add("f");
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    for (const group of offScreen) group.classList.remove("f");
+  }));
+}
+// Each group's count, size and visibility, after a find (or a sort: moved) changed its rooms.
+function fitGroups(moved) {
+  const changed = [];
   let at = 0;
   sizes.forEach((size, index) => {
     let count = 0;
     for (const end = at + size; at < end; at += 1) if (!placed[at].hidden) count += 1;
+    if (count > 0 && (moved || count !== showing[index])) changed.push(groups[index]);
     if (count === showing[index]) return;
     showing[index] = count;
     groups[index].hidden = count === 0;
     groups[index].style.setProperty("--rows", count);
   });
+  forget(changed);
 }
 function filter() {
   const query = find.value.trim().toLowerCase();
@@ -86,6 +105,7 @@ function filter() {
     if (!hide) count += 1;
   }
   fitGroups();
+  list.hidden = count === 0; // no empty list for a screen reader to announce
   shown.textContent = query || wanted ? `Showing ${count} of ${rows.length} rooms.` : "";
 }
 find.addEventListener("input", filter);
@@ -105,5 +125,5 @@ order.addEventListener("change", () => {
     groups[index].append(...sorted.slice(at, at + size).map((fact) => fact.row));
     at += size;
   });
-  fitGroups();
+  fitGroups(true);
 });

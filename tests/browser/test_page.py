@@ -287,6 +287,19 @@ def test_a_directory_of_ten_thousand_rooms_stays_usable(browser: Browser, tmp_pa
     assert errors == []
 
 
+# Resolves after a few frames: the page has been drawn and its observers have run.
+FRAMES = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+  () => requestAnimationFrame(done))))"""
+SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(
+    () => requestAnimationFrame(done)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+    window.scrollTo(0, y);
+    await frame();
+  }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
 # More rooms than one of the page's groups holds (ROOMS_PER_GROUP), the last group partial.
 CROWD = 5 * ROOMS_PER_GROUP + 10
 GROUP_STATES = """() => Array.from(document.getElementById("rooms").children).map((group) => {
@@ -318,13 +331,11 @@ def groups_are_right(page: Page) -> list[int]:
     return held
 
 
-def test_rooms_drawn_a_group_at_a_time_are_all_still_reached(
+def test_a_screen_reader_reaches_every_room_of_every_group(
     chromium: Callable[..., Browser], crowd: str
 ) -> None:
-    """The page draws only the groups of rooms near the view, yet: a screen reader reaches
-    every room (Chromium's accessibility tree as it is when one runs: one list, every room's
-    link), the browser's find in page finds the last room and shows it, a link to a room's
-    anchor shows it, and Tab goes from the last room of a group to the first of the next."""
+    """The page draws only the groups of rooms near the view, yet Chromium's accessibility
+    tree, as it is while a screen reader runs, holds one list of every room and its link."""
     reading = chromium("--force-renderer-accessibility")
     try:
         page = reading.new_page(viewport={"width": 1000, "height": 800})
@@ -337,18 +348,37 @@ def test_rooms_drawn_a_group_at_a_time_are_all_still_reached(
         links = {node["name"]["value"] for node in nodes if node["role"]["value"] == "link"}
         assert (roles.count("list"), roles.count("listitem")) == (1, CROWD)
         assert {f"Room number {index}" for index in range(CROWD)} <= links
-        last = f"Room number {CROWD - 1}"
-        assert page.evaluate(f"window.find({last!r})")
-        found = page.evaluate("getSelection().anchorNode.parentElement.closest('a').id")
-        assert found == f"r{CROWD}"
-        assert in_view(page, f"#r{CROWD}")
-        page.goto(f"{crowd}#r{4 * ROOMS_PER_GROUP - 5}")
-        assert in_view(page, f"#r{4 * ROOMS_PER_GROUP - 5}")
-        page.locator(f"#r{ROOMS_PER_GROUP}").locator("xpath=ancestor::li//button").last.focus()
-        page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.id") == f"r{ROOMS_PER_GROUP + 1}"
     finally:
         reading.close()
+
+
+# Whether the element's group is drawn (not skipped by content-visibility: auto).
+DRAWN = "element => element.checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_rooms_in_groups_not_drawn_are_found_linked_and_tabbed_to(
+    browser: Browser, crowd: str
+) -> None:
+    """A room in a group not drawn: window.find finds its text and shows it, a link to its
+    anchor shows it, and Tab from the room before it (its group out of view) reaches it."""
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    page.goto(crowd)
+    last = page.locator(f"#r{CROWD}")
+    assert not last.evaluate(DRAWN)
+    assert page.evaluate(f"window.find('Room number {CROWD - 1}')")
+    found = page.evaluate("getSelection().anchorNode.parentElement.closest('a').id")
+    assert found == f"r{CROWD}"
+    assert in_view(page, f"#r{CROWD}")
+    page.goto(f"{crowd}#r{4 * ROOMS_PER_GROUP - 5}")
+    assert in_view(page, f"#r{4 * ROOMS_PER_GROUP - 5}")
+    page.locator(f"#r{ROOMS_PER_GROUP}").locator("xpath=ancestor::li//button").last.focus()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate(FRAMES)
+    assert not page.locator(f"#r{ROOMS_PER_GROUP + 1}").evaluate(DRAWN)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == f"r{ROOMS_PER_GROUP + 1}"
+    assert in_view(page, f"#r{ROOMS_PER_GROUP + 1}")
+    page.close()
 
 
 def in_view(page: Page, selector: str) -> bool:
@@ -367,6 +397,19 @@ def test_finding_and_sorting_keep_every_group_right(browser: Browser, crowd: str
     page.goto(crowd)
     sizes = groups_are_right(page)
     assert sizes == [ROOMS_PER_GROUP] * 5 + [10]
+    # Every group drawn once (it remembers its height), then a find leaves a few rooms in
+    # each: the page is as tall as they are, not as the groups were.
+    page.evaluate(SCROLL_THROUGH)
+    page.fill("#find", "9")
+    page.evaluate(FRAMES)
+    found = int((page.text_content("#shown") or "").split()[1])
+    assert found == sum("9" in str(index) for index in range(CROWD))
+    assert page.evaluate("document.documentElement.scrollHeight") < found * 400 + 1000
+    page.fill("#find", "no room is called this")
+    assert page.text_content("#shown") == f"Showing 0 of {CROWD} rooms."
+    assert page.locator("#rooms").is_hidden()  # no empty list
+    page.fill("#find", "")
+    assert page.locator("#rooms").is_visible()
     page.fill("#find", "about 25")  # rooms 25 and 250 to 259: the first group and the last
     assert page.text_content("#shown") == f"Showing 11 of {CROWD} rooms."
     assert groups_are_right(page) == sizes
