@@ -104,8 +104,8 @@ function filter() {
     if (hide !== fact.hidden) { fact.row.hidden = hide; fact.hidden = hide; }
     if (!hide) count += 1;
   }
-  fitGroups();
   list.hidden = count === 0; // no empty list for a screen reader to announce
+  fitGroups(); // (its groups measured where they now are)
   shown.textContent = query || wanted ? `Showing ${count} of ${rows.length} rooms.` : "";
 }
 find.addEventListener("input", filter);
